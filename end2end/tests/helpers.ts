@@ -1,0 +1,31 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+/** Fails on any WCAG 2.1 A or AA violation on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  const summary = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** In the hydrated project, waits until the WASM has taken over the page. */
+export async function settled(page: Page, testInfo: TestInfo) {
+  if (testInfo.project.name === "hydrated") {
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  }
+}
+
+export const PASSWORD = "demo-wachtwoord";
+
+export async function logIn(page: Page, testInfo: TestInfo, email: string, password = PASSWORD) {
+  await page.goto("/inloggen");
+  await settled(page, testInfo);
+  await expect(page.getByRole("heading", { level: 1, name: "Inloggen" })).toBeVisible();
+  await page.getByLabel("E-mailadres").fill(email);
+  await page.getByLabel("Wachtwoord").fill(password);
+  await page.getByRole("button", { name: "Inloggen" }).click();
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs every check and test: rustfmt, clippy (server and browser), the
+# release build with its wasm size limit, all Rust tests against a real
+# PostgreSQL, and the Playwright suite (hydrated and without JavaScript,
+# with axe-core) against the release server. Prints the counts at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+started=$(date +%s)
+WASM_LIMIT_KIB=${WASM_LIMIT_KIB:-400}
+E2E_ADDR=${E2E_ADDR:-127.0.0.1:3100}
+export ZS_PGPORT=${ZS_PGPORT:-54330}   # apart from the run command's database
+
+scripts/setup.sh
+
+step "private PostgreSQL for the tests (port $ZS_PGPORT)"
+scripts/pg.sh start
+admin_url=$(scripts/pg.sh admin-url)
+export TEST_DATABASE_ADMIN_URL="$admin_url"
+# Databases left by earlier runs' tests.
+psql "$admin_url" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'zs_test_%'" \
+  | while read -r db; do [ -n "$db" ] && psql "$admin_url" -qc "DROP DATABASE \"$db\" WITH (FORCE)"; done
+
+step "cargo fmt --check"
+cargo fmt --check
+
+step "clippy, server (warnings denied)"
+cargo clippy --all-targets --features ssr -- -D warnings
+
+step "clippy, browser/wasm (warnings denied)"
+cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "release build (server and wasm)"
+cargo leptos build --release
+
+wasm=target/site/pkg/zorgsignaal.wasm
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+printf 'wasm size: %d KiB raw, %d KiB gzipped (limit %d KiB gzipped)\n' $((raw / 1024)) $((gz / 1024)) "$WASM_LIMIT_KIB"
+if [ "$gz" -gt $((WASM_LIMIT_KIB * 1024)) ]; then
+  echo "FAIL: the gzipped wasm is over $WASM_LIMIT_KIB KiB" >&2
+  exit 1
+fi
+
+step "Rust tests (unit and integration, real PostgreSQL)"
+rust_log=$(mktemp)
+set +e
+cargo test --features ssr 2>&1 | tee "$rust_log"
+rust_status=${PIPESTATUS[0]}
+set -e
+rust_passed=$(awk '/^test result:/ { s += $4 } END { print s + 0 }' "$rust_log")
+rust_failed=$(awk '/^test result:/ { s += $6 } END { print s + 0 }' "$rust_log")
+if [ "$rust_status" -ne 0 ]; then
+  echo "FAIL: Rust tests ($rust_failed failed)" >&2
+  exit 1
+fi
+
+step "Playwright against the release server on http://$E2E_ADDR"
+e2e_db=zorgsignaal_e2e
+psql "$admin_url" -qc "DROP DATABASE IF EXISTS $e2e_db WITH (FORCE)"
+psql "$admin_url" -qc "CREATE DATABASE $e2e_db"
+server_log=$(mktemp)
+DATABASE_URL="${admin_url%/*}/$e2e_db" DEMO_DATA=true LEPTOS_SITE_ADDR="$E2E_ADDR" \
+  LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn,zorgsignaal=info}" \
+  "$CARGO_TARGET_DIR/release/zorgsignaal" >"$server_log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+e2e_json=$(mktemp)
+set +e
+(cd end2end && E2E_BASE_URL="http://$E2E_ADDR" PLAYWRIGHT_JSON_OUTPUT_NAME="$e2e_json" \
+  npx playwright test --reporter=list,json)
+e2e_status=$?
+set -e
+kill $server_pid 2>/dev/null || true
+if [ "$e2e_status" -ne 0 ]; then
+  echo "--- server log (last 40 lines)"; tail -n 40 "$server_log"
+fi
+e2e_passed=$(node -e 'const r=require(process.argv[1]).stats; console.log(r.expected + r.flaky)' "$e2e_json")
+e2e_failed=$(node -e 'const r=require(process.argv[1]).stats; console.log(r.unexpected)' "$e2e_json")
+e2e_skipped=$(node -e 'const r=require(process.argv[1]).stats; console.log(r.skipped)' "$e2e_json")
+
+step "summary ($(( $(date +%s) - started )) s)"
+echo "Rust tests: $rust_passed passed, $rust_failed failed"
+echo "Playwright tests: $e2e_passed passed, $e2e_failed failed, $e2e_skipped skipped"
+echo "wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
+echo "total: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"
+[ "$e2e_status" -eq 0 ]

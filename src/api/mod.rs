@@ -1,0 +1,11 @@
+//! Server functions: public HTTP endpoints under /api. Each one authorises
+//! itself (`server::auth::require`), validates, calls `server::db`, and maps
+//! errors through [`respond`].
+
+pub mod auth;
+pub mod overview;
+
+#[cfg(feature = "ssr")]
+mod respond;
+#[cfg(feature = "ssr")]
+pub(crate) use respond::{is_plain_form_post, respond};

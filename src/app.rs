@@ -1,0 +1,62 @@
+//! The HTML shell and the route table.
+
+use crate::ui::{
+    components::layout::{SiteFooter, SiteHeader, SkipLink},
+    pages::{
+        home::HomePage, login::LoginPage, not_found::NotFound, region::RegionPage, reports::ReportsPage,
+    },
+    session::provide_user,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="nl" class="utrecht-html">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="referrer" content="same-origin"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href="/vendor/utrecht-component-library.css"/>
+                <link rel="stylesheet" href="/vendor/voorbeeld-theme.css"/>
+                <link rel="stylesheet" href="/pkg/zorgsignaal.css"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="voorbeeld-theme utrecht-body">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_user();
+
+    view! {
+        <Title formatter=|page: String| format!("{page} – Zorgsignaal")/>
+        <Router>
+            <SkipLink/>
+            <div class="zs-page utrecht-page">
+                <SiteHeader/>
+                <main id="inhoud" tabindex="-1" class="zs-main utrecht-page-content">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/inloggen") view=LoginPage/>
+                        <Route path=path!("/regio") view=RegionPage/>
+                        <Route path=path!("/rapportage") view=ReportsPage/>
+                    </Routes>
+                </main>
+                <SiteFooter/>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,80 @@
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use std::process::ExitCode;
+    use zorgsignaal::server::{auth, config::Config, db, startup, telemetry};
+
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("Zorgsignaal start niet: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(config.log_format);
+    let addr = config.addr;
+    let demo_data = config.demo_data;
+    let state = match startup::state(config) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "DATABASE_URL is not usable");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = db::migrate(&state.pool).await {
+        tracing::error!(error = %e, "database migration failed; the server does not start");
+        return ExitCode::FAILURE;
+    }
+    if demo_data {
+        let loaded = match auth::hash_password(db::seed::DEMO_PASSWORD.to_string()).await {
+            Ok(hash) => db::seed::load(&state.pool, &hash)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = loaded {
+            tracing::error!(error = %e, "loading the demo data failed");
+            return ExitCode::FAILURE;
+        }
+        tracing::info!("demo data loaded (region Groningen)");
+    }
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, %addr, "cannot listen");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("Zorgsignaal listens on http://{addr}");
+    let router = startup::router(state);
+    if let Err(e) = startup::serve(listener, router, shutdown_signal()).await {
+        tracing::error!(error = %e, "server stopped with an error");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(feature = "ssr")]
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn main() {
+    // The browser side starts in lib.rs (`hydrate`).
+}

@@ -1,0 +1,322 @@
+//! Sessions, log-in and the one authorisation helper every server function
+//! calls: [`require`].
+
+use super::{
+    db::{self, audit},
+    errors::internal,
+    state::AppState,
+};
+use crate::{
+    domain::{login::LoginInput, role::Role, user::CurrentUser},
+    error::AppError,
+};
+use axum::{
+    extract::ConnectInfo,
+    http::{header, request::Parts, HeaderMap},
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::OnceLock,
+};
+use uuid::Uuid;
+
+pub const SESSION_COOKIE: &str = "zs_session";
+
+/// The application state and request of the current server function or page.
+pub fn request() -> Result<(AppState, Parts), AppError> {
+    let state = leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| internal("context", "AppState missing from the Leptos context"))?;
+    let parts = leptos::prelude::use_context::<Parts>()
+        .ok_or_else(|| internal("context", "request Parts missing from the Leptos context"))?;
+    Ok((state, parts))
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For`
+/// entry when the configuration says a proxy sets it.
+pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<IpAddr> {
+    if trust_proxy {
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// The session token from the `Cookie` header, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+pub fn hash_token(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn expired_session_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The logged-in user of this request, or `None`.
+pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = session_token(&parts.headers) else {
+        return Ok(None);
+    };
+    let user = db::users::by_session(
+        &state.pool,
+        &hash_token(&token),
+        state.config.session_idle.as_secs_f64(),
+        state.config.session_absolute.as_secs_f64(),
+    )
+    .await?;
+    Ok(user)
+}
+
+/// The authorisation check of every server function: the user must be
+/// logged in (else 401) and hold one of `roles` (else 403); an empty list
+/// admits any logged-in user. A refusal for lack of role is audited.
+pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let (state, parts) = request()?;
+    let user = current_user(&state, &parts)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.has_any(roles) {
+        return Ok(user);
+    }
+    audit::record(
+        &state.pool,
+        &audit::Entry {
+            user_id: Some(user.id),
+            organisation_id: Some(user.organisation_id),
+            roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            action: "authorise",
+            object_type: Some("path"),
+            object_ids: vec![parts.uri.path().to_string()],
+            client_ip: client_ip(&parts, state.config.trust_proxy_headers),
+            outcome: audit::Outcome::Denied,
+        },
+    )
+    .await?;
+    Err(AppError::Forbidden)
+}
+
+/// Argon2id hash of `password` (PHC string), computed off the async threads.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
+        .await
+        .map_err(|e| internal("password hash", e))
+}
+
+async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
+        .await
+        .map_err(|e| internal("password verify", e))
+}
+
+/// A hash to verify against when the e-mail is unknown, so that an unknown
+/// address costs as much time as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| password_auth::generate_hash("zorgsignaal-dummy-password"))
+}
+
+/// The outcome of a successful log-in: the cookie value to set.
+pub struct LoggedIn {
+    pub user_id: Uuid,
+    pub token: String,
+}
+
+/// Checks the credentials, the lockout per account and per address, and on
+/// success opens a fresh session (any session the browser had is ended).
+/// Failures of every kind answer with the same message.
+pub async fn log_in(state: &AppState, parts: &Parts, input: LoginInput) -> Result<LoggedIn, AppError> {
+    let config = &state.config;
+    let ip = client_ip(parts, config.trust_proxy_headers);
+    let window = config.login_window.as_secs_f64();
+    let email = input.email.as_str().to_string();
+    let denied = |email: &str, minutes: i64| AppError::Locked {
+        minutes,
+        email: email.to_string(),
+    };
+
+    let mut tx = state.pool.begin().await?;
+    db::login_attempts::lock_account(&mut *tx, &email).await?;
+
+    let account =
+        db::login_attempts::for_account(&mut *tx, &email, window, config.login_max_failures_per_account)
+            .await?;
+    let by_ip = match ip {
+        Some(ip) => {
+            Some(db::login_attempts::for_ip(&mut *tx, ip, window, config.login_max_failures_per_ip).await?)
+        }
+        None => None,
+    };
+    let locked = if account.count >= config.login_max_failures_per_account {
+        Some(account.minutes_left)
+    } else {
+        by_ip
+            .filter(|f| f.count >= config.login_max_failures_per_ip)
+            .map(|f| f.minutes_left)
+    };
+
+    let row = db::users::find_for_login(&mut *tx, &email).await?;
+    let audit_entry = |user_id, organisation_id, roles: Vec<String>, outcome| audit::Entry {
+        user_id,
+        organisation_id,
+        roles,
+        action: "login",
+        object_type: Some("session"),
+        object_ids: vec![],
+        client_ip: ip,
+        outcome,
+    };
+
+    if let Some(minutes) = locked {
+        // While locked, attempts are refused unchecked and not counted, so
+        // the lock lifts on time.
+        audit::record(
+            &mut *tx,
+            &audit_entry(
+                row.as_ref().map(|r| r.id),
+                row.as_ref().map(|r| r.organisation_id),
+                vec![],
+                audit::Outcome::Denied,
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(denied(&email, minutes));
+    }
+
+    let hash = row
+        .as_ref()
+        .filter(|r| r.active)
+        .map(|r| r.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let password_ok = verify_password(input.password, hash).await?;
+    let user = row.filter(|r| r.active && password_ok);
+
+    db::login_attempts::record(&mut *tx, &email, ip, user.is_some()).await?;
+    let Some(user) = user else {
+        audit::record(&mut *tx, &audit_entry(None, None, vec![], audit::Outcome::Failed)).await?;
+        tx.commit().await?;
+        return Err(AppError::InvalidCredentials { email });
+    };
+
+    if let Some(old) = session_token(&parts.headers) {
+        db::sessions::delete(&mut *tx, &hash_token(&old)).await?;
+    }
+    let token = new_token();
+    db::sessions::create(&mut *tx, &hash_token(&token), user.id).await?;
+    audit::record(
+        &mut *tx,
+        &audit_entry(
+            Some(user.id),
+            Some(user.organisation_id),
+            user.roles.clone(),
+            audit::Outcome::Success,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user.id, "logged in");
+    Ok(LoggedIn {
+        user_id: user.id,
+        token,
+    })
+}
+
+/// Ends the browser's session on the server. Succeeds when there was none.
+pub async fn log_out(state: &AppState, parts: &Parts) -> Result<(), AppError> {
+    let Some(token) = session_token(&parts.headers) else {
+        return Ok(());
+    };
+    let mut tx = state.pool.begin().await?;
+    if let Some(user_id) = db::sessions::delete(&mut *tx, &hash_token(&token)).await? {
+        audit::record(
+            &mut *tx,
+            &audit::Entry {
+                user_id: Some(user_id),
+                organisation_id: None,
+                roles: vec![],
+                action: "logout",
+                object_type: Some("session"),
+                object_ids: vec![],
+                client_ip: client_ip(parts, state.config.trust_proxy_headers),
+                outcome: audit::Outcome::Success,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_token_is_read_from_among_other_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; zs_session=abc; b=2".parse().unwrap());
+        assert_eq!(session_token(&headers).as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn an_empty_session_cookie_is_no_session() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "zs_session=".parse().unwrap());
+        assert_eq!(session_token(&headers), None);
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_and_lax_and_secure_over_https() {
+        let c = session_cookie("t", false);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
+        assert!(session_cookie("t", true).ends_with("; Secure"));
+        assert!(expired_session_cookie(false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_ne!(hash_token(&a), hash_token(&b));
+    }
+}

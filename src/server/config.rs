@@ -1,0 +1,226 @@
+//! Typed configuration from environment variables. Every variable has a
+//! default that works on a developer's machine; README.md lists them all.
+
+use std::{fmt, net::SocketAddr, time::Duration};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub app_env: AppEnv,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub addr: SocketAddr,
+    pub site_root: String,
+    /// The address users reach the app at, e.g. `https://zorgsignaal.example.nl`.
+    /// Used for the Origin check and to decide on `Secure` cookies.
+    pub public_url: Option<String>,
+    pub demo_data: bool,
+    pub log_format: LogFormat,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    pub login_window: Duration,
+    pub login_max_failures_per_account: i64,
+    pub login_max_failures_per_ip: i64,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy
+    /// that sets it).
+    pub trust_proxy_headers: bool,
+}
+
+// The database URL may hold a password: never print it.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("app_env", &self.app_env)
+            .field("addr", &self.addr)
+            .field("public_url", &self.public_url)
+            .field("demo_data", &self.demo_data)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuratiefout in {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:54329/zorgsignaal";
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads the configuration through `get`, so tests can pass a map.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let text = |var: &'static str, default: &str| {
+            get(var)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_string())
+        };
+        let number = |var: &'static str, default: u64| -> Result<u64, ConfigError> {
+            text(var, &default.to_string())
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError {
+                    var,
+                    message: "verwacht een geheel getal".into(),
+                })
+        };
+        let flag = |var: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match text(var, if default { "true" } else { "false" }).trim() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(ConfigError {
+                    var,
+                    message: "verwacht true of false".into(),
+                }),
+            }
+        };
+
+        let app_env = match text("APP_ENV", "development").as_str() {
+            "development" => AppEnv::Development,
+            "production" => AppEnv::Production,
+            other => {
+                return Err(ConfigError {
+                    var: "APP_ENV",
+                    message: format!("'{other}' is geen development of production"),
+                })
+            }
+        };
+        let log_format = match text("LOG_FORMAT", "human").as_str() {
+            "human" => LogFormat::Human,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(ConfigError {
+                    var: "LOG_FORMAT",
+                    message: format!("'{other}' is geen human of json"),
+                })
+            }
+        };
+        let addr = text("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
+            .parse()
+            .map_err(|_| ConfigError {
+                var: "LEPTOS_SITE_ADDR",
+                message: "verwacht host:poort, bijvoorbeeld 127.0.0.1:3000".into(),
+            })?;
+        let public_url = get("PUBLIC_URL")
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+            .filter(|u| !u.is_empty());
+        if let Some(u) = &public_url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(ConfigError {
+                    var: "PUBLIC_URL",
+                    message: "moet met http:// of https:// beginnen".into(),
+                });
+            }
+        }
+        let demo_data = flag("DEMO_DATA", false)?;
+        if demo_data && app_env == AppEnv::Production {
+            return Err(ConfigError {
+                var: "DEMO_DATA",
+                message: "demodata laden is nooit toegestaan met APP_ENV=production".into(),
+            });
+        }
+
+        Ok(Config {
+            app_env,
+            database_url: text("DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_max_connections: number("DATABASE_MAX_CONNECTIONS", 10)? as u32,
+            addr,
+            site_root: text("LEPTOS_SITE_ROOT", "target/site"),
+            public_url,
+            demo_data,
+            log_format,
+            session_idle: Duration::from_secs(60 * number("SESSION_IDLE_MINUTES", 30)?),
+            session_absolute: Duration::from_secs(3600 * number("SESSION_ABSOLUTE_HOURS", 12)?),
+            login_window: Duration::from_secs(60 * 15),
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: number("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
+            trust_proxy_headers: flag("TRUST_PROXY_HEADERS", false)?,
+        })
+    }
+
+    /// Cookies get `Secure` when users reach the app over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn an_empty_environment_gives_working_defaults() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.app_env, AppEnv::Development);
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.session_idle, Duration::from_secs(30 * 60));
+        assert_eq!(c.session_absolute, Duration::from_secs(12 * 3600));
+        assert_eq!(c.log_format, LogFormat::Human);
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn demo_data_is_refused_in_production() {
+        let err = config(&[("APP_ENV", "production"), ("DEMO_DATA", "true")])
+            .err()
+            .unwrap();
+        assert_eq!(err.var, "DEMO_DATA");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        assert_eq!(config(&[("LOG_FORMAT", "xml")]).err().unwrap().var, "LOG_FORMAT");
+        assert_eq!(
+            config(&[("LEPTOS_SITE_ADDR", "here")]).err().unwrap().var,
+            "LEPTOS_SITE_ADDR"
+        );
+        assert_eq!(
+            config(&[("SESSION_IDLE_MINUTES", "soon")]).err().unwrap().var,
+            "SESSION_IDLE_MINUTES"
+        );
+        assert_eq!(
+            config(&[("PUBLIC_URL", "zorg.nl")]).err().unwrap().var,
+            "PUBLIC_URL"
+        );
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let c = config(&[("PUBLIC_URL", "https://zorgsignaal.example.nl/")]).unwrap();
+        assert!(c.secure_cookies());
+        assert_eq!(c.public_url.as_deref(), Some("https://zorgsignaal.example.nl"));
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_database_url() {
+        let c = config(&[("DATABASE_URL", "postgres://u:geheim@db/z")]).unwrap();
+        assert!(!format!("{c:?}").contains("geheim"));
+    }
+}

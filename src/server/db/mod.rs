@@ -1,0 +1,34 @@
+//! All SQL of the application lives below this module, one file per aggregate.
+
+pub mod audit;
+pub mod login_attempts;
+pub mod organisations;
+pub mod seed;
+pub mod sessions;
+pub mod users;
+
+use super::config::Config;
+use sqlx::{postgres::PgPoolOptions, PgPool};
+use std::time::Duration;
+
+/// Opens the pool lazily: the server starts even while the database is still
+/// coming up, and `/ready` reports whether it is reachable.
+pub fn pool(config: &Config) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(config.database_max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy(&config.database_url)
+}
+
+/// Applies the migrations in `migrations/`.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    sqlx::migrate!("./migrations").run(pool).await
+}
+
+/// True when a trivial query succeeds within the pool's acquire timeout.
+pub async fn ping(pool: &PgPool) -> bool {
+    sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(pool)
+        .await
+        .is_ok()
+}

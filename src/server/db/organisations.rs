@@ -1,0 +1,98 @@
+//! Regions, municipalities and organisations.
+
+use crate::domain::organisation::{Capabilities, OrganisationKind};
+use crate::domain::views::{Municipality, OrganisationSummary};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+pub async fn upsert_region(db: impl PgExecutor<'_>, name: &str) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO regions (id, name) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+         RETURNING id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(name)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn upsert_municipality(
+    db: impl PgExecutor<'_>,
+    code: &str,
+    name: &str,
+    region_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO municipalities (code, name, region_id) VALUES ($1, $2, $3)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, region_id = EXCLUDED.region_id",
+    )
+    .bind(code)
+    .bind(name)
+    .bind(region_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_organisation(
+    conn: &mut PgConnection,
+    region_id: Uuid,
+    name: &str,
+    kind: OrganisationKind,
+    caps: Capabilities,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO organisations (id, region_id, name, kind, may_register, may_signal, may_coordinate)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (region_id, name) DO UPDATE SET kind = EXCLUDED.kind
+         RETURNING id",
+    )
+    .bind(Uuid::new_v4())
+    .bind(region_id)
+    .bind(name)
+    .bind(kind.as_str())
+    .bind(caps.may_register)
+    .bind(caps.may_signal)
+    .bind(caps.may_coordinate)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn in_region(
+    db: impl PgExecutor<'_>,
+    region_id: Uuid,
+) -> Result<Vec<OrganisationSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.name, o.kind, o.may_register, o.may_signal, o.may_coordinate,
+                (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.active) AS users
+         FROM organisations o WHERE o.region_id = $1 ORDER BY o.name",
+    )
+    .bind(region_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn municipalities_in_region(
+    db: impl PgExecutor<'_>,
+    region_id: Uuid,
+) -> Result<Vec<Municipality>, sqlx::Error> {
+    sqlx::query_as("SELECT code, name FROM municipalities WHERE region_id = $1 ORDER BY name")
+        .bind(region_id)
+        .fetch_all(db)
+        .await
+}
+
+pub async fn municipalities_of_analyst(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+) -> Result<Vec<Municipality>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.code, m.name FROM analyst_municipalities a
+         JOIN municipalities m ON m.code = a.municipality_code
+         WHERE a.user_id = $1 ORDER BY m.name",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,132 @@
+//! Demo data for the Groningen region. Idempotent: running it again changes
+//! nothing. Never run with APP_ENV=production (the configuration refuses it).
+
+use super::{organisations, users};
+use crate::domain::{organisation::OrganisationKind, role::Role};
+use sqlx::PgPool;
+
+/// The demo password of every demo account. Demo only.
+pub const DEMO_PASSWORD: &str = "demo-wachtwoord";
+
+pub const GRONINGEN_MUNICIPALITIES: [(&str, &str); 10] = [
+    ("GM0014", "Groningen"),
+    ("GM0037", "Stadskanaal"),
+    ("GM0047", "Veendam"),
+    ("GM0765", "Pekela"),
+    ("GM1895", "Oldambt"),
+    ("GM1950", "Westerwolde"),
+    ("GM1952", "Midden-Groningen"),
+    ("GM1966", "Het Hogeland"),
+    ("GM1969", "Westerkwartier"),
+    ("GM1979", "Eemsdelta"),
+];
+
+const ORGANISATIONS: [(&str, OrganisationKind); 8] = [
+    ("GGD Groningen", OrganisationKind::Jgz),
+    ("WIJ Groningen", OrganisationKind::Wijkteam),
+    ("Basisschool De Wilgen", OrganisationKind::School),
+    ("Politie Noord-Nederland", OrganisationKind::Politie),
+    ("Accare", OrganisationKind::Ggz),
+    ("Jeugdbescherming Noord", OrganisationKind::Jeugdbescherming),
+    ("Regiobureau Jeugd Groningen", OrganisationKind::Gemeente),
+    ("Gemeente Groningen", OrganisationKind::Gemeente),
+];
+
+pub struct DemoUser {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub phone: &'static str,
+    pub organisation: &'static str,
+    pub roles: &'static [Role],
+}
+
+pub const DEMO_USERS: [DemoUser; 7] = [
+    DemoUser {
+        email: "anna@ggd.example",
+        name: "Anna de Vries",
+        phone: "050 367 4000",
+        organisation: "GGD Groningen",
+        roles: &[Role::Professional, Role::Coordinator],
+    },
+    DemoUser {
+        email: "bram@wij.example",
+        name: "Bram Bakker",
+        phone: "050 367 6000",
+        organisation: "WIJ Groningen",
+        roles: &[Role::Professional, Role::Coordinator],
+    },
+    DemoUser {
+        email: "carla@school.example",
+        name: "Carla Jansen",
+        phone: "050 525 1234",
+        organisation: "Basisschool De Wilgen",
+        roles: &[Role::Professional],
+    },
+    DemoUser {
+        email: "dirk@politie.example",
+        name: "Dirk Mulder",
+        phone: "0900 8844",
+        organisation: "Politie Noord-Nederland",
+        roles: &[Role::Professional],
+    },
+    DemoUser {
+        email: "eva@accare.example",
+        name: "Eva Smit",
+        phone: "088 020 2020",
+        organisation: "Accare",
+        roles: &[Role::Professional],
+    },
+    DemoUser {
+        email: "rita@regio.example",
+        name: "Rita Hoekstra",
+        phone: "050 367 9100",
+        organisation: "Regiobureau Jeugd Groningen",
+        roles: &[Role::RegionAdmin],
+    },
+    DemoUser {
+        email: "gert@gemeente.example",
+        name: "Gert Visser",
+        phone: "14 050",
+        organisation: "Gemeente Groningen",
+        roles: &[Role::MunicipalityAnalyst],
+    },
+];
+
+/// Loads the demo region, organisations and users in one transaction.
+/// `password_hash` is the Argon2id hash of [`DEMO_PASSWORD`].
+pub async fn load(pool: &PgPool, password_hash: &str) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let region = organisations::upsert_region(&mut *tx, "Groningen").await?;
+    for (code, name) in GRONINGEN_MUNICIPALITIES {
+        organisations::upsert_municipality(&mut *tx, code, name, region).await?;
+    }
+    let mut org_ids = Vec::new();
+    for (name, kind) in ORGANISATIONS {
+        let id = organisations::upsert_organisation(&mut tx, region, name, kind, kind.default_capabilities())
+            .await?;
+        org_ids.push((name, id));
+    }
+    for user in &DEMO_USERS {
+        let organisation_id = org_ids
+            .iter()
+            .find(|(n, _)| *n == user.organisation)
+            .map(|(_, id)| *id)
+            .expect("every demo user names a demo organisation");
+        let id = users::insert_if_absent(
+            &mut tx,
+            &users::NewUser {
+                organisation_id,
+                email: user.email,
+                name: user.name,
+                phone: user.phone,
+                password_hash,
+                roles: user.roles,
+            },
+        )
+        .await?;
+        if user.roles.contains(&Role::MunicipalityAnalyst) {
+            users::add_analyst_municipality(&mut *tx, id, "GM0014").await?;
+        }
+    }
+    tx.commit().await
+}

@@ -1,0 +1,125 @@
+//! Users, their roles and the session lookup.
+
+use crate::domain::{role::Role, user::CurrentUser};
+use sqlx::{PgExecutor, Row};
+use uuid::Uuid;
+
+/// What the log-in needs to know of a user.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub password_hash: String,
+    pub active: bool,
+    pub roles: Vec<String>,
+}
+
+pub async fn find_for_login(db: impl PgExecutor<'_>, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.organisation_id, u.password_hash, u.active,
+                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles
+         FROM users u WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_optional(db)
+    .await
+}
+
+/// The user behind a session token, if the session is still valid: not idle
+/// for longer than `idle_secs` and not older than `absolute_secs`. A valid
+/// session is touched, so its idle time starts again.
+pub async fn by_session(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    idle_secs: f64,
+    absolute_secs: f64,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row = sqlx::query(
+        "WITH s AS (
+             UPDATE sessions SET last_seen_at = now()
+             WHERE token_hash = $1
+               AND last_seen_at > now() - make_interval(secs => $2)
+               AND created_at > now() - make_interval(secs => $3)
+             RETURNING user_id)
+         SELECT u.id, u.name, u.email, o.id AS organisation_id, o.name AS organisation_name,
+                o.region_id,
+                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles
+         FROM s JOIN users u ON u.id = s.user_id
+                JOIN organisations o ON o.id = u.organisation_id
+         WHERE u.active",
+    )
+    .bind(token_hash)
+    .bind(idle_secs)
+    .bind(absolute_secs)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        let roles: Vec<String> = r.try_get("roles")?;
+        Ok(CurrentUser {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            email: r.try_get("email")?,
+            organisation_id: r.try_get("organisation_id")?,
+            organisation_name: r.try_get("organisation_name")?,
+            region_id: r.try_get("region_id")?,
+            roles: roles.iter().filter_map(|s| Role::parse(s)).collect(),
+        })
+    })
+    .transpose()
+}
+
+/// A user to create (seed data, fixtures, later the admin screens).
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub organisation_id: Uuid,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub password_hash: &'a str,
+    pub roles: &'a [Role],
+}
+
+/// Inserts the user unless one with this e-mail exists; returns its id either way.
+pub async fn insert_if_absent(
+    conn: &mut sqlx::PgConnection,
+    user: &NewUser<'_>,
+) -> Result<Uuid, sqlx::Error> {
+    let id: Uuid = sqlx::query_scalar(
+        "WITH ins AS (
+             INSERT INTO users (id, organisation_id, email, name, phone, password_hash)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (email) DO NOTHING
+             RETURNING id)
+         SELECT id FROM ins UNION ALL SELECT id FROM users WHERE email = $3 LIMIT 1",
+    )
+    .bind(Uuid::new_v4())
+    .bind(user.organisation_id)
+    .bind(user.email)
+    .bind(user.name)
+    .bind(user.phone)
+    .bind(user.password_hash)
+    .fetch_one(&mut *conn)
+    .await?;
+    let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(&roles)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn add_analyst_municipality(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    code: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO analyst_municipalities (user_id, municipality_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(user_id)
+        .bind(code)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Server-only code: configuration, start-up, database access, sessions,
+//! security middleware. Nothing here compiles for the browser.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod errors;
+pub mod security;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

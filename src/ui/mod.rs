@@ -1,0 +1,5 @@
+//! Pages and components. Components never query: they call server functions.
+
+pub mod components;
+pub mod pages;
+pub mod session;

@@ -1,0 +1,229 @@
+//! The test harness: a real app on port 0 against a fresh PostgreSQL
+//! database of its own, built by the same `startup::router` as `main`.
+#![allow(dead_code)]
+
+use reqwest::{header, redirect::Policy, Client, Response};
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+use std::collections::HashMap;
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+use zorgsignaal::{
+    domain::{organisation::OrganisationKind, role::Role},
+    server::{auth, config::Config, db, startup},
+};
+
+pub const PASSWORD: &str = "test-wachtwoord-123";
+
+/// The maintenance database of the cluster the tests use: `TEST_DATABASE_ADMIN_URL`,
+/// else the private cluster of `scripts/pg.sh`.
+fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_ADMIN_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:54329/postgres".to_string())
+}
+
+fn url_for(db_name: &str) -> String {
+    let admin = admin_url();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    format!("{base}/{db_name}")
+}
+
+async fn password_hash() -> &'static str {
+    static HASH: OnceCell<String> = OnceCell::const_new();
+    HASH.get_or_init(|| async { auth::hash_password(PASSWORD.to_string()).await.unwrap() })
+        .await
+}
+
+pub struct TestApp {
+    /// e.g. `http://127.0.0.1:41234`
+    pub address: String,
+    pub pool: PgPool,
+    pub db_name: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts an app with extra configuration variables.
+    pub async fn spawn_with(vars: &[(&str, &str)]) -> TestApp {
+        let db_name = format!("zs_test_{}", Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect(&admin_url())
+            .await
+            .expect("the test cluster is running (scripts/pg.sh start)");
+        admin
+            .execute(format!(r#"CREATE DATABASE "{db_name}""#).as_str())
+            .await
+            .unwrap();
+
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("DATABASE_URL".into(), url_for(&db_name)),
+            ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+            ("DATABASE_MAX_CONNECTIONS".into(), "5".into()),
+        ]);
+        for (k, v) in vars {
+            env.insert(k.to_string(), v.to_string());
+        }
+        let config = Config::from_lookup(|k| env.get(k).cloned()).unwrap();
+        let state = startup::state(config).unwrap();
+        db::migrate(&state.pool).await.unwrap();
+        let pool = state.pool.clone();
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let router = startup::router(state);
+        tokio::spawn(async move {
+            startup::serve(listener, router, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        TestApp {
+            address,
+            pool,
+            db_name,
+            shutdown: Some(tx),
+        }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Calls a server function the way the hydrated page does (same origin,
+    /// form-encoded arguments, JSON answer).
+    pub async fn call(&self, client: &Client, endpoint: &str, args: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(header::ORIGIN, &self.address)
+            .header(header::ACCEPT, "application/json")
+            .form(args)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.call(client, "login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Starts building a user of a fresh organisation in a test region.
+    pub fn user(&self) -> UserBuilder<'_> {
+        UserBuilder {
+            app: self,
+            email: format!("{}@test.example", Uuid::new_v4().simple()),
+            name: "Test Gebruiker".into(),
+            roles: vec![Role::Professional],
+            kind: OrganisationKind::Jgz,
+        }
+    }
+
+    /// Runs `sql` on this app's database (for back-dating rows in tests of time).
+    pub async fn execute(&self, sql: &str) {
+        sqlx::query(sql).execute(&self.pool).await.unwrap();
+    }
+
+    pub async fn drop_database(&self) {
+        let mut admin = PgConnection::connect(&admin_url()).await.unwrap();
+        admin
+            .execute(format!(r#"DROP DATABASE "{}" WITH (FORCE)"#, self.db_name).as_str())
+            .await
+            .unwrap();
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub struct TestUser {
+    pub id: Uuid,
+    pub email: String,
+    pub password: String,
+}
+
+pub struct UserBuilder<'a> {
+    app: &'a TestApp,
+    email: String,
+    name: String,
+    roles: Vec<Role>,
+    kind: OrganisationKind,
+}
+
+impl UserBuilder<'_> {
+    pub fn roles(mut self, roles: &[Role]) -> Self {
+        self.roles = roles.to_vec();
+        self
+    }
+
+    pub fn email(mut self, email: &str) -> Self {
+        self.email = email.to_string();
+        self
+    }
+
+    pub fn organisation_kind(mut self, kind: OrganisationKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub async fn create(self) -> TestUser {
+        let pool = &self.app.pool;
+        let region = db::organisations::upsert_region(pool, "Testregio").await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let org = db::organisations::upsert_organisation(
+            &mut conn,
+            region,
+            &format!("Organisatie {}", self.kind.as_str()),
+            self.kind,
+            self.kind.default_capabilities(),
+        )
+        .await
+        .unwrap();
+        let hash = password_hash().await;
+        let id = db::users::insert_if_absent(
+            &mut conn,
+            &db::users::NewUser {
+                organisation_id: org,
+                email: &self.email,
+                name: &self.name,
+                phone: "050 000 0000",
+                password_hash: hash,
+                roles: &self.roles,
+            },
+        )
+        .await
+        .unwrap();
+        TestUser {
+            id,
+            email: self.email,
+            password: PASSWORD.to_string(),
+        }
+    }
+}
+
+/// The session cookie a response sets, as `name=value`.
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("zs_session=") && !v.contains("Max-Age=0"))
+        .map(|v| v.split(';').next().unwrap().to_string())
+}
