@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,6 +41,9 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_user();
 
+    // Every page renders whole on the server (SsrMode::Async): the status
+    // code and redirects are known before the first byte, and a browser
+    // without JavaScript gets the complete page, not streamed fragments.
     view! {
         <Title formatter=|page: String| format!("{page} – Zorgsignaal")/>
         <Router>
@@ -49,10 +52,10 @@ pub fn App() -> impl IntoView {
                 <SiteHeader/>
                 <main id="inhoud" tabindex="-1" class="zs-main utrecht-page-content">
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=HomePage/>
-                        <Route path=path!("/inloggen") view=LoginPage/>
-                        <Route path=path!("/regio") view=RegionPage/>
-                        <Route path=path!("/rapportage") view=ReportsPage/>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/regio") view=RegionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/rapportage") view=ReportsPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

@@ -173,7 +173,13 @@ async fn the_login_form_works_without_javascript() {
 #[tokio::test]
 async fn a_page_for_logged_in_users_sends_visitors_to_the_login_page() {
     let app = TestApp::spawn().await;
-    let res = app.client().get(app.url("/")).send().await.unwrap();
+    let res = app
+        .client()
+        .get(app.url("/"))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(location(&res), "/inloggen");
 }

@@ -14,12 +14,10 @@ pub fn HomePage() -> impl IntoView {
 }
 
 fn start_page(user: CurrentUser) -> AnyView {
-    let first_name = user
-        .name
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let greeting = format!(
+        "Welkom, {}",
+        user.name.split_whitespace().next().unwrap_or_default()
+    );
     let roles = user
         .roles
         .iter()
@@ -27,7 +25,7 @@ fn start_page(user: CurrentUser) -> AnyView {
         .collect::<Vec<_>>()
         .join(" en ");
     view! {
-        <h1 class="utrecht-heading-1">"Welkom, " {first_name}</h1>
+        <h1 class="utrecht-heading-1">{greeting}</h1>
         <p class="utrecht-paragraph">
             "Je werkt als " {roles} " bij " <strong>{user.organisation_name.clone()}</strong> "."
         </p>
