@@ -1,15 +1,38 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, type TestInfo } from "@playwright/test";
 
-/** Fails on any WCAG 2.1 A or AA violation on the page as it is now. */
-export async function expectAccessible(page: Page) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  const summary = result.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-  );
-  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+/**
+ * Fails on any WCAG 2.1 A or AA violation on the page as it is now.
+ *
+ * axe runs as JavaScript in the page, which the no-JS project forbids; there
+ * the same URL is opened with the same session cookies in a second context
+ * that blocks every script and wasm file of the app, so axe sees exactly the
+ * server-rendered page a browser without JavaScript gets.
+ */
+export async function expectAccessible(page: Page, testInfo: TestInfo) {
+  let target = page;
+  let close = async () => {};
+  if (testInfo.project.name === "no-js") {
+    const browser = page.context().browser();
+    if (!browser) throw new Error("no browser");
+    const context = await browser.newContext({ javaScriptEnabled: true, locale: "nl-NL" });
+    await context.addCookies(await page.context().cookies());
+    await context.route(/\.(js|wasm)(\?.*)?$/, (route) => route.abort());
+    target = await context.newPage();
+    await target.goto(page.url());
+    close = () => context.close();
+  }
+  try {
+    const result = await new AxeBuilder({ page: target })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+      .analyze();
+    const summary = result.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+    );
+    expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+  } finally {
+    await close();
+  }
 }
 
 /** In the hydrated project, waits until the WASM has taken over the page. */

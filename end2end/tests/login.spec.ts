@@ -26,7 +26,7 @@ for (const user of demoUsers) {
     for (const section of user.sections) {
       await expect(page.getByRole("heading", { level: 2, name: section })).toBeVisible();
     }
-    await expectAccessible(page);
+    await expectAccessible(page, testInfo);
 
     await page.getByRole("button", { name: "Uitloggen" }).click();
     await expect(page).toHaveURL(/\/inloggen$/);
@@ -45,7 +45,7 @@ test("a wrong password shows the Dutch message and keeps the e-mail", async ({ p
   await expect(page.getByLabel("E-mailadres")).toHaveValue("anna@ggd.example");
   await expect(page.getByLabel("Wachtwoord")).toHaveValue("");
   await expect(page).toHaveTitle("Inloggen – Zorgsignaal");
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 });
 
 test("an empty form gets a Dutch message next to each field", async ({ page }, testInfo) => {
@@ -56,7 +56,7 @@ test("an empty form gets a Dutch message next to each field", async ({ page }, t
   await expect(email).toHaveAttribute("aria-invalid", "true");
   await expect(email).toHaveAccessibleDescription("Vul je e-mailadres in.");
   await expect(page.getByLabel("Wachtwoord")).toHaveAccessibleDescription("Vul je wachtwoord in.");
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 });
 
 test("a region admin sees the organisations of the region", async ({ page }, testInfo) => {
@@ -69,7 +69,7 @@ test("a region admin sees the organisations of the region", async ({ page }, tes
   const school = table.getByRole("row", { name: /Basisschool De Wilgen/ });
   await expect(school.getByRole("cell")).toHaveText(["School", "nee", "ja", "nee", "1"]);
   await expect(page.getByRole("listitem").filter({ hasText: "Eemsdelta (GM1979)" })).toBeVisible();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 });
 
 test("an analyst reads the figures of their own municipality only", async ({ page }, testInfo) => {
@@ -79,7 +79,7 @@ test("an analyst reads the figures of their own municipality only", async ({ pag
   await settled(page, testInfo);
   await expect(page.getByRole("heading", { level: 1, name: "Rapportage" })).toBeVisible();
   await expect(page.getByRole("main").getByRole("listitem")).toHaveText(["Groningen (GM0014)"]);
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 });
 
 test("a professional is refused the region page", async ({ page }, testInfo) => {
@@ -88,12 +88,12 @@ test("a professional is refused the region page", async ({ page }, testInfo) => 
   const res = await page.goto("/regio");
   expect(res?.status()).toBe(403);
   await expect(page.getByRole("heading", { level: 1, name: "Geen toegang" })).toBeVisible();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 });
 
-test("an unknown page says so in Dutch", async ({ page }) => {
+test("an unknown page says so in Dutch", async ({ page }, testInfo) => {
   const res = await page.goto("/bestaat-niet");
   expect(res?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1, name: "Niet gevonden" })).toBeVisible();
-  await expectAccessible(page);
+  await expectAccessible(page, testInfo);
 });

@@ -16,11 +16,14 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let user = use_user();
 
-    // With JavaScript, a successful log-in loads the start page afresh.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = login.value().get() {
+    // With JavaScript, a successful log-in loads the start page afresh; a
+    // failed one empties the password, as the page without JavaScript does.
+    Effect::new(move |_| match login.value().get() {
+        Some(Ok(())) => {
             let _ = window().location().assign("/");
         }
+        Some(Err(_)) => clear_password(),
+        None => {}
     });
 
     let server_error = move || login.value().get().and_then(Result::err);
@@ -83,5 +86,19 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </div>
+    }
+}
+
+/// Empties the password field (browser only).
+fn clear_password() {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(input) = document()
+            .get_element_by_id("password")
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+        {
+            input.set_value("");
+        }
     }
 }
