@@ -16,6 +16,12 @@ scripts/setup.sh
 
 step "private PostgreSQL for the tests (port $ZS_PGPORT)"
 scripts/pg.sh start
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  scripts/pg.sh stop
+}
+trap cleanup EXIT
 admin_url=$(scripts/pg.sh admin-url)
 export TEST_DATABASE_ADMIN_URL="$admin_url"
 # Databases left by earlier runs' tests.
@@ -65,7 +71,6 @@ DATABASE_URL="${admin_url%/*}/$e2e_db" DEMO_DATA=true LEPTOS_SITE_ADDR="$E2E_ADD
   LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn,zorgsignaal=info}" \
   "$CARGO_TARGET_DIR/release/zorgsignaal" >"$server_log" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true' EXIT
 e2e_json=$(mktemp)
 set +e
 (cd end2end && E2E_BASE_URL="http://$E2E_ADDR" PLAYWRIGHT_JSON_OUTPUT_NAME="$e2e_json" \
@@ -76,9 +81,9 @@ kill $server_pid 2>/dev/null || true
 if [ "$e2e_status" -ne 0 ]; then
   echo "--- server log (last 40 lines)"; tail -n 40 "$server_log"
 fi
-e2e_passed=$(node -e 'const r=require(process.argv[1]).stats; console.log(r.expected + r.flaky)' "$e2e_json")
-e2e_failed=$(node -e 'const r=require(process.argv[1]).stats; console.log(r.unexpected)' "$e2e_json")
-e2e_skipped=$(node -e 'const r=require(process.argv[1]).stats; console.log(r.skipped)' "$e2e_json")
+read -r e2e_passed e2e_failed e2e_skipped < <(node -e '
+  const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats;
+  console.log(s.expected + s.flaky, s.unexpected, s.skipped);' "$e2e_json")
 
 step "summary ($(( $(date +%s) - started )) s)"
 echo "Rust tests: $rust_passed passed, $rust_failed failed"

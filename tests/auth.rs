@@ -139,14 +139,7 @@ async fn logging_in_again_renews_the_session_id_and_ends_the_old_one() {
     let second = session_cookie(&app.login(&client, &user.email, &user.password).await).unwrap();
     assert_ne!(first, second);
 
-    let with_old = app
-        .client()
-        .post(app.url("/api/me"))
-        .header(header::ORIGIN, &app.address)
-        .header(header::COOKIE, &first)
-        .send()
-        .await
-        .unwrap();
+    let with_old = app.call_with_cookie("me", &first).await;
     let me: Option<CurrentUser> = with_old.json().await.unwrap();
     assert!(me.is_none(), "the session from before the second log-in is gone");
 }
@@ -164,19 +157,9 @@ async fn logout_ends_the_session_on_the_server() {
     assert!(cleared.contains("Max-Age=0"));
 
     // The old cookie, replayed by someone who kept it, no longer works.
-    let replay = app
-        .client()
-        .post(app.url("/api/region_overview"))
-        .header(header::ORIGIN, &app.address)
-        .header(header::COOKIE, &cookie)
-        .send()
-        .await
-        .unwrap();
+    let replay = app.call_with_cookie("region_overview", &cookie).await;
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let sessions = app.count("SELECT count(*) FROM sessions").await;
     assert_eq!(sessions, 0);
 }
 
@@ -295,11 +278,9 @@ async fn log_in_and_log_out_are_audited_without_the_password() {
             ("logout".to_string(), "success".to_string())
         ]
     );
-    let leaked: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%wachtwoord%'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let leaked = app
+        .count("SELECT count(*) FROM audit_log a WHERE a::text LIKE '%wachtwoord%'")
+        .await;
     assert_eq!(leaked, 0);
 }
 

@@ -56,10 +56,7 @@ async fn a_cross_site_post_is_refused() {
         .await
         .unwrap();
     assert_eq!(bare.status(), StatusCode::FORBIDDEN);
-    let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM login_attempts")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let attempts = app.count("SELECT count(*) FROM login_attempts").await;
     assert_eq!(attempts, 0, "refused before the log-in ran");
 }
 
@@ -154,7 +151,7 @@ async fn the_login_form_works_without_javascript() {
     assert_eq!(location(&right), "/");
     assert!(session_cookie(&right).is_some());
 
-    let home = client.get(app.url("/")).send().await.unwrap();
+    let home = app.page(&client, "/").await;
     assert_eq!(home.status(), StatusCode::OK);
     assert!(home.text().await.unwrap().contains("Welkom, Test"));
 
@@ -173,13 +170,7 @@ async fn the_login_form_works_without_javascript() {
 #[tokio::test]
 async fn a_page_for_logged_in_users_sends_visitors_to_the_login_page() {
     let app = TestApp::spawn().await;
-    let res = app
-        .client()
-        .get(app.url("/"))
-        .header(header::ACCEPT, "text/html,application/xhtml+xml")
-        .send()
-        .await
-        .unwrap();
+    let res = app.page(&app.client(), "/").await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(location(&res), "/inloggen");
 }
@@ -190,7 +181,7 @@ async fn a_page_for_another_role_says_no_access_with_status_403() {
     let user = app.user().roles(&[Role::Professional]).create().await;
     let client = app.client();
     app.login(&client, &user.email, &user.password).await;
-    let res = client.get(app.url("/regio")).send().await.unwrap();
+    let res = app.page(&client, "/regio").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(res.text().await.unwrap().contains("Geen toegang"));
 }

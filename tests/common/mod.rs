@@ -56,7 +56,16 @@ impl TestApp {
             .execute(format!(r#"CREATE DATABASE "{db_name}""#).as_str())
             .await
             .unwrap();
+        Self::start(db_name, vars).await
+    }
 
+    /// A second app instance on this instance's database, as behind a load
+    /// balancer.
+    pub async fn second_instance(&self) -> TestApp {
+        Self::start(self.db_name.clone(), &[]).await
+    }
+
+    async fn start(db_name: String, vars: &[(&str, &str)]) -> TestApp {
         let mut env: HashMap<String, String> = HashMap::from([
             ("DATABASE_URL".into(), url_for(&db_name)),
             ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
@@ -129,6 +138,33 @@ impl TestApp {
             roles: vec![Role::Professional],
             kind: OrganisationKind::Jgz,
         }
+    }
+
+    /// Calls a server function with a given cookie and nothing else, like
+    /// someone replaying a cookie they kept.
+    pub async fn call_with_cookie(&self, endpoint: &str, cookie: &str) -> Response {
+        self.client()
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(header::ORIGIN, &self.address)
+            .header(header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Opens a page the way a browser does (it accepts HTML).
+    pub async fn page(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(self.url(path))
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The single number `sql` selects.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }
 
     /// Runs `sql` on this app's database (for back-dating rows in tests of time).

@@ -1,6 +1,6 @@
 //! Counting failed log-ins per account and per client address.
 
-use sqlx::{PgExecutor, Row};
+use sqlx::{postgres::PgRow, PgExecutor, Row};
 use std::net::IpAddr;
 
 /// How many failures count towards a lock, and when the lock lifts.
@@ -33,10 +33,7 @@ pub async fn for_account(
     .bind(limit)
     .fetch_one(db)
     .await?;
-    Ok(Failures {
-        count: row.try_get("n")?,
-        minutes_left: row.try_get::<i64, _>("minutes")?.max(1),
-    })
+    failures(&row)
 }
 
 /// Failures from `ip` in the last `window_secs`, over all accounts.
@@ -58,6 +55,10 @@ pub async fn for_ip(
     .bind(limit)
     .fetch_one(db)
     .await?;
+    failures(&row)
+}
+
+fn failures(row: &PgRow) -> Result<Failures, sqlx::Error> {
     Ok(Failures {
         count: row.try_get("n")?,
         minutes_left: row.try_get::<i64, _>("minutes")?.max(1),

@@ -1,0 +1,70 @@
+//! Instances share nothing but the database: sessions and lockouts hold
+//! across them. And the demo data loads idempotently.
+
+mod common;
+
+use common::{session_cookie, TestApp};
+use reqwest::StatusCode;
+use zorgsignaal::{domain::user::CurrentUser, server::auth, server::db::seed};
+
+#[tokio::test]
+async fn a_session_opened_on_one_instance_is_valid_on_the_other_and_ends_on_both() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let user = a.user().create().await;
+    let cookie = session_cookie(&a.login(&a.client(), &user.email, &user.password).await).unwrap();
+
+    let me: Option<CurrentUser> = b.call_with_cookie("me", &cookie).await.json().await.unwrap();
+    assert_eq!(me.map(|u| u.id), Some(user.id));
+
+    let logout = b.call_with_cookie("logout", &cookie).await;
+    assert_eq!(logout.status(), StatusCode::OK);
+    let me: Option<CurrentUser> = a.call_with_cookie("me", &cookie).await.json().await.unwrap();
+    assert!(me.is_none());
+}
+
+#[tokio::test]
+async fn failures_spread_over_two_instances_lock_the_account_on_both() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let user = a.user().create().await;
+    for i in 0..5 {
+        let app = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(
+            app.login(&app.client(), &user.email, "fout").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    for app in [&a, &b] {
+        let res = app.login(&app.client(), &user.email, &user.password).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
+#[tokio::test]
+async fn loading_the_demo_data_twice_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let hash = auth::hash_password(seed::DEMO_PASSWORD.to_string())
+        .await
+        .unwrap();
+    let tables =
+        "SELECT (SELECT count(*) FROM regions) * 1000000 + (SELECT count(*) FROM municipalities) * 10000
+                 + (SELECT count(*) FROM organisations) * 100 + (SELECT count(*) FROM users)";
+    seed::load(&app.pool, &hash).await.unwrap();
+    let once = app.count(tables).await;
+    let roles_once = app.count("SELECT count(*) FROM user_roles").await;
+    seed::load(&app.pool, &hash).await.unwrap();
+    assert_eq!(app.count(tables).await, once);
+    assert_eq!(app.count("SELECT count(*) FROM user_roles").await, roles_once);
+    assert_eq!(
+        once,
+        1_000_000 + 10 * 10_000 + 8 * 100 + 7,
+        "1 region, 10 municipalities, 8 organisations, 7 users"
+    );
+
+    // Every demo account logs in with the demo password.
+    for user in &seed::DEMO_USERS {
+        let res = app.login(&app.client(), user.email, seed::DEMO_PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", user.email);
+    }
+}
