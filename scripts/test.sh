@@ -18,7 +18,7 @@ step "private PostgreSQL for the tests (port $ZS_PGPORT)"
 scripts/pg.sh start
 server_pid=""
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
   scripts/pg.sh stop
 }
 trap cleanup EXIT
