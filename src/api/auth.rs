@@ -16,9 +16,9 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             fields,
             values: vec![("email".into(), email.trim().to_string())],
         })?;
-        let done = auth::log_in(&state, &parts, input).await?;
+        let token = auth::log_in(&state, &parts, input).await?;
         let response = expect_context::<leptos_axum::ResponseOptions>();
-        let cookie = auth::session_cookie(&done.token, state.config.secure_cookies());
+        let cookie = auth::session_cookie(&token, state.config.secure_cookies());
         if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
             response.append_header(axum::http::header::SET_COOKIE, v);
         }

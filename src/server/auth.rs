@@ -21,7 +21,6 @@ use std::{
     net::{IpAddr, SocketAddr},
     sync::OnceLock,
 };
-use uuid::Uuid;
 
 pub const SESSION_COOKIE: &str = "zs_session";
 
@@ -154,16 +153,11 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| password_auth::generate_hash("zorgsignaal-dummy-password"))
 }
 
-/// The outcome of a successful log-in: the cookie value to set.
-pub struct LoggedIn {
-    pub user_id: Uuid,
-    pub token: String,
-}
-
 /// Checks the credentials, the lockout per account and per address, and on
 /// success opens a fresh session (any session the browser had is ended).
-/// Failures of every kind answer with the same message.
-pub async fn log_in(state: &AppState, parts: &Parts, input: LoginInput) -> Result<LoggedIn, AppError> {
+/// Failures of every kind answer with the same message. Returns the new
+/// session token for the cookie.
+pub async fn log_in(state: &AppState, parts: &Parts, input: LoginInput) -> Result<String, AppError> {
     let config = &state.config;
     let ip = client_ip(parts, config.trust_proxy_headers);
     let window = config.login_window.as_secs_f64();
@@ -254,10 +248,7 @@ pub async fn log_in(state: &AppState, parts: &Parts, input: LoginInput) -> Resul
     .await?;
     tx.commit().await?;
     tracing::info!(user_id = %user.id, "logged in");
-    Ok(LoggedIn {
-        user_id: user.id,
-        token,
-    })
+    Ok(token)
 }
 
 /// Ends the browser's session on the server. Succeeds when there was none.

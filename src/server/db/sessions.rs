@@ -19,21 +19,3 @@ pub async fn delete(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<Option
         .fetch_optional(db)
         .await
 }
-
-/// Removes sessions past their idle or absolute timeout.
-pub async fn delete_expired(
-    db: impl PgExecutor<'_>,
-    idle_secs: f64,
-    absolute_secs: f64,
-) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "DELETE FROM sessions
-         WHERE last_seen_at < now() - make_interval(secs => $1)
-            OR created_at < now() - make_interval(secs => $2)",
-    )
-    .bind(idle_secs)
-    .bind(absolute_secs)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected())
-}
