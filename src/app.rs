@@ -3,7 +3,15 @@
 use crate::ui::{
     components::layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{
-        home::HomePage, login::LoginPage, not_found::NotFound, region::RegionPage, reports::ReportsPage,
+        admin::{AuditPage, TokensPage},
+        chain_forms::{RegisterPage, SignalPage},
+        home::HomePage,
+        import::ImportPage,
+        login::LoginPage,
+        not_found::NotFound,
+        region::RegionPage,
+        reports::ReportsPage,
+        youths::{MyYouthsPage, YouthPage},
     },
     session::provide_user,
 };
@@ -56,6 +64,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/regio") view=RegionPage ssr=SsrMode::Async/>
                         <Route path=path!("/rapportage") view=ReportsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/api-sleutels") view=TokensPage ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/logboek") view=AuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/jeugdigen") view=MyYouthsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/jeugdigen/registreren") view=RegisterPage ssr=SsrMode::Async/>
+                        <Route path=path!("/jeugdigen/importeren") view=ImportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/jeugdigen/:id") view=YouthPage ssr=SsrMode::Async/>
+                        <Route path=path!("/signalen/nieuw") view=SignalPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

@@ -2,7 +2,7 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use std::process::ExitCode;
-    use zorgsignaal::server::{auth, config::Config, db, startup, telemetry};
+    use zorgsignaal::server::{auth, config::Config, db, jobs, startup, telemetry};
 
     let config = match Config::from_env() {
         Ok(c) => c,
@@ -46,8 +46,11 @@ async fn main() -> std::process::ExitCode {
         }
     };
     tracing::info!("Zorgsignaal listens on http://{addr}");
+    let scheduler = jobs::spawn(state.clone());
     let router = startup::router(state);
-    if let Err(e) = startup::serve(listener, router, shutdown_signal()).await {
+    let served = startup::serve(listener, router, shutdown_signal()).await;
+    scheduler.abort();
+    if let Err(e) = served {
         tracing::error!(error = %e, "server stopped with an error");
         return ExitCode::FAILURE;
     }

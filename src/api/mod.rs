@@ -2,8 +2,10 @@
 //! itself (`server::auth::require`), validates, calls `server::db`, and maps
 //! errors through [`respond`].
 
+pub mod admin;
 pub mod auth;
 pub mod overview;
+pub mod youths;
 
 #[cfg(feature = "ssr")]
 mod respond;

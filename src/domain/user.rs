@@ -1,4 +1,4 @@
-use super::role::Role;
+use super::{organisation::Capabilities, role::Role};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -13,9 +13,21 @@ pub struct CurrentUser {
     pub organisation_name: String,
     pub region_id: Uuid,
     pub roles: Vec<Role>,
+    /// What the user's organisation may do in the chain.
+    pub capabilities: Capabilities,
 }
 
 impl CurrentUser {
+    /// A professional of an organisation that may register youths.
+    pub fn may_register(&self) -> bool {
+        self.has(Role::Professional) && self.capabilities.may_register
+    }
+
+    /// A professional of an organisation that may give signals.
+    pub fn may_signal(&self) -> bool {
+        self.has(Role::Professional) && self.capabilities.may_signal
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
@@ -40,6 +52,7 @@ mod tests {
             organisation_name: "GGD".into(),
             region_id: Uuid::nil(),
             roles,
+            capabilities: crate::domain::organisation::OrganisationKind::Jgz.default_capabilities(),
         }
     }
 

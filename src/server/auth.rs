@@ -70,7 +70,7 @@ pub fn hash_token(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-fn new_token() -> String {
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
@@ -127,6 +127,8 @@ pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
             object_ids: vec![parts.uri.path().to_string()],
             client_ip: client_ip(&parts, state.config.trust_proxy_headers),
             outcome: audit::Outcome::Denied,
+            reason: None,
+            via: audit::Via::Ui,
         },
     )
     .await?;
@@ -197,6 +199,8 @@ pub async fn log_in(state: &AppState, parts: &Parts, input: LoginInput) -> Resul
         object_ids: vec![],
         client_ip: ip,
         outcome,
+        reason: None,
+        via: audit::Via::Ui,
     };
 
     if let Some(minutes) = locked {
@@ -269,6 +273,8 @@ pub async fn log_out(state: &AppState, parts: &Parts) -> Result<(), AppError> {
                 object_ids: vec![],
                 client_ip: client_ip(parts, state.config.trust_proxy_headers),
                 outcome: audit::Outcome::Success,
+                reason: None,
+                via: audit::Via::Ui,
             },
         )
         .await?;

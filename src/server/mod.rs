@@ -2,10 +2,15 @@
 //! security middleware. Nothing here compiles for the browser.
 
 pub mod auth;
+pub mod chain;
 pub mod config;
 pub mod db;
 pub mod errors;
+pub mod import;
+pub mod jobs;
+pub mod rest;
 pub mod security;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod upload;

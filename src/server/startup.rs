@@ -1,6 +1,6 @@
 //! Building the application: the one router that `main` and the tests serve.
 
-use super::{config::Config, db, security, state::AppState};
+use super::{config::Config, db, rest, security, state::AppState, upload};
 use crate::app::{shell, App};
 use axum::{
     extract::State,
@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
+        .nest("/api/v1", rest::router())
+        .route(upload::PATH, axum::routing::post(upload::post))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -129,6 +129,41 @@ impl TestApp {
             .await
     }
 
+    /// A client logged in as `user`.
+    pub async fn logged_in(&self, user: &TestUser) -> Client {
+        let client = self.client();
+        let res = self.login(&client, &user.email, &user.password).await;
+        assert_eq!(res.status(), 200, "log-in of {}", user.email);
+        client
+    }
+
+    /// A municipality in the test region, for the youths' residence.
+    pub async fn municipality(&self) -> &'static str {
+        let region = db::organisations::upsert_region(&self.pool, "Testregio")
+            .await
+            .unwrap();
+        db::organisations::upsert_municipality(&self.pool, "GM0014", "Groningen", region)
+            .await
+            .unwrap();
+        "GM0014"
+    }
+
+    /// A fresh API token for `organisation_id`, made by `by`.
+    pub async fn api_token(&self, organisation_id: Uuid, by: Uuid) -> String {
+        let token = format!("zs_{}", auth::new_token());
+        db::tokens::insert(
+            &self.pool,
+            organisation_id,
+            "test",
+            &auth::hash_token(&token),
+            "zs_…",
+            by,
+        )
+        .await
+        .unwrap();
+        token
+    }
+
     /// Starts building a user of a fresh organisation in a test region.
     pub fn user(&self) -> UserBuilder<'_> {
         UserBuilder {
@@ -191,6 +226,7 @@ impl Drop for TestApp {
 
 pub struct TestUser {
     pub id: Uuid,
+    pub organisation_id: Uuid,
     pub email: String,
     pub password: String,
 }
@@ -248,6 +284,7 @@ impl UserBuilder<'_> {
         .unwrap();
         TestUser {
             id,
+            organisation_id: org,
             email: self.email,
             password: PASSWORD.to_string(),
         }

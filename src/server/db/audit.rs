@@ -1,6 +1,6 @@
 //! The append-only NEN 7513 audit log.
 
-use sqlx::PgExecutor;
+use sqlx::{types::ipnetwork::IpNetwork, PgExecutor};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -12,7 +12,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Success => "success",
             Outcome::Denied => "denied",
@@ -21,7 +21,28 @@ impl Outcome {
     }
 }
 
-/// One audit row: who did what to which objects, from where, with what result.
+/// Where an action came from: a person in the UI, an institution system
+/// through the API, or the system itself (scheduled jobs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Ui,
+    Api,
+    System,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Ui => "ui",
+            Via::Api => "api",
+            Via::System => "system",
+        }
+    }
+}
+
+/// One audit row: who did what to which objects, from where, with what
+/// result. `reason` is what a person typed to justify a look (never
+/// personal data of a youth).
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     pub user_id: Option<Uuid>,
@@ -32,22 +53,87 @@ pub struct Entry<'a> {
     pub object_ids: Vec<String>,
     pub client_ip: Option<IpAddr>,
     pub outcome: Outcome,
+    pub reason: Option<String>,
+    pub via: Via,
 }
 
 pub async fn record(db: impl PgExecutor<'_>, entry: &Entry<'_>) -> Result<(), sqlx::Error> {
+    record_many(db, std::slice::from_ref(entry)).await
+}
+
+/// Writes all `entries` in one statement.
+pub async fn record_many(db: impl PgExecutor<'_>, entries: &[Entry<'_>]) -> Result<(), sqlx::Error> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let n = entries.len();
+    let mut users = Vec::with_capacity(n);
+    let mut orgs = Vec::with_capacity(n);
+    let mut roles = Vec::with_capacity(n);
+    let mut actions = Vec::with_capacity(n);
+    let mut types = Vec::with_capacity(n);
+    let mut objects = Vec::with_capacity(n);
+    let mut ips = Vec::with_capacity(n);
+    let mut results = Vec::with_capacity(n);
+    let mut reasons = Vec::with_capacity(n);
+    let mut vias = Vec::with_capacity(n);
+    for e in entries {
+        users.push(e.user_id);
+        orgs.push(e.organisation_id);
+        // Arrays of arrays must be rectangular in PostgreSQL: pass them as text.
+        roles.push(array_literal(&e.roles));
+        actions.push(e.action);
+        types.push(e.object_type);
+        objects.push(array_literal(&e.object_ids));
+        ips.push(e.client_ip.map(IpNetwork::from));
+        results.push(e.outcome.as_str());
+        reasons.push(e.reason.as_deref());
+        vias.push(e.via.as_str());
+    }
     sqlx::query(
-        "INSERT INTO audit_log (user_id, organisation_id, roles, action, object_type, object_ids, client_ip, result)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_log (user_id, organisation_id, roles, action, object_type, object_ids, client_ip, result, reason, via)
+         SELECT u, o, r::text[], a, t, ids::text[], ip, res, reason, via
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::inet[],
+                       $8::text[], $9::text[], $10::text[])
+                AS x(u, o, r, a, t, ids, ip, res, reason, via)",
     )
-    .bind(entry.user_id)
-    .bind(entry.organisation_id)
-    .bind(&entry.roles)
-    .bind(entry.action)
-    .bind(entry.object_type)
-    .bind(&entry.object_ids)
-    .bind(entry.client_ip.map(sqlx::types::ipnetwork::IpNetwork::from))
-    .bind(entry.outcome.as_str())
+    .bind(users)
+    .bind(orgs)
+    .bind(roles)
+    .bind(actions)
+    .bind(types)
+    .bind(objects)
+    .bind(ips)
+    .bind(results)
+    .bind(reasons)
+    .bind(vias)
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// A PostgreSQL array literal with every element quoted.
+fn array_literal(items: &[String]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("{{{}}}", quoted.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn array_literals_quote_every_element() {
+        let items = vec![
+            "a,b".to_string(),
+            "say \"hi\"".to_string(),
+            "back\\slash".to_string(),
+        ];
+        assert_eq!(
+            super::array_literal(&items),
+            r#"{"a,b","say \"hi\"","back\\slash"}"#
+        );
+        assert_eq!(super::array_literal(&[]), "{}");
+    }
 }

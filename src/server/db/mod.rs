@@ -1,11 +1,15 @@
 //! All SQL of the application lives below this module, one file per aggregate.
 
 pub mod audit;
+pub mod flashes;
+pub mod involvements;
 pub mod login_attempts;
 pub mod organisations;
 pub mod seed;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
+pub mod youths;
 
 use super::config::Config;
 use sqlx::{postgres::PgPoolOptions, PgPool};

@@ -1,6 +1,6 @@
 //! Users, their roles and the session lookup.
 
-use crate::domain::{role::Role, user::CurrentUser};
+use crate::domain::{organisation::Capabilities, role::Role, user::CurrentUser};
 use sqlx::{PgExecutor, Row};
 use uuid::Uuid;
 
@@ -42,7 +42,7 @@ pub async fn by_session(
                AND created_at > now() - make_interval(secs => $3)
              RETURNING user_id)
          SELECT u.id, u.name, u.email, o.id AS organisation_id, o.name AS organisation_name,
-                o.region_id,
+                o.region_id, o.may_register, o.may_signal, o.may_coordinate,
                 array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles
          FROM s JOIN users u ON u.id = s.user_id
                 JOIN organisations o ON o.id = u.organisation_id
@@ -63,6 +63,11 @@ pub async fn by_session(
             organisation_name: r.try_get("organisation_name")?,
             region_id: r.try_get("region_id")?,
             roles: roles.iter().filter_map(|s| Role::parse(s)).collect(),
+            capabilities: Capabilities {
+                may_register: r.try_get("may_register")?,
+                may_signal: r.try_get("may_signal")?,
+                may_coordinate: r.try_get("may_coordinate")?,
+            },
         })
     })
     .transpose()
@@ -122,4 +127,21 @@ pub async fn add_analyst_municipality(
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// Active professionals of `organisation_id` by (lower-case) e-mail.
+pub async fn professionals_by_email(
+    db: impl PgExecutor<'_>,
+    organisation_id: Uuid,
+    emails: &[String],
+) -> Result<std::collections::HashMap<String, Uuid>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT u.email, u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'professional'
+          WHERE u.organisation_id = $1 AND u.active AND u.email = ANY($2)",
+    )
+    .bind(organisation_id)
+    .bind(emails)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.get("email"), r.get("id"))).collect())
 }

@@ -18,8 +18,16 @@ pub fn SkipLink() -> impl IntoView {
 /// The links a user's roles give access to; nothing else is shown.
 pub fn nav_items(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
     let mut items = vec![("/", "Start")];
+    if user.has(Role::Professional) {
+        items.push(("/jeugdigen", "Mijn jeugdigen"));
+    }
+    if user.may_signal() {
+        items.push(("/signalen/nieuw", "Signaal afgeven"));
+    }
     if user.has(Role::RegionAdmin) {
         items.push(("/regio", "Regio"));
+        items.push(("/regio/api-sleutels", "API-sleutels"));
+        items.push(("/regio/logboek", "Logboek"));
     }
     if user.has(Role::MunicipalityAnalyst) || user.has(Role::RegionAdmin) {
         items.push(("/rapportage", "Rapportage"));
@@ -112,16 +120,25 @@ mod tests {
             organisation_name: "O".into(),
             region_id: Uuid::nil(),
             roles,
+            capabilities: crate::domain::organisation::OrganisationKind::Jgz.default_capabilities(),
         }
     }
 
     #[test]
-    fn a_professional_sees_only_the_start_page_in_the_menu() {
+    fn a_professional_sees_their_youths_and_the_signal_form() {
         let items: Vec<_> = nav_items(&user(vec![Role::Professional, Role::Coordinator]))
             .into_iter()
             .map(|i| i.0)
             .collect();
-        assert_eq!(items, ["/"]);
+        assert_eq!(items, ["/", "/jeugdigen", "/signalen/nieuw"]);
+    }
+
+    #[test]
+    fn a_professional_of_an_organisation_that_may_not_signal_gets_no_signal_form() {
+        let mut u = user(vec![Role::Professional]);
+        u.capabilities = crate::domain::organisation::OrganisationKind::Gemeente.default_capabilities();
+        let items: Vec<_> = nav_items(&u).into_iter().map(|i| i.0).collect();
+        assert_eq!(items, ["/", "/jeugdigen"]);
     }
 
     #[test]
@@ -130,7 +147,16 @@ mod tests {
             .into_iter()
             .map(|i| i.0)
             .collect();
-        assert_eq!(items, ["/", "/regio", "/rapportage"]);
+        assert_eq!(
+            items,
+            [
+                "/",
+                "/regio",
+                "/regio/api-sleutels",
+                "/regio/logboek",
+                "/rapportage"
+            ]
+        );
     }
 
     #[test]

@@ -1,5 +1,9 @@
+pub mod admin;
+pub mod chain_forms;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod not_found;
 pub mod region;
 pub mod reports;
+pub mod youths;

@@ -1,0 +1,234 @@
+//! Region admin: API tokens of institution systems, and a youth's audit trail.
+
+use crate::{
+    domain::records::{AuditTrail, NewToken, TokenRow},
+    error::AppError,
+};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[server(endpoint = "api_tokens")]
+pub async fn list_api_tokens() -> Result<Vec<TokenRow>, AppError> {
+    use crate::{
+        api::respond,
+        domain::role::Role,
+        server::{auth, db},
+    };
+    respond(async move {
+        let user = auth::require(&[Role::RegionAdmin]).await?;
+        let (state, _) = auth::request()?;
+        Ok(db::tokens::in_region(&state.pool, user.region_id).await?)
+    })
+    .await
+}
+
+/// Makes a token for an organisation of the region; it is shown once.
+#[server(endpoint = "create_api_token")]
+pub async fn create_api_token(
+    #[server(default)] organisation_id: String,
+    #[server(default)] name: String,
+) -> Result<NewToken, AppError> {
+    use crate::{
+        api::{is_plain_form_post, respond},
+        domain::role::Role,
+        error::FieldError,
+        server::{auth, chain::ui_entry, db, db::audit},
+    };
+    respond(async move {
+        let user = auth::require(&[Role::RegionAdmin]).await?;
+        let (state, parts) = auth::request()?;
+        let mut fields = Vec::new();
+        let name = name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 100 {
+            fields.push(FieldError::new(
+                "name",
+                "Geef de sleutel een naam van 1 tot 100 tekens, bijvoorbeeld het systeem dat hem gebruikt.",
+            ));
+        }
+        let org = match Uuid::parse_str(&organisation_id) {
+            Ok(id) => db::youths::organisation_in_region(&state.pool, id, user.region_id)
+                .await?
+                .map(|n| (id, n)),
+            Err(_) => None,
+        };
+        if org.is_none() {
+            fields.push(FieldError::new(
+                "organisation_id",
+                "Kies een organisatie uit de lijst.",
+            ));
+        }
+        let Some((org_id, org_name)) = org.filter(|_| fields.is_empty()) else {
+            return Err(AppError::invalid(fields));
+        };
+        let token = format!("zs_{}", auth::new_token());
+        let hint = format!("{}…", &token[..9]);
+        let mut tx = state.pool.begin().await?;
+        let id =
+            db::tokens::insert(&mut *tx, org_id, &name, &auth::hash_token(&token), &hint, user.id).await?;
+        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
+        audit::record(
+            &mut *tx,
+            &ui_entry(
+                &user,
+                ip,
+                "api_token_create",
+                "api_token",
+                vec![id.to_string(), org_id.to_string()],
+                audit::Outcome::Success,
+            ),
+        )
+        .await?;
+        let created = NewToken {
+            organisation: org_name,
+            name,
+            token,
+        };
+        // Without JavaScript the page after the redirect shows the token,
+        // from a flash that only this session can read, once.
+        if is_plain_form_post(&parts) {
+            if let Some(session) = auth::session_token(&parts.headers) {
+                let payload = serde_json::to_value(&created)
+                    .map_err(|e| crate::server::errors::internal("flash", e))?;
+                let flash = db::flashes::put(&mut *tx, &auth::hash_token(&session), &payload).await?;
+                leptos_axum::redirect(&format!("/regio/api-sleutels?nieuw={flash}"));
+            }
+        }
+        tx.commit().await?;
+        Ok(created)
+    })
+    .await
+}
+
+/// The token shown once after a post without JavaScript.
+#[server(endpoint = "new_api_token")]
+pub async fn take_new_api_token(flash: Uuid) -> Result<Option<NewToken>, AppError> {
+    use crate::{
+        api::respond,
+        domain::role::Role,
+        server::{auth, db},
+    };
+    respond(async move {
+        auth::require(&[Role::RegionAdmin]).await?;
+        let (state, parts) = auth::request()?;
+        let session = auth::session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        let payload = db::flashes::take(&state.pool, flash, &auth::hash_token(&session)).await?;
+        Ok(payload.and_then(|p| serde_json::from_value(p).ok()))
+    })
+    .await
+}
+
+#[server(endpoint = "revoke_api_token")]
+pub async fn revoke_api_token(id: Uuid) -> Result<(), AppError> {
+    use crate::{
+        api::respond,
+        domain::role::Role,
+        server::{auth, chain::ui_entry, db, db::audit},
+    };
+    respond(async move {
+        let user = auth::require(&[Role::RegionAdmin]).await?;
+        let (state, parts) = auth::request()?;
+        let mut tx = state.pool.begin().await?;
+        let done = db::tokens::revoke(&mut *tx, id, user.region_id, user.id).await?;
+        let outcome = if done {
+            audit::Outcome::Success
+        } else {
+            audit::Outcome::Denied
+        };
+        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
+        audit::record(
+            &mut *tx,
+            &ui_entry(
+                &user,
+                ip,
+                "api_token_revoke",
+                "api_token",
+                vec![id.to_string()],
+                outcome,
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        if done {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    })
+    .await
+}
+
+pub const AUDIT_REASON_MIN: usize = 10;
+
+/// The audit trail of one youth of the region, reached by BSN with a
+/// reason; the look itself is audited with that reason.
+#[server(endpoint = "audit_trail")]
+pub async fn youth_audit_trail(
+    #[server(default)] bsn: String,
+    #[server(default)] reason: String,
+) -> Result<AuditTrail, AppError> {
+    use crate::{
+        api::{is_plain_form_post, respond},
+        domain::{bsn::Bsn, role::Role},
+        error::FieldError,
+        server::{auth, chain::ui_entry, db, db::audit},
+    };
+    respond(async move {
+        let user = auth::require(&[Role::RegionAdmin]).await?;
+        let (state, parts) = auth::request()?;
+        let mut fields = Vec::new();
+        let bsn = Bsn::parse(&bsn).map_err(|m| fields.push(FieldError::new("bsn", m))).ok();
+        let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        if reason.chars().count() < AUDIT_REASON_MIN || reason.chars().count() > 500 {
+            fields.push(FieldError::new("reason", "Geef de reden waarom je dit logboek inziet (10 tot 500 tekens), bijvoorbeeld het nummer van een klacht of verzoek."));
+        }
+        let Some(bsn) = bsn.filter(|_| fields.is_empty()) else {
+            return Err(AppError::invalid(fields));
+        };
+        let mut tx = state.pool.begin().await?;
+        let youth = db::youths::by_bsn_in_region(&mut *tx, bsn.as_str(), user.region_id).await?;
+        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
+        let ids = youth.iter().map(|(id, _)| id.to_string()).collect();
+        let outcome = if youth.is_some() { audit::Outcome::Success } else { audit::Outcome::Failed };
+        let mut entry = ui_entry(&user, ip, "audit_trail_view", "youth", ids, outcome);
+        entry.reason = Some(reason);
+        audit::record(&mut *tx, &entry).await?;
+        let trail = match youth {
+            Some((id, youth_name)) => AuditTrail {
+                youth_name,
+                rows: db::youths::audit_trail(&mut *tx, id).await?,
+            },
+            None => {
+                tx.commit().await?;
+                return Err(AppError::invalid(vec![FieldError::new("bsn", "Er is geen jeugdige met dit BSN in deze regio.")]));
+            }
+        };
+        if is_plain_form_post(&parts) {
+            if let Some(session) = auth::session_token(&parts.headers) {
+                let payload = serde_json::to_value(&trail).map_err(|e| crate::server::errors::internal("flash", e))?;
+                let flash = db::flashes::put(&mut *tx, &auth::hash_token(&session), &payload).await?;
+                leptos_axum::redirect(&format!("/regio/logboek?resultaat={flash}"));
+            }
+        }
+        tx.commit().await?;
+        Ok(trail)
+    })
+    .await
+}
+
+/// The audit trail shown once after a post without JavaScript.
+#[server(endpoint = "audit_trail_result")]
+pub async fn take_audit_trail(flash: Uuid) -> Result<Option<AuditTrail>, AppError> {
+    use crate::{
+        api::respond,
+        domain::role::Role,
+        server::{auth, db},
+    };
+    respond(async move {
+        auth::require(&[Role::RegionAdmin]).await?;
+        let (state, parts) = auth::request()?;
+        let session = auth::session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        let payload = db::flashes::take(&state.pool, flash, &auth::hash_token(&session)).await?;
+        Ok(payload.and_then(|p| serde_json::from_value(p).ok()))
+    })
+    .await
+}

@@ -1,0 +1,202 @@
+//! The chain's use cases shared by the server functions (UI), the REST
+//! API and the bulk import: validate, record, explain refusals in Dutch.
+
+use super::db::{
+    audit::{self, Outcome, Via},
+    involvements::{NewInvolvement, Refusal},
+};
+use crate::{
+    domain::{
+        involvement::{parse_end_date, term_end, SignalKind, SIGNAL_KIND_REQUIRED},
+        user::CurrentUser,
+        youth::YouthForm,
+    },
+    error::FieldError,
+};
+use chrono::NaiveDate;
+use std::net::IpAddr;
+use uuid::Uuid;
+
+/// A registration or signal as typed or posted.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    pub youth: YouthForm,
+    /// Registrations: the chosen end date; empty for the proposed one.
+    pub end_date: String,
+    /// Signals: the kind.
+    pub kind: String,
+    pub external_ref: Option<String>,
+    pub confirmed: bool,
+}
+
+pub const EXTERNAL_REF_INVALID: &str = "Een externe referentie heeft 1 tot 200 tekens.";
+
+/// Validates `input` for `user_id` of `organisation_id`.
+pub fn validate(
+    input: &Input,
+    is_signal: bool,
+    user_id: Uuid,
+    organisation_id: Uuid,
+    today: NaiveDate,
+) -> Result<NewInvolvement, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let youth = input.youth.validate(today).map_err(|e| errors.extend(e)).ok();
+    let signal_kind = if is_signal {
+        let k = SignalKind::parse(input.kind.trim());
+        if k.is_none() {
+            errors.push(FieldError::new("kind", SIGNAL_KIND_REQUIRED));
+        }
+        k
+    } else {
+        None
+    };
+    let end_date = if is_signal || input.end_date.trim().is_empty() {
+        Some(term_end(today))
+    } else {
+        parse_end_date(&input.end_date, today)
+            .map_err(|m| errors.push(FieldError::new("end_date", m)))
+            .ok()
+    };
+    if let Some(r) = &input.external_ref {
+        if r.is_empty() || r.chars().count() > 200 {
+            errors.push(FieldError::new("external_ref", EXTERNAL_REF_INVALID));
+        }
+    }
+    match (youth, end_date) {
+        (Some(youth), Some(end_date)) if errors.is_empty() => Ok(NewInvolvement {
+            youth,
+            user_id,
+            organisation_id,
+            end_date,
+            signal_kind,
+            external_ref: input.external_ref.clone(),
+            confirmed: input.confirmed,
+        }),
+        _ => Err(errors),
+    }
+}
+
+pub const DATA_DIFFERS: &str = "De naam of geboortedatum wijkt af van wat eerder bij dit BSN is vastgelegd. \
+Controleer het BSN, de naam en de geboortedatum. Kloppen ze, vink dan aan dat je ze hebt gecontroleerd.";
+pub const ALREADY_REGISTERED: &str =
+    "Je hebt deze jeugdige al geregistreerd. Je vindt de registratie onder Mijn jeugdigen.";
+pub const ALREADY_SIGNALLED: &str =
+    "Je hebt voor deze jeugdige al een actief signaal over dit onderwerp. Je vindt het onder Mijn jeugdigen.";
+pub const UNKNOWN_MUNICIPALITY: &str = "Deze gemeente kent Zorgsignaal niet. Kies een gemeente uit de lijst.";
+
+/// A refusal as a message next to the field it concerns.
+pub fn refusal_error(refusal: Refusal, is_signal: bool) -> FieldError {
+    match refusal {
+        Refusal::DataDiffers => FieldError::new("confirmed", DATA_DIFFERS),
+        Refusal::AlreadyInvolved if is_signal => FieldError::new("kind", ALREADY_SIGNALLED),
+        Refusal::AlreadyInvolved => FieldError::new("bsn", ALREADY_REGISTERED),
+        Refusal::UnknownMunicipality => FieldError::new("municipality_code", UNKNOWN_MUNICIPALITY),
+    }
+}
+
+/// An audit row for what `user` did from the UI.
+pub fn ui_entry<'a>(
+    user: &CurrentUser,
+    client_ip: Option<IpAddr>,
+    action: &'a str,
+    object_type: &'a str,
+    object_ids: Vec<String>,
+    outcome: Outcome,
+) -> audit::Entry<'a> {
+    audit::Entry {
+        user_id: Some(user.id),
+        organisation_id: Some(user.organisation_id),
+        roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        action,
+        object_type: Some(object_type),
+        object_ids,
+        client_ip,
+        outcome,
+        reason: None,
+        via: Via::Ui,
+    }
+}
+
+/// What a bulk import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub existing: usize,
+    pub errors: Vec<super::import::LineError>,
+}
+
+pub const UNKNOWN_PROFESSIONAL: &str =
+    "Er is geen actieve professional van deze organisatie met dit e-mailadres.";
+const CHUNK: usize = 1000;
+
+/// Imports registrations for `organisation_id`: valid rows are committed
+/// (a transaction per thousand rows), invalid ones reported by line.
+pub async fn import(
+    pool: &sqlx::PgPool,
+    organisation_id: Uuid,
+    rows: Vec<(u64, super::import::Row)>,
+    actor: &super::db::involvements::Actor,
+    today: NaiveDate,
+) -> Result<ImportReport, sqlx::Error> {
+    use super::import::LineError;
+    let mut report = ImportReport {
+        rows: rows.len(),
+        ..ImportReport::default()
+    };
+    let emails: Vec<String> = rows
+        .iter()
+        .map(|(_, r)| r.professional_email.trim().to_lowercase())
+        .collect();
+    let professionals = super::db::users::professionals_by_email(pool, organisation_id, &emails).await?;
+    let mut valid = Vec::new();
+    for (line, row) in rows {
+        let email = row.professional_email.trim().to_lowercase();
+        let Some(user_id) = professionals.get(&email).copied() else {
+            report
+                .errors
+                .push(LineError::new(line, "professional_email", UNKNOWN_PROFESSIONAL));
+            continue;
+        };
+        let input = Input {
+            youth: YouthForm {
+                bsn: row.bsn,
+                given_names: row.given_names,
+                prefix: row.prefix.unwrap_or_default(),
+                family_name: row.family_name,
+                birth_date: row.birth_date,
+                municipality_code: row.municipality_code,
+            },
+            end_date: row.end_date.unwrap_or_default(),
+            kind: String::new(),
+            external_ref: Some(row.external_ref),
+            confirmed: false,
+        };
+        match validate(&input, false, user_id, organisation_id, today) {
+            Ok(item) => valid.push((line, item)),
+            Err(fields) => report.errors.extend(
+                fields
+                    .into_iter()
+                    .map(|f| LineError::new(line, &f.field, f.message)),
+            ),
+        }
+    }
+    for chunk in valid.chunks(CHUNK) {
+        let items: Vec<NewInvolvement> = chunk.iter().map(|(_, it)| it.clone()).collect();
+        let mut tx = pool.begin().await?;
+        let outcomes = super::db::involvements::record(&mut tx, &items, actor).await?;
+        tx.commit().await?;
+        for ((line, _), outcome) in chunk.iter().zip(outcomes) {
+            match outcome {
+                Ok(r) if r.created => report.created += 1,
+                Ok(_) => report.existing += 1,
+                Err(refusal) => {
+                    let e = refusal_error(refusal, false);
+                    report.errors.push(LineError::new(*line, &e.field, e.message));
+                }
+            }
+        }
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}

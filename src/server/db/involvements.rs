@@ -1,0 +1,513 @@
+//! Recording registrations and signals, one or a hundred thousand at a time.
+//!
+//! A single form post and a bulk import run the same set-based statements,
+//! so both follow one path: the youth is found or created by BSN with one
+//! upsert (the same statement and the same answer whether the BSN was known
+//! or not), the youth rows stay locked until commit, the involvement is
+//! inserted, the match is worked out by `domain::involvement::Involved`,
+//! and history, match events and audit rows are written in the same
+//! transaction.
+
+use super::audit::{self, Outcome, Via};
+use crate::domain::{
+    involvement::{Involved, MatchKind, SignalKind},
+    youth::Youth,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, Row};
+use std::{
+    collections::{HashMap, HashSet},
+    net::IpAddr,
+};
+use uuid::Uuid;
+
+/// A registration (`signal_kind` None) or a signal to record.
+#[derive(Debug, Clone)]
+pub struct NewInvolvement {
+    pub youth: Youth,
+    pub user_id: Uuid,
+    pub organisation_id: Uuid,
+    /// The registration's end date; ignored for a signal (it expires two
+    /// years after it is given).
+    pub end_date: NaiveDate,
+    pub signal_kind: Option<SignalKind>,
+    pub external_ref: Option<String>,
+    /// The professional checked the data and goes ahead although the
+    /// stored name or date of birth differs.
+    pub confirmed: bool,
+}
+
+/// Who asks, for the audit rows.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub roles: Vec<String>,
+    pub client_ip: Option<IpAddr>,
+    pub via: Via,
+    /// Extra ids for every audit row (the API token).
+    pub extra_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub id: Uuid,
+    pub youth_id: Uuid,
+    /// The registration's end date or the signal's expiry.
+    pub until: DateTime<Utc>,
+    /// False when an earlier call with the same external reference made it.
+    pub created: bool,
+    pub matched: Option<MatchKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The stored name or date of birth is not what was typed.
+    DataDiffers,
+    /// This professional already has this active registration (or an
+    /// active signal of this kind) on this youth.
+    AlreadyInvolved,
+    UnknownMunicipality,
+}
+
+pub type Outcomes = Vec<Result<Recorded, Refusal>>;
+
+fn table(is_signal: bool) -> &'static str {
+    if is_signal {
+        "signals"
+    } else {
+        "registrations"
+    }
+}
+
+/// Records `items` (all registrations or all signals) in the transaction
+/// `tx`; one outcome per item, in order.
+pub async fn record(
+    tx: &mut PgConnection,
+    items: &[NewInvolvement],
+    actor: &Actor,
+) -> Result<Outcomes, sqlx::Error> {
+    let Some(first) = items.first() else {
+        return Ok(Vec::new());
+    };
+    let is_signal = first.signal_kind.is_some();
+    debug_assert!(items.iter().all(|i| i.signal_kind.is_some() == is_signal));
+    let mut outcomes: Vec<Option<Result<Recorded, Refusal>>> = vec![None; items.len()];
+
+    // 1. Idempotency: an external reference seen before returns what it made.
+    let existing = by_external_ref(tx, items, is_signal).await?;
+    for (i, item) in items.iter().enumerate() {
+        if let Some(r) = item
+            .external_ref
+            .as_ref()
+            .and_then(|e| existing.get(&(item.organisation_id, e.clone())))
+        {
+            outcomes[i] = Some(Ok(r.clone()));
+        }
+    }
+
+    // 2. Municipalities must exist.
+    let codes: Vec<String> = pending(&outcomes, items)
+        .map(|(_, it)| it.youth.municipality_code.clone())
+        .collect();
+    let known: HashSet<String> =
+        sqlx::query_scalar::<_, String>("SELECT code FROM municipalities WHERE code = ANY($1)")
+            .bind(&codes)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    for (i, item) in items.iter().enumerate() {
+        if outcomes[i].is_none() && !known.contains(&item.youth.municipality_code) {
+            outcomes[i] = Some(Err(Refusal::UnknownMunicipality));
+        }
+    }
+
+    // 3. Find or create every youth by BSN, in BSN order (a fixed lock order).
+    let mut seen = HashSet::new();
+    let mut fresh: Vec<&Youth> = pending(&outcomes, items)
+        .map(|(_, it)| &it.youth)
+        .filter(|y| seen.insert(y.bsn.as_str().to_string()))
+        .collect();
+    fresh.sort_by(|a, b| a.bsn.cmp(&b.bsn));
+    let stored = upsert_youths(tx, &fresh).await?;
+
+    // 4. Another name or date of birth than stored: the professional checks first.
+    for (i, item) in items.iter().enumerate() {
+        if outcomes[i].is_none() {
+            let (_, youth) = &stored[item.youth.bsn.as_str()];
+            if youth.differs_from(&item.youth) && !item.confirmed {
+                outcomes[i] = Some(Err(Refusal::DataDiffers));
+            }
+        }
+    }
+
+    // 5. What expired on these youths stops counting now, not at the next job run.
+    let youth_ids: Vec<Uuid> = {
+        let mut ids: Vec<Uuid> = pending(&outcomes, items)
+            .map(|(_, it)| stored[it.youth.bsn.as_str()].0)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    expire(tx, Some(&youth_ids)).await?;
+    let mut involved: HashMap<Uuid, Involved> = HashMap::new();
+    for row in
+        sqlx::query("SELECT youth_id, user_id, organisation_id FROM involvements WHERE youth_id = ANY($1)")
+            .bind(&youth_ids)
+            .fetch_all(&mut *tx)
+            .await?
+    {
+        involved
+            .entry(row.get("youth_id"))
+            .or_insert_with(|| Involved::new([]))
+            .add(row.get("user_id"), row.get("organisation_id"));
+    }
+
+    // 6. Insert; a conflict means this professional is involved already
+    //    (or a concurrent call with the same external reference won).
+    let todo: Vec<usize> = pending(&outcomes, items).map(|(i, _)| i).collect();
+    let ids: Vec<Uuid> = todo.iter().map(|_| Uuid::new_v4()).collect();
+    let inserted = insert(tx, items, &todo, &ids, &stored, is_signal).await?;
+    let retry_refs: Vec<&NewInvolvement> = todo
+        .iter()
+        .zip(&ids)
+        .filter(|(_, id)| !inserted.contains_key(*id))
+        .map(|(i, _)| &items[*i])
+        .collect();
+    let late = if retry_refs.iter().any(|it| it.external_ref.is_some()) {
+        let owned: Vec<NewInvolvement> = retry_refs.into_iter().cloned().collect();
+        by_external_ref(tx, &owned, is_signal).await?
+    } else {
+        HashMap::new()
+    };
+
+    // 7. Matches, history, counts.
+    let mut events = Vec::new();
+    for (i, id) in todo.iter().zip(&ids) {
+        let item = &items[*i];
+        let youth_id = stored[item.youth.bsn.as_str()].0;
+        outcomes[*i] = Some(match inserted.get(id) {
+            Some(until) => {
+                let matched = involved
+                    .entry(youth_id)
+                    .or_insert_with(|| Involved::new([]))
+                    .add(item.user_id, item.organisation_id);
+                if let Some(kind) = matched {
+                    events.push((youth_id, kind, *id, item.user_id, item.organisation_id));
+                }
+                Ok(Recorded {
+                    id: *id,
+                    youth_id,
+                    until: *until,
+                    created: true,
+                    matched,
+                })
+            }
+            None => match item
+                .external_ref
+                .as_ref()
+                .and_then(|e| late.get(&(item.organisation_id, e.clone())))
+            {
+                Some(r) => Ok(r.clone()),
+                None => Err(Refusal::AlreadyInvolved),
+            },
+        });
+    }
+    let created: Vec<(Uuid, Uuid)> = outcomes
+        .iter()
+        .flatten()
+        .filter_map(|o| o.as_ref().ok().filter(|r| r.created).map(|r| (r.youth_id, r.id)))
+        .collect();
+    let event = if is_signal { "signalled" } else { "registered" };
+    sqlx::query(
+        "INSERT INTO involvement_events (youth_id, involvement_id, event, via_api)
+         SELECT y, i, $3, $4 FROM unnest($1::uuid[], $2::uuid[]) AS x(y, i)",
+    )
+    .bind(created.iter().map(|c| c.0).collect::<Vec<_>>())
+    .bind(created.iter().map(|c| c.1).collect::<Vec<_>>())
+    .bind(event)
+    .bind(actor.via == Via::Api)
+    .execute(&mut *tx)
+    .await?;
+    if !events.is_empty() {
+        let counts: Vec<i32> = events
+            .iter()
+            .map(|e| involved[&e.0].organisation_count() as i32)
+            .collect();
+        sqlx::query(
+            "INSERT INTO match_events (youth_id, kind, involvement_id, user_id, organisation_id, organisation_count)
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int[])",
+        )
+        .bind(events.iter().map(|e| e.0).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.1.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.2).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.3).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.4).collect::<Vec<_>>())
+        .bind(counts)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // The latest municipality typed by someone who went ahead is where the youth lives now.
+    let moved: Vec<(Uuid, String)> = items
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| matches!(o, Some(Ok(r)) if r.created))
+        .map(|(it, _)| {
+            (
+                stored[it.youth.bsn.as_str()].0,
+                it.youth.municipality_code.clone(),
+            )
+        })
+        .collect();
+    sqlx::query(
+        "UPDATE youths y SET municipality_code = m.code
+           FROM (SELECT DISTINCT ON (id) id, code FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS x(id, code, n)
+                 ORDER BY id, n DESC) m
+          WHERE y.id = m.id AND y.municipality_code <> m.code",
+    )
+    .bind(moved.iter().map(|m| m.0).collect::<Vec<_>>())
+    .bind(moved.iter().map(|m| m.1.clone()).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
+    recount(tx, &youth_ids).await?;
+
+    // 8. One audit row per item.
+    let outcomes: Outcomes = outcomes
+        .into_iter()
+        .map(|o| o.expect("every item has an outcome"))
+        .collect();
+    let action = if is_signal {
+        "signal_create"
+    } else {
+        "registration_create"
+    };
+    let entries: Vec<audit::Entry> = items
+        .iter()
+        .zip(&outcomes)
+        .map(|(item, outcome)| {
+            let mut ids = match outcome {
+                Ok(r) => vec![r.youth_id.to_string(), r.id.to_string()],
+                Err(_) => stored
+                    .get(item.youth.bsn.as_str())
+                    .map(|(id, _)| vec![id.to_string()])
+                    .unwrap_or_default(),
+            };
+            ids.extend(actor.extra_ids.iter().cloned());
+            audit::Entry {
+                user_id: Some(item.user_id),
+                organisation_id: Some(item.organisation_id),
+                roles: actor.roles.clone(),
+                action,
+                object_type: Some(table(is_signal)),
+                object_ids: ids,
+                client_ip: actor.client_ip,
+                outcome: if outcome.is_ok() {
+                    Outcome::Success
+                } else {
+                    Outcome::Failed
+                },
+                reason: None,
+                via: actor.via,
+            }
+        })
+        .collect();
+    audit::record_many(&mut *tx, &entries).await?;
+    Ok(outcomes)
+}
+
+fn pending<'a>(
+    outcomes: &'a [Option<Result<Recorded, Refusal>>],
+    items: &'a [NewInvolvement],
+) -> impl Iterator<Item = (usize, &'a NewInvolvement)> + 'a {
+    items.iter().enumerate().filter(|(i, _)| outcomes[*i].is_none())
+}
+
+async fn by_external_ref(
+    tx: &mut PgConnection,
+    items: &[NewInvolvement],
+    is_signal: bool,
+) -> Result<HashMap<(Uuid, String), Recorded>, sqlx::Error> {
+    let refs: Vec<(Uuid, String)> = items
+        .iter()
+        .filter_map(|i| i.external_ref.clone().map(|e| (i.organisation_id, e)))
+        .collect();
+    if refs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let until = if is_signal {
+        "expires_at"
+    } else {
+        "end_date::timestamp AT TIME ZONE 'UTC'"
+    };
+    let sql = format!(
+        "SELECT t.id, t.youth_id, t.organisation_id, t.external_ref, {until} AS until
+           FROM {} t JOIN unnest($1::uuid[], $2::text[]) AS r(o, e) ON t.organisation_id = r.o AND t.external_ref = r.e",
+        table(is_signal)
+    );
+    let rows = sqlx::query(&sql)
+        .bind(refs.iter().map(|r| r.0).collect::<Vec<_>>())
+        .bind(refs.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+        .fetch_all(&mut *tx)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            (
+                (row.get("organisation_id"), row.get("external_ref")),
+                Recorded {
+                    id: row.get("id"),
+                    youth_id: row.get("youth_id"),
+                    until: row.get("until"),
+                    created: false,
+                    matched: None,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The stored id and data of each youth, by BSN; new ones are created.
+async fn upsert_youths(
+    tx: &mut PgConnection,
+    youths: &[&Youth],
+) -> Result<HashMap<String, (Uuid, Youth)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "INSERT INTO youths (id, bsn, given_names, prefix, family_name, birth_date, municipality_code)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[])
+         ON CONFLICT (bsn) DO UPDATE SET bsn = EXCLUDED.bsn
+         RETURNING id, bsn, given_names, prefix, family_name, birth_date, municipality_code",
+    )
+    .bind(youths.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>())
+    .bind(youths.iter().map(|y| y.bsn.as_str()).collect::<Vec<_>>())
+    .bind(youths.iter().map(|y| y.given_names.as_str()).collect::<Vec<_>>())
+    .bind(youths.iter().map(|y| y.prefix.as_str()).collect::<Vec<_>>())
+    .bind(youths.iter().map(|y| y.family_name.as_str()).collect::<Vec<_>>())
+    .bind(youths.iter().map(|y| y.birth_date).collect::<Vec<_>>())
+    .bind(youths.iter().map(|y| y.municipality_code.as_str()).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut map = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let bsn: String = row.get("bsn");
+        let Ok(parsed) = crate::domain::bsn::Bsn::parse(&bsn) else {
+            return Err(sqlx::Error::Protocol("a stored BSN fails the 11-check".into()));
+        };
+        map.insert(
+            bsn,
+            (
+                row.get("id"),
+                Youth {
+                    bsn: parsed,
+                    given_names: row.get("given_names"),
+                    prefix: row.get("prefix"),
+                    family_name: row.get("family_name"),
+                    birth_date: row.get("birth_date"),
+                    municipality_code: row.get("municipality_code"),
+                },
+            ),
+        );
+    }
+    Ok(map)
+}
+
+/// Inserts the items at `todo` with `ids`; returns the ids that went in
+/// with their end date or expiry. Conflicts are skipped, not raised.
+async fn insert(
+    tx: &mut PgConnection,
+    items: &[NewInvolvement],
+    todo: &[usize],
+    ids: &[Uuid],
+    stored: &HashMap<String, (Uuid, Youth)>,
+    is_signal: bool,
+) -> Result<HashMap<Uuid, DateTime<Utc>>, sqlx::Error> {
+    let pick = |f: &dyn Fn(&NewInvolvement) -> Uuid| todo.iter().map(|i| f(&items[*i])).collect::<Vec<_>>();
+    let youth_ids = pick(&|it| stored[it.youth.bsn.as_str()].0);
+    let users = pick(&|it| it.user_id);
+    let orgs = pick(&|it| it.organisation_id);
+    let refs: Vec<Option<String>> = todo.iter().map(|i| items[*i].external_ref.clone()).collect();
+    let rows = if is_signal {
+        let kinds: Vec<&str> = todo
+            .iter()
+            .map(|i| items[*i].signal_kind.map_or("overig", |k| k.as_str()))
+            .collect();
+        sqlx::query(
+            "INSERT INTO signals (id, youth_id, user_id, organisation_id, kind, external_ref, expires_at)
+             SELECT i, y, u, o, k, e, now() + interval '2 years'
+               FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS x(i, y, u, o, k, e)
+             ON CONFLICT DO NOTHING
+             RETURNING id, expires_at AS until",
+        )
+        .bind(ids)
+        .bind(youth_ids)
+        .bind(users)
+        .bind(orgs)
+        .bind(kinds)
+        .bind(refs)
+        .fetch_all(&mut *tx)
+        .await?
+    } else {
+        let end_dates: Vec<NaiveDate> = todo.iter().map(|i| items[*i].end_date).collect();
+        sqlx::query(
+            "INSERT INTO registrations (id, youth_id, user_id, organisation_id, end_date, external_ref)
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::text[])
+             ON CONFLICT DO NOTHING
+             RETURNING id, end_date::timestamp AT TIME ZONE 'UTC' AS until",
+        )
+        .bind(ids)
+        .bind(youth_ids)
+        .bind(users)
+        .bind(orgs)
+        .bind(end_dates)
+        .bind(refs)
+        .fetch_all(&mut *tx)
+        .await?
+    };
+    Ok(rows.into_iter().map(|r| (r.get("id"), r.get("until"))).collect())
+}
+
+/// Ends registrations whose end date passed and closes expired signals,
+/// on `youths` or everywhere; writes their history. Returns the youths touched.
+pub async fn expire(tx: &mut PgConnection, youths: Option<&[Uuid]>) -> Result<Vec<Uuid>, sqlx::Error> {
+    let rows = sqlx::query_scalar::<_, Uuid>(
+        "WITH r AS (
+             UPDATE registrations SET ended_at = now(), end_reason = 'expired'
+              WHERE ended_at IS NULL AND end_date < current_date
+                AND ($1::uuid[] IS NULL OR youth_id = ANY($1))
+             RETURNING id, youth_id),
+         s AS (
+             UPDATE signals SET closed_at = now(), close_reason = 'expired'
+              WHERE closed_at IS NULL AND expires_at <= now()
+                AND ($1::uuid[] IS NULL OR youth_id = ANY($1))
+             RETURNING id, youth_id),
+         e AS (
+             INSERT INTO involvement_events (youth_id, involvement_id, event)
+             SELECT youth_id, id, 'expired' FROM r UNION ALL SELECT youth_id, id, 'expired' FROM s
+             RETURNING youth_id)
+         SELECT DISTINCT youth_id FROM e",
+    )
+    .bind(youths)
+    .fetch_all(&mut *tx)
+    .await?;
+    if youths.is_none() && !rows.is_empty() {
+        recount(tx, &rows).await?;
+    }
+    Ok(rows)
+}
+
+/// Recomputes how many organisations are involved with each youth, and
+/// when its match began (cleared when fewer than two remain).
+pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE youths y
+            SET involved_organisations = c.n,
+                matched_at = CASE WHEN c.n >= 2 THEN coalesce(y.matched_at, now()) END
+           FROM (SELECT a.id, (SELECT count(DISTINCT organisation_id) FROM involvements i WHERE i.youth_id = a.id)::int AS n
+                   FROM unnest($1::uuid[]) AS a(id)) c
+          WHERE y.id = c.id
+            AND (y.involved_organisations <> c.n OR (c.n >= 2) <> (y.matched_at IS NOT NULL))",
+    )
+    .bind(youths)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

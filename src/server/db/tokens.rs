@@ -1,0 +1,110 @@
+//! API tokens of institution systems. Only a token's SHA-256 is stored.
+
+use crate::domain::records::TokenRow;
+use sqlx::{PgExecutor, Row};
+use uuid::Uuid;
+
+/// The organisation an API call acts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenOwner {
+    pub token_id: Uuid,
+    pub organisation_id: Uuid,
+    pub may_register: bool,
+    pub may_signal: bool,
+}
+
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    organisation_id: Uuid,
+    name: &str,
+    token_hash: &[u8; 32],
+    hint: &str,
+    created_by: Uuid,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "INSERT INTO api_tokens (id, organisation_id, name, token_hash, hint, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(organisation_id)
+    .bind(name)
+    .bind(&token_hash[..])
+    .bind(hint)
+    .bind(created_by)
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
+/// The live token with this hash, marking it used (at most once a minute).
+pub async fn authenticate(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8; 32],
+) -> Result<Option<TokenOwner>, sqlx::Error> {
+    let row = sqlx::query(
+        "WITH t AS (
+             UPDATE api_tokens SET last_used_at = now()
+              WHERE token_hash = $1 AND revoked_at IS NULL
+                AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+             RETURNING id)
+         SELECT a.id, a.organisation_id, o.may_register, o.may_signal
+           FROM api_tokens a JOIN organisations o ON o.id = a.organisation_id
+          WHERE a.token_hash = $1 AND a.revoked_at IS NULL",
+    )
+    .bind(&token_hash[..])
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| TokenOwner {
+        token_id: r.get("id"),
+        organisation_id: r.get("organisation_id"),
+        may_register: r.get("may_register"),
+        may_signal: r.get("may_signal"),
+    }))
+}
+
+pub async fn in_region(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<Vec<TokenRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.id, o.name AS organisation, a.name, a.hint,
+                (a.created_at AT TIME ZONE 'Europe/Amsterdam')::date AS created,
+                (a.last_used_at AT TIME ZONE 'Europe/Amsterdam')::date AS last_used,
+                a.revoked_at IS NOT NULL AS revoked
+           FROM api_tokens a JOIN organisations o ON o.id = a.organisation_id
+          WHERE o.region_id = $1
+          ORDER BY a.revoked_at IS NOT NULL, o.name, a.created_at DESC",
+    )
+    .bind(region_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TokenRow {
+            id: r.get("id"),
+            organisation: r.get("organisation"),
+            name: r.get("name"),
+            hint: r.get("hint"),
+            created: r.get("created"),
+            last_used: r.get("last_used"),
+            revoked: r.get("revoked"),
+        })
+        .collect())
+}
+
+/// Revokes a live token of an organisation in `region_id`; false if none.
+pub async fn revoke(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    region_id: Uuid,
+    by: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE api_tokens a SET revoked_at = now(), revoked_by = $3
+           FROM organisations o
+          WHERE a.id = $1 AND o.id = a.organisation_id AND o.region_id = $2 AND a.revoked_at IS NULL",
+    )
+    .bind(id)
+    .bind(region_id)
+    .bind(by)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

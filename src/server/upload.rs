@@ -1,0 +1,105 @@
+//! The bulk import as a file upload in the UI: a plain multipart form
+//! post, the same with and without JavaScript. The report goes to the
+//! page through a one-time flash; the redirect URL holds only its id.
+
+use super::{
+    auth::{client_ip, current_user, hash_token, session_token},
+    db::{self, audit, involvements::Actor},
+    import::Format,
+    rest::{run_import, MAX_BODY},
+    state::AppState,
+};
+use crate::domain::{records::ImportSummary, role::Role};
+use axum::{
+    extract::{FromRequest, Multipart, Request, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+
+pub const PATH: &str = "/jeugdigen/importeren";
+
+pub async fn post(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let user = match current_user(&state, &parts).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Redirect::to("/inloggen").into_response(),
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    let ip = client_ip(&parts, state.config.trust_proxy_headers);
+    if !(user.has_any(&[Role::Professional, Role::Coordinator]) && user.capabilities.may_register) {
+        let entry = super::chain::ui_entry(
+            &user,
+            ip,
+            "registration_import",
+            "registration",
+            vec![],
+            audit::Outcome::Denied,
+        );
+        let _ = audit::record(&state.pool, &entry).await;
+        return (
+            StatusCode::FORBIDDEN,
+            crate::error::AppError::Forbidden.to_string(),
+        )
+            .into_response();
+    }
+    let back = |q: &str| Redirect::to(&format!("{PATH}?{q}")).into_response();
+    let req = Request::from_parts(parts.clone(), body);
+    let Ok(mut multipart) = Multipart::from_request(req, &state).await else {
+        return back("fout=formulier");
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("bestand") {
+            let name = field.file_name().unwrap_or("bestand").to_string();
+            match field.bytes().await {
+                Ok(b) if b.len() <= MAX_BODY => file = Some((name, b.to_vec())),
+                _ => return back("fout=groot"),
+            }
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return back("fout=leeg");
+    };
+    let lower = file_name.to_lowercase();
+    let format = if lower.ends_with(".ndjson") || lower.ends_with(".jsonl") {
+        Format::Ndjson
+    } else {
+        Format::Csv
+    };
+    let actor = Actor {
+        roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        client_ip: ip,
+        via: audit::Via::Ui,
+        extra_ids: vec![],
+    };
+    let result = async {
+        let report = run_import(&state, user.organisation_id, format, &bytes, &actor).await?;
+        let entry = super::chain::ui_entry(
+            &user,
+            ip,
+            "registration_import",
+            "registration",
+            vec![format!("rows:{}", report.rows)],
+            audit::Outcome::Success,
+        );
+        audit::record(&state.pool, &entry).await?;
+        let summary = ImportSummary {
+            file_name: file_name.chars().take(200).collect(),
+            rows: report.rows,
+            created: report.created,
+            existing: report.existing,
+            errors: report.errors,
+        };
+        let session = session_token(&parts.headers).unwrap_or_default();
+        let payload = serde_json::to_value(&summary).unwrap_or_default();
+        db::flashes::put(&state.pool, &hash_token(&session), &payload).await
+    }
+    .await;
+    match result {
+        Ok(flash) => back(&format!("verslag={flash}")),
+        Err(e) => {
+            let err = super::errors::internal("import", e);
+            (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response()
+        }
+    }
+}

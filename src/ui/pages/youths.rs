@@ -1,0 +1,377 @@
+//! "Mijn jeugdigen" and the youth page.
+
+use crate::{
+    api::youths::{get_youth, list_my_youths, ChangeEndDate, CloseSignal, EndRegistration},
+    domain::{
+        involvement::EndReason,
+        records::{nl_date, OwnInvolvement, YouthDetail, YouthSort},
+        role::Role,
+        user::CurrentUser,
+    },
+    error::AppError,
+    ui::components::{
+        form::ErrorNotice,
+        guard::{set_status, RequireRole},
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn MyYouthsPage() -> impl IntoView {
+    view! {
+        <Title text="Mijn jeugdigen"/>
+        <RequireRole roles=vec![Role::Professional] page=my_youths_page/>
+    }
+}
+
+fn sort_link(sort: YouthSort, descending: bool, page: u32) -> String {
+    format!(
+        "/jeugdigen?sorteer={}&richting={}&pagina={page}",
+        sort.as_str(),
+        if descending { "af" } else { "op" }
+    )
+}
+
+fn my_youths_page(user: CurrentUser) -> AnyView {
+    let query = use_query_map();
+    let args = move || {
+        query.with(|q| {
+            let sort = q
+                .get("sorteer")
+                .and_then(|s| YouthSort::parse(&s))
+                .unwrap_or_default();
+            let descending = q.get("richting").map_or(sort == YouthSort::Since, |r| r == "af");
+            let page = q
+                .get("pagina")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(1)
+                .max(1);
+            (sort, descending, page)
+        })
+    };
+    let list = Resource::new(args, |(sort, descending, page)| {
+        list_my_youths(sort.as_str().to_string(), descending, page)
+    });
+    let ended = move || query.with(|q| q.get("afgesloten").is_some());
+    let columns = [
+        (YouthSort::Name, "Naam"),
+        (YouthSort::Age, "Leeftijd"),
+        (YouthSort::Municipality, "Gemeente"),
+        (YouthSort::Since, "Betrokken sinds"),
+        (YouthSort::Match, "Match"),
+    ];
+    view! {
+        <h1 class="utrecht-heading-1">"Mijn jeugdigen"</h1>
+        {move || ended().then(|| view! {
+            <div class="utrecht-alert utrecht-alert--ok zs-alert" role="status">
+                <p class="utrecht-paragraph">"Afgesloten. Je bent niet meer betrokken bij deze jeugdige."</p>
+            </div>
+        })}
+        <p class="utrecht-paragraph zs-actions">
+            {user.may_register().then(|| view! {
+                <a class="utrecht-button-link utrecht-button-link--primary-action" href="/jeugdigen/registreren">"Jeugdige registreren"</a>
+            })}
+            {user.may_signal().then(|| view! {
+                <a class="utrecht-button-link utrecht-button-link--secondary-action" href="/signalen/nieuw">"Signaal afgeven"</a>
+            })}
+            {user.may_register().then(|| view! {
+                <a class="utrecht-link" href="/jeugdigen/importeren">"Registraties importeren uit een bestand"</a>
+            })}
+        </p>
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
+            {move || list.get().map(|r| match r {
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Ok(list) if list.total == 0 => view! {
+                    <p class="utrecht-paragraph">"Je bent nog bij geen enkele jeugdige betrokken."</p>
+                }.into_any(),
+                Ok(list) => {
+                    let (sort, descending, page, pages) = (list.sort, list.descending, list.page, list.pages());
+                    view! {
+                        <div class="utrecht-table-container">
+                            <table class="utrecht-table utrecht-table--html-table">
+                                <caption class="utrecht-table__caption">
+                                    {format!("{} jeugdigen waarbij je betrokken bent, pagina {page} van {pages}", list.total)}
+                                </caption>
+                                <thead class="utrecht-table__header">
+                                    <tr class="utrecht-table__row">
+                                        {columns.into_iter().map(|(col, label)| {
+                                            let active = col == sort;
+                                            let next_desc = if active { !descending } else { col == YouthSort::Since };
+                                            let aria = active.then(|| if descending { "descending" } else { "ascending" });
+                                            view! {
+                                                <th scope="col" class="utrecht-table__header-cell" aria-sort=aria>
+                                                    <a class="utrecht-link" href=sort_link(col, next_desc, 1)>
+                                                        {label}
+                                                        {active.then(|| if descending { " ▼" } else { " ▲" })}
+                                                        <span class="zs-visually-hidden">
+                                                            {if next_desc { " (sorteer aflopend)" } else { " (sorteer oplopend)" }}
+                                                        </span>
+                                                    </a>
+                                                </th>
+                                            }
+                                        }).collect_view()}
+                                        <th scope="col" class="utrecht-table__header-cell">"Coördinator"</th>
+                                    </tr>
+                                </thead>
+                                <tbody class="utrecht-table__body">
+                                    {list.rows.into_iter().map(|row| view! {
+                                        <tr class="utrecht-table__row">
+                                            <th scope="row" class="utrecht-table__header-cell">
+                                                <a class="utrecht-link" href=format!("/jeugdigen/{}", row.id)>{row.name}</a>
+                                            </th>
+                                            <td class="utrecht-table__cell">{format!("{} jaar", row.age)}</td>
+                                            <td class="utrecht-table__cell">{row.municipality}</td>
+                                            <td class="utrecht-table__cell">{nl_date(row.since)}</td>
+                                            <td class="utrecht-table__cell">{if row.matched { "ja" } else { "nee" }}</td>
+                                            <td class="utrecht-table__cell">{row.coordinator.unwrap_or_else(|| "nog niet".into())}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <nav class="zs-pager" aria-label="Paginering">
+                            {(page > 1).then(|| view! {
+                                <a class="utrecht-link" href=sort_link(sort, descending, page - 1)>"Vorige pagina"</a>
+                            })}
+                            <span>{format!("Pagina {page} van {pages}")}</span>
+                            {(page < pages).then(|| view! {
+                                <a class="utrecht-link" href=sort_link(sort, descending, page + 1)>"Volgende pagina"</a>
+                            })}
+                        </nav>
+                    }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn YouthPage() -> impl IntoView {
+    view! {
+        <Title text="Jeugdige"/>
+        <RequireRole roles=vec![Role::Professional, Role::Coordinator] page=youth_page/>
+    }
+}
+
+/// Shown for a youth that does not exist and for one the viewer may not
+/// see, with the same words and status.
+#[component]
+fn YouthNotFound() -> impl IntoView {
+    set_status(404);
+    view! {
+        <h1 class="utrecht-heading-1">"Niet gevonden"</h1>
+        <p class="utrecht-paragraph">"Deze jeugdige is niet gevonden, of je bent er niet (meer) bij betrokken."</p>
+        <p class="utrecht-paragraph"><a class="utrecht-link" href="/jeugdigen">"Naar Mijn jeugdigen"</a></p>
+    }
+}
+
+fn youth_page(_user: CurrentUser) -> AnyView {
+    let params = use_params_map();
+    let end = ServerAction::<EndRegistration>::new();
+    let close = ServerAction::<CloseSignal>::new();
+    let change = ServerAction::<ChangeEndDate>::new();
+    let id = move || params.with(|p| p.get("id").and_then(|s| uuid::Uuid::parse_str(&s).ok()));
+    let youth = Resource::new(
+        move || {
+            (
+                id(),
+                end.version().get(),
+                close.version().get(),
+                change.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => get_youth(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    // With JavaScript: once the last involvement is closed, the page is
+    // no longer visible; go to the list and say so.
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let acted = end.version().get() + close.version().get() > 0;
+        if acted && matches!(youth.get(), Some(Err(AppError::NotFound))) {
+            navigate("/jeugdigen?afgesloten=1", Default::default());
+        }
+    });
+    let errors = Signal::derive(move || {
+        [end.value().get(), close.value().get(), change.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
+            {move || youth.get().map(|r| match r {
+                Err(AppError::NotFound) => view! { <YouthNotFound/> }.into_any(),
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Ok(y) => youth_view(y, end, close, change, errors).into_any(),
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn youth_view(
+    y: YouthDetail,
+    end: ServerAction<EndRegistration>,
+    close: ServerAction<CloseSignal>,
+    change: ServerAction<ChangeEndDate>,
+    errors: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let (active, past): (Vec<OwnInvolvement>, Vec<OwnInvolvement>) =
+        y.own.into_iter().partition(|o| o.is_active());
+    view! {
+        <Title text=y.name.clone()/>
+        <h1 class="utrecht-heading-1">{y.name.clone()}</h1>
+        <dl class="zs-facts">
+            <dt>"Geboortedatum"</dt><dd>{format!("{} ({} jaar)", nl_date(y.birth_date), y.age)}</dd>
+            <dt>"BSN"</dt><dd>{y.bsn_masked.clone()}</dd>
+            <dt>"Woongemeente"</dt><dd>{y.municipality.clone()}</dd>
+            <dt>"Match"</dt>
+            <dd>{if y.matched { "ja: twee of meer organisaties zijn betrokken" } else { "nee: alleen jouw organisatie is betrokken" }}</dd>
+            <dt>"Coördinator"</dt><dd>"nog niet aangewezen"</dd>
+        </dl>
+        {move || errors.get().map(|e| view! { <ErrorNotice error=e/> })}
+        <h2 class="utrecht-heading-2">"Betrokken"</h2>
+        <div class="utrecht-table-container">
+            <table class="utrecht-table utrecht-table--html-table">
+                <caption class="utrecht-table__caption">"Wie er bij deze jeugdige betrokken is, en hoe je ze bereikt"</caption>
+                <thead class="utrecht-table__header">
+                    <tr class="utrecht-table__row">
+                        <th scope="col" class="utrecht-table__header-cell">"Organisatie"</th>
+                        <th scope="col" class="utrecht-table__header-cell">"Professional"</th>
+                        <th scope="col" class="utrecht-table__header-cell">"Telefoon"</th>
+                        <th scope="col" class="utrecht-table__header-cell">"E-mail"</th>
+                        <th scope="col" class="utrecht-table__header-cell">"Sinds"</th>
+                    </tr>
+                </thead>
+                <tbody class="utrecht-table__body">
+                    {y.involved.into_iter().map(|p| view! {
+                        <tr class="utrecht-table__row">
+                            <th scope="row" class="utrecht-table__header-cell">{p.organisation}</th>
+                            <td class="utrecht-table__cell">{p.professional}{p.is_viewer.then_some(" (jij)")}</td>
+                            <td class="utrecht-table__cell">
+                                <a class="utrecht-link" href=format!("tel:{}", p.phone.replace(' ', ""))>{p.phone.clone()}</a>
+                            </td>
+                            <td class="utrecht-table__cell">
+                                <a class="utrecht-link" href=format!("mailto:{}", p.email)>{p.email.clone()}</a>
+                            </td>
+                            <td class="utrecht-table__cell">{nl_date(p.since)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2 class="utrecht-heading-2">"Jouw registraties en signalen"</h2>
+        {active.into_iter().map(|o| own_active(o, end, close, change)).collect_view()}
+        {(!past.is_empty()).then(|| view! {
+            <h3 class="utrecht-heading-3">"Eerder"</h3>
+            {past.into_iter().map(own_past).collect_view()}
+        })}
+    }
+}
+
+fn title_of(o: &OwnInvolvement) -> String {
+    match o.signal_kind {
+        Some(k) => format!("Signaal: {}", k.label()),
+        None => "Ketenregistratie".to_string(),
+    }
+}
+
+fn history(o: &OwnInvolvement) -> impl IntoView {
+    view! {
+        <ul class="utrecht-unordered-list zs-history">
+            {o.history.iter().map(|h| view! { <li>{format!("{}: {}", nl_date(h.at), h.text)}</li> }).collect_view()}
+        </ul>
+    }
+}
+
+fn own_active(
+    o: OwnInvolvement,
+    end: ServerAction<EndRegistration>,
+    close: ServerAction<CloseSignal>,
+    change: ServerAction<ChangeEndDate>,
+) -> impl IntoView {
+    let id = o.id.to_string();
+    let (id_change, id_end) = (id.clone(), id.clone());
+    let is_signal = o.signal_kind.is_some();
+    let reasons = if is_signal {
+        EndReason::FOR_SIGNAL
+    } else {
+        EndReason::FOR_REGISTRATION
+    };
+    let reason_id = format!("reason-{id}");
+    let end_id = format!("end_date-{id}");
+    let reason_select = {
+        let reason_id = reason_id.clone();
+        view! {
+            <div class="utrecht-form-field zs-field">
+                <div class="utrecht-form-field__label">
+                    <label class="utrecht-form-label" for=reason_id.clone()>"Reden"</label>
+                </div>
+                <select class="utrecht-select utrecht-select--html-select" id=reason_id name="reason" required=true>
+                    <option value="">"Kies een reden"</option>
+                    {reasons.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let heading = title_of(&o);
+    let until = if is_signal {
+        format!("Verloopt op {}", nl_date(o.until))
+    } else {
+        format!("Loopt tot {}", nl_date(o.until))
+    };
+    view! {
+        <section class="zs-card" aria-label=heading.clone()>
+            <h3 class="utrecht-heading-3">{heading.clone()}</h3>
+            <p class="utrecht-paragraph">{format!("Sinds {}. {until}.", nl_date(o.since))}</p>
+            {history(&o)}
+            {if is_signal {
+                view! {
+                    <ActionForm action=close attr:class="zs-inline-form">
+                        <input type="hidden" name="id" value=id.clone()/>
+                        {reason_select}
+                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Signaal sluiten"</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=change attr:class="zs-inline-form">
+                        <input type="hidden" name="id" value=id_change/>
+                        <div class="utrecht-form-field zs-field">
+                            <div class="utrecht-form-field__label">
+                                <label class="utrecht-form-label" for=end_id.clone()>"Nieuwe einddatum"</label>
+                            </div>
+                            <input class="utrecht-textbox utrecht-textbox--html-input" type="date" id=end_id
+                                name="end_date" required=true value=o.until.to_string()/>
+                        </div>
+                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Einddatum wijzigen"</button>
+                    </ActionForm>
+                    <ActionForm action=end attr:class="zs-inline-form">
+                        <input type="hidden" name="id" value=id_end/>
+                        {reason_select}
+                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Registratie beëindigen"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn own_past(o: OwnInvolvement) -> impl IntoView {
+    let heading = title_of(&o);
+    let label = format!("{heading} (afgesloten)");
+    view! {
+        <section class="zs-card zs-card--past" aria-label=label>
+            <h4 class="utrecht-heading-4">{heading}</h4>
+            {history(&o)}
+        </section>
+    }
+}
