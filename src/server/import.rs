@@ -157,7 +157,7 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_at(data, p.byte()));
                 errors.push(LineError::new(
                     line,
                     "",
@@ -166,7 +166,7 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(data, p.byte()));
         if rows.len() >= MAX_ROWS {
             errors.push(too_many(line));
             break;
@@ -189,6 +189,16 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
         ));
     }
     (rows, errors)
+}
+
+/// The 1-based line of the byte at `offset` (blank lines count too).
+fn line_at(data: &[u8], offset: u64) -> u64 {
+    let mut end = usize::try_from(offset).unwrap_or(usize::MAX).min(data.len());
+    // A record's position may lie before the blank lines the reader skipped.
+    while end < data.len() && (data[end] == b'\n' || data[end] == b'\r') {
+        end += 1;
+    }
+    data[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
 }
 
 #[cfg(test)]
