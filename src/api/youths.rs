@@ -1,4 +1,6 @@
 //! Registering youths, giving signals, and reading and ending them.
+// The two form handlers take one argument per form field.
+#![allow(clippy::too_many_arguments)]
 
 use crate::{
     domain::records::{MyYouths, Recorded, YouthDetail},
@@ -9,7 +11,6 @@ use uuid::Uuid;
 
 /// "Jeugdige registreren": this professional knows the youth.
 #[server(endpoint = "register")]
-#[allow(clippy::too_many_arguments)]
 pub async fn register_youth(
     bsn: String,
     given_names: String,
@@ -40,7 +41,6 @@ pub async fn register_youth(
 
 /// "Signaal afgeven": this professional is worried about the youth.
 #[server(endpoint = "signal")]
-#[allow(clippy::too_many_arguments)]
 pub async fn give_signal(
     bsn: String,
     given_names: String,

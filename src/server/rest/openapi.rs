@@ -38,7 +38,9 @@ pub fn spec() -> Value {
     let mut signal_props = youth_properties;
     signal_props["kind"] = json!({ "type": "string", "enum": ["ontwikkeling", "gezondheid", "opvoeding", "onderwijs_verzuim", "veiligheid", "middelengebruik", "financien", "overig"] });
     let mut signal_required = required.clone();
-    signal_required.as_array_mut().map(|a| a.push(json!("kind")));
+    if let Some(a) = signal_required.as_array_mut() {
+        a.push(json!("kind"));
+    }
     let errors = json!({
         "400": error_response("Geen geldige JSON"),
         "401": error_response("Geen of een ingetrokken API-sleutel"),

@@ -36,7 +36,15 @@ fn start_page(user: CurrentUser) -> AnyView {
                     <p class="utrecht-paragraph">
                         "Hier registreer je dat een jeugdige bij jou bekend is, geef je een signaal af als je je zorgen maakt, en zie je wie er nog meer betrokken is."
                     </p>
-                    <p class="utrecht-paragraph zs-empty">"Je bent nog bij geen jeugdigen betrokken."</p>
+                    <ul class="utrecht-unordered-list">
+                        <li><a class="utrecht-link" href="/jeugdigen">"Naar Mijn jeugdigen"</a></li>
+                        {user.may_register().then(|| view! {
+                            <li><a class="utrecht-link" href="/jeugdigen/registreren">"Jeugdige registreren"</a></li>
+                        })}
+                        {user.may_signal().then(|| view! {
+                            <li><a class="utrecht-link" href="/signalen/nieuw">"Signaal afgeven"</a></li>
+                        })}
+                    </ul>
                 </section>
             })}
             {user.has(Role::Coordinator).then(|| view! {

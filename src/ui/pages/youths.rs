@@ -99,12 +99,12 @@ fn my_youths_page(user: CurrentUser) -> AnyView {
                                         {columns.into_iter().map(|(col, label)| {
                                             let active = col == sort;
                                             let next_desc = if active { !descending } else { col == YouthSort::Since };
-                                            let aria = active.then(|| if descending { "descending" } else { "ascending" });
+                                            let aria = active.then_some(if descending { "descending" } else { "ascending" });
                                             view! {
                                                 <th scope="col" class="utrecht-table__header-cell" aria-sort=aria>
                                                     <a class="utrecht-link" href=sort_link(col, next_desc, 1)>
                                                         {label}
-                                                        {active.then(|| if descending { " ▼" } else { " ▲" })}
+                                                        {active.then_some(if descending { " ▼" } else { " ▲" })}
                                                         <span class="zs-visually-hidden">
                                                             {if next_desc { " (sorteer aflopend)" } else { " (sorteer oplopend)" }}
                                                         </span>

@@ -1,0 +1,331 @@
+//! Benchmark: signals through the real HTTP endpoint, against pgbench's
+//! TPC-B on the same database server, and a 100,000-row bulk import.
+//!
+//! Run with `scripts/bench.sh` (it starts a private PostgreSQL cluster and
+//! runs `cargo bench --bench signals --features ssr`).
+//! Settings: BENCH_DATABASE_URL (a database this program may fill),
+//! PGBENCH_URL (another database for pgbench), BENCH_YOUTHS (1000000),
+//! BENCH_CLIENTS (32), BENCH_SECONDS (30), BENCH_BULK_ROWS (100000),
+//! PGBENCH (path of the pgbench binary).
+
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use zorgsignaal::{
+    domain::{organisation::OrganisationKind, role::Role},
+    server::{auth, config::Config, db, startup},
+};
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// The BSN for number `n`: its 8 digits and a check digit, if one exists.
+fn bsn_for(n: u64) -> Option<String> {
+    let first8 = format!("{:08}", n % 100_000_000);
+    let sum: u32 = first8
+        .bytes()
+        .enumerate()
+        .map(|(i, d)| (9 - i as u32) * u32::from(d - b'0'))
+        .sum();
+    let check = sum % 11;
+    (check <= 9).then(|| format!("{first8}{check}"))
+}
+
+#[tokio::main]
+async fn main() {
+    let url = env(
+        "BENCH_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:54331/zs_bench",
+    );
+    let youths: i64 = env("BENCH_YOUTHS", "1000000").parse().unwrap();
+    let clients: usize = env("BENCH_CLIENTS", "32").parse().unwrap();
+    let seconds: u64 = env("BENCH_SECONDS", "30").parse().unwrap();
+    let bulk_rows: u64 = env("BENCH_BULK_ROWS", "100000").parse().unwrap();
+
+    let vars: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), url.clone()),
+        ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+        ("DATABASE_MAX_CONNECTIONS".into(), "24".into()),
+        ("LOGIN_MAX_FAILURES_PER_IP".into(), "1000".into()),
+    ]);
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    let state = startup::state(config).unwrap();
+    db::migrate(&state.pool).await.unwrap();
+    let pool = state.pool.clone();
+
+    // Region, municipality, one organisation per professional, 32 professionals.
+    let region = db::organisations::upsert_region(&pool, "Benchregio")
+        .await
+        .unwrap();
+    db::organisations::upsert_municipality(&pool, "GM0014", "Groningen", region)
+        .await
+        .unwrap();
+    let hash = auth::hash_password("bench-wachtwoord".into()).await.unwrap();
+    let mut emails = Vec::new();
+    let mut first_user = (uuid::Uuid::nil(), uuid::Uuid::nil());
+    for i in 0..clients {
+        let mut conn = pool.acquire().await.unwrap();
+        let kind = if i % 2 == 0 {
+            OrganisationKind::Jgz
+        } else {
+            OrganisationKind::Wijkteam
+        };
+        let org = db::organisations::upsert_organisation(
+            &mut conn,
+            region,
+            &format!("Bench-organisatie {i}"),
+            kind,
+            kind.default_capabilities(),
+        )
+        .await
+        .unwrap();
+        let email = format!("prof{i}@bench.example");
+        let id = db::users::insert_if_absent(
+            &mut conn,
+            &db::users::NewUser {
+                organisation_id: org,
+                email: &email,
+                name: "Bench Professional",
+                phone: "050 000 0000",
+                password_hash: &hash,
+                roles: &[Role::Professional],
+            },
+        )
+        .await
+        .unwrap();
+        if i == 0 {
+            first_user = (id, org);
+        }
+        emails.push(email);
+    }
+
+    // 1M youths with valid BSNs, filled by one INSERT … SELECT.
+    let have: i64 = sqlx::query_scalar("SELECT count(*) FROM youths")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    if have < youths {
+        let started = Instant::now();
+        sqlx::query(
+            "INSERT INTO youths (id, bsn, given_names, family_name, birth_date, municipality_code)
+             SELECT gen_random_uuid(), f || c, 'Kind', 'Bench' || i, date '2010-01-01' + (i % 4000)::int, 'GM0014'
+               FROM (SELECT i, lpad(i::text, 8, '0') AS f FROM generate_series(1::bigint, ($1 * 12 / 10)::bigint) i) s,
+                    LATERAL (SELECT (SELECT sum((10 - k) * substr(s.f, k, 1)::int) FROM generate_series(1, 8) k) % 11 AS c) cc
+              WHERE c <= 9
+              ORDER BY i LIMIT $1
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(youths)
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+        println!(
+            "filled {youths} youths in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let targets: Arc<Vec<(String, String, String)>> = Arc::new(
+        sqlx::query_as::<_, (String, String, chrono::NaiveDate)>(
+            "SELECT bsn, family_name, birth_date FROM youths",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(b, f, d)| (b, f, d.to_string()))
+        .collect(),
+    );
+
+    // The app, served over real HTTP on loopback.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = startup::router(state);
+    tokio::spawn(async move {
+        startup::serve(listener, router, std::future::pending())
+            .await
+            .unwrap()
+    });
+
+    let mut logged_in = Vec::new();
+    for email in &emails {
+        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+        let res = client
+            .post(format!("{base}/api/login"))
+            .header("origin", &base)
+            .header("accept", "application/json")
+            .form(&[("email", email.as_str()), ("password", "bench-wachtwoord")])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "log-in failed: {}", res.status());
+        logged_in.push(client);
+    }
+
+    println!(
+        "signals: {clients} clients for {seconds} s against {} youths",
+        targets.len()
+    );
+    let kinds = [
+        "ontwikkeling",
+        "gezondheid",
+        "opvoeding",
+        "onderwijs_verzuim",
+        "veiligheid",
+        "middelengebruik",
+        "financien",
+        "overig",
+    ];
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for (c, client) in logged_in.into_iter().enumerate() {
+        let (base, targets) = (base.clone(), targets.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0u64;
+            let mut n: u64 = c as u64 * 7_919;
+            while Instant::now() < deadline {
+                n = n
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let (bsn, family, birth) = &targets[(n >> 33) as usize % targets.len()];
+                let kind = kinds[(n >> 20) as usize % kinds.len()];
+                let started = Instant::now();
+                let res = client
+                    .post(format!("{base}/api/signal"))
+                    .header("origin", &base)
+                    .header("accept", "application/json")
+                    .form(&[
+                        ("bsn", bsn.as_str()),
+                        ("given_names", "Kind"),
+                        ("family_name", family.as_str()),
+                        ("birth_date", birth.as_str()),
+                        ("municipality_code", "GM0014"),
+                        ("kind", kind),
+                    ])
+                    .send()
+                    .await;
+                let ok = matches!(&res, Ok(r) if r.status().is_success());
+                if let Ok(r) = res {
+                    let _ = r.bytes().await;
+                }
+                if ok {
+                    latencies.push(started.elapsed());
+                } else {
+                    errors += 1;
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.unwrap();
+        latencies.extend(l);
+        errors += e;
+    }
+    latencies.sort();
+    let signals_per_s = latencies.len() as f64 / seconds as f64;
+    println!(
+        "signals: {} ok, {errors} errors, {signals_per_s:.0} signals/s, p50 {:.1} ms, p99 {:.1} ms",
+        latencies.len(),
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99)
+    );
+
+    // pgbench TPC-B on the same server, same clients and duration.
+    let pgbench = env("PGBENCH", "/usr/lib/postgresql/15/bin/pgbench");
+    let pgbench_url = env("PGBENCH_URL", "postgres://postgres@127.0.0.1:54331/zs_pgbench");
+    let init = std::process::Command::new(&pgbench)
+        .args(["-i", "-q", "-s", "10", &pgbench_url])
+        .output()
+        .unwrap();
+    assert!(
+        init.status.success(),
+        "pgbench -i: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let run = std::process::Command::new(&pgbench)
+        .args([
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &seconds.to_string(),
+            &pgbench_url,
+        ])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&run.stdout);
+    let tps: f64 = out
+        .lines()
+        .find(|l| l.starts_with("tps ="))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    println!("pgbench TPC-B: {clients} clients, {seconds} s: {tps:.0} tps");
+    println!(
+        "ratio signals/s : pgbench tps = {:.2}",
+        signals_per_s / tps.max(1.0)
+    );
+
+    // A 100,000-row bulk import through the API.
+    let token = format!("zs_{}", auth::new_token());
+    db::tokens::insert(
+        &pool,
+        first_user.1,
+        "bench",
+        &auth::hash_token(&token),
+        "zs_…",
+        first_user.0,
+    )
+    .await
+    .unwrap();
+    let mut csv = String::from(
+        "bsn;given_names;prefix;family_name;birth_date;municipality_code;professional_email;external_ref\n",
+    );
+    let mut n = 30_000_000u64;
+    let mut rows = 0;
+    while rows < bulk_rows {
+        n += 1;
+        if let Some(bsn) = bsn_for(n) {
+            csv.push_str(&format!(
+                "{bsn};Import;;Kind{n};2012-05-0{};GM0014;{};BULK-{n}\n",
+                1 + n % 9,
+                emails[0]
+            ));
+            rows += 1;
+        }
+    }
+    let started = Instant::now();
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/registrations/bulk"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(csv.clone())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let report: serde_json::Value = res.json().await.unwrap_or_default();
+    println!(
+        "bulk import: {bulk_rows} rows ({:.1} MB) in {:.1} s, status {status}, created {}, errors {}",
+        csv.len() as f64 / 1e6,
+        started.elapsed().as_secs_f64(),
+        report["created"],
+        report["errors"].as_array().map_or(0, Vec::len)
+    );
+}
