@@ -86,10 +86,7 @@ pub async fn create_api_token(
         // Without JavaScript the page after the redirect shows the token,
         // from a flash that only this session can read, once.
         if is_plain_form_post(&parts) {
-            if let Some(session) = auth::session_token(&parts.headers) {
-                let payload = serde_json::to_value(&created)
-                    .map_err(|e| crate::server::errors::internal("flash", e))?;
-                let flash = db::flashes::put(&mut *tx, &auth::hash_token(&session), &payload).await?;
+            if let Some(flash) = crate::server::flash::put(&mut *tx, &parts, &created).await? {
                 leptos_axum::redirect(&format!("/regio/api-sleutels?nieuw={flash}"));
             }
         }
@@ -102,17 +99,11 @@ pub async fn create_api_token(
 /// The token shown once after a post without JavaScript.
 #[server(endpoint = "new_api_token")]
 pub async fn take_new_api_token(flash: Uuid) -> Result<Option<NewToken>, AppError> {
-    use crate::{
-        api::respond,
-        domain::role::Role,
-        server::{auth, db},
-    };
+    use crate::{api::respond, domain::role::Role, server::auth};
     respond(async move {
         auth::require(&[Role::RegionAdmin]).await?;
         let (state, parts) = auth::request()?;
-        let session = auth::session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        let payload = db::flashes::take(&state.pool, flash, &auth::hash_token(&session)).await?;
-        Ok(payload.and_then(|p| serde_json::from_value(p).ok()))
+        crate::server::flash::take(&state, &parts, flash).await
     })
     .await
 }
@@ -203,9 +194,7 @@ pub async fn youth_audit_trail(
             }
         };
         if is_plain_form_post(&parts) {
-            if let Some(session) = auth::session_token(&parts.headers) {
-                let payload = serde_json::to_value(&trail).map_err(|e| crate::server::errors::internal("flash", e))?;
-                let flash = db::flashes::put(&mut *tx, &auth::hash_token(&session), &payload).await?;
+            if let Some(flash) = crate::server::flash::put(&mut *tx, &parts, &trail).await? {
                 leptos_axum::redirect(&format!("/regio/logboek?resultaat={flash}"));
             }
         }
@@ -218,17 +207,11 @@ pub async fn youth_audit_trail(
 /// The audit trail shown once after a post without JavaScript.
 #[server(endpoint = "audit_trail_result")]
 pub async fn take_audit_trail(flash: Uuid) -> Result<Option<AuditTrail>, AppError> {
-    use crate::{
-        api::respond,
-        domain::role::Role,
-        server::{auth, db},
-    };
+    use crate::{api::respond, domain::role::Role, server::auth};
     respond(async move {
         auth::require(&[Role::RegionAdmin]).await?;
         let (state, parts) = auth::request()?;
-        let session = auth::session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        let payload = db::flashes::take(&state.pool, flash, &auth::hash_token(&session)).await?;
-        Ok(payload.and_then(|p| serde_json::from_value(p).ok()))
+        crate::server::flash::take(&state, &parts, flash).await
     })
     .await
 }

@@ -76,11 +76,8 @@ pub async fn load_draft(id: Uuid) -> Result<Vec<(String, String)>, AppError> {
     respond(async move {
         let _user = auth::require(&[]).await?;
         let (state, parts) = auth::request()?;
-        let session = auth::session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        let payload = crate::server::db::flashes::take(&state.pool, id, &auth::hash_token(&session)).await?;
-        Ok(payload
-            .and_then(|p| serde_json::from_value(p).ok())
-            .unwrap_or_default())
+        let typed: Option<Vec<(String, String)>> = crate::server::flash::take(&state, &parts, id).await?;
+        Ok(typed.unwrap_or_default())
     })
     .await
 }
@@ -234,6 +231,7 @@ mod ssr {
                 involvements::Actor,
                 youths::{Ended, Owner},
             },
+            flash,
         },
     };
 
@@ -296,8 +294,7 @@ mod ssr {
         let Ok((state, parts)) = auth::request() else {
             return AppError::invalid(fields);
         };
-        let session = auth::session_token(&parts.headers);
-        if !is_plain_form_post(&parts) || session.is_none() {
+        if !is_plain_form_post(&parts) {
             return AppError::invalid(fields);
         }
         let y = &input.youth;
@@ -314,19 +311,13 @@ mod ssr {
         } else {
             typed.push(("end_date", input.end_date.clone()));
         }
-        let payload = serde_json::json!(typed);
-        match db::flashes::put(
-            &state.pool,
-            &auth::hash_token(&session.unwrap_or_default()),
-            &payload,
-        )
-        .await
-        {
-            Ok(id) => AppError::Invalid {
+        match flash::put(&state.pool, &parts, &typed).await {
+            Ok(Some(id)) => AppError::Invalid {
                 fields,
                 values: vec![("draft".into(), id.to_string())],
             },
-            Err(e) => AppError::from(e),
+            Ok(None) => AppError::invalid(fields),
+            Err(e) => e,
         }
     }
 
@@ -390,16 +381,11 @@ pub async fn form_municipalities() -> Result<Vec<crate::domain::views::Municipal
 pub async fn take_import_report(
     flash: Uuid,
 ) -> Result<Option<crate::domain::records::ImportSummary>, AppError> {
-    use crate::{
-        api::respond,
-        server::{auth, db},
-    };
+    use crate::{api::respond, server::auth};
     respond(async move {
         auth::require(&[]).await?;
         let (state, parts) = auth::request()?;
-        let session = auth::session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        let payload = db::flashes::take(&state.pool, flash, &auth::hash_token(&session)).await?;
-        Ok(payload.and_then(|p| serde_json::from_value(p).ok()))
+        crate::server::flash::take(&state, &parts, flash).await
     })
     .await
 }

@@ -6,6 +6,7 @@ pub mod chain;
 pub mod config;
 pub mod db;
 pub mod errors;
+pub mod flash;
 pub mod import;
 pub mod jobs;
 pub mod rest;

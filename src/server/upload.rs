@@ -3,8 +3,8 @@
 //! page through a one-time flash; the redirect URL holds only its id.
 
 use super::{
-    auth::{client_ip, current_user, hash_token, session_token},
-    db::{self, audit, involvements::Actor},
+    auth::{client_ip, current_user},
+    db::{audit, involvements::Actor},
     import::Format,
     rest::{run_import, MAX_BODY},
     state::AppState,
@@ -72,7 +72,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         via: audit::Via::Ui,
         extra_ids: vec![],
     };
-    let result = async {
+    let result: Result<Option<uuid::Uuid>, crate::error::AppError> = async {
         let report = run_import(&state, user.organisation_id, format, &bytes, &actor).await?;
         let entry = super::chain::ui_entry(
             &user,
@@ -90,16 +90,12 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
             existing: report.existing,
             errors: report.errors,
         };
-        let session = session_token(&parts.headers).unwrap_or_default();
-        let payload = serde_json::to_value(&summary).unwrap_or_default();
-        db::flashes::put(&state.pool, &hash_token(&session), &payload).await
+        super::flash::put(&state.pool, &parts, &summary).await
     }
     .await;
     match result {
-        Ok(flash) => back(&format!("verslag={flash}")),
-        Err(e) => {
-            let err = super::errors::internal("import", e);
-            (StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response()
-        }
+        Ok(Some(flash)) => back(&format!("verslag={flash}")),
+        Ok(None) => Redirect::to("/inloggen").into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }
