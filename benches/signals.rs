@@ -245,6 +245,67 @@ async fn main() {
         percentile(&latencies, 0.99)
     );
 
+    // No enumeration: one client gives signals on youths that are known
+    // and on BSNs never seen, alternating; the two latency profiles should
+    // be indistinguishable (the same single upsert serves both).
+    let probe = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = probe
+        .post(format!("{base}/api/login"))
+        .header("origin", &base)
+        .header("accept", "application/json")
+        .form(&[("email", emails[0].as_str()), ("password", "bench-wachtwoord")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    let mut fresh = 60_000_000u64;
+    for i in 0..1000usize {
+        let (bsn, family, birth) = if i % 2 == 0 {
+            targets[(i * 7_777) % targets.len()].clone()
+        } else {
+            let bsn = loop {
+                fresh += 1;
+                if let Some(b) = bsn_for(fresh) {
+                    break b;
+                }
+            };
+            (bsn, format!("Nieuw{fresh}"), "2013-02-03".to_string())
+        };
+        let started = Instant::now();
+        let res = probe
+            .post(format!("{base}/api/signal"))
+            .header("origin", &base)
+            .header("accept", "application/json")
+            .form(&[
+                ("bsn", bsn.as_str()),
+                ("given_names", "Kind"),
+                ("family_name", family.as_str()),
+                ("birth_date", birth.as_str()),
+                ("municipality_code", "GM0014"),
+                ("kind", "overig"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let _ = res.bytes().await;
+        if status.is_success() {
+            if i % 2 == 0 { &mut known } else { &mut unknown }.push(started.elapsed());
+        }
+    }
+    known.sort();
+    unknown.sort();
+    println!(
+        "no enumeration: known BSN {} ok, p50 {:.2} ms, p99 {:.2} ms; unknown BSN {} ok, p50 {:.2} ms, p99 {:.2} ms",
+        known.len(),
+        percentile(&known, 0.50),
+        percentile(&known, 0.99),
+        unknown.len(),
+        percentile(&unknown, 0.50),
+        percentile(&unknown, 0.99)
+    );
+
     // pgbench TPC-B on the same server, same clients and duration.
     let pgbench = env("PGBENCH", "/usr/lib/postgresql/15/bin/pgbench");
     let pgbench_url = env("PGBENCH_URL", "postgres://postgres@127.0.0.1:54331/zs_pgbench");

@@ -17,8 +17,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL
 fi
 
-step "cargo leptos build --release"
-cargo leptos build --release
+step "cargo leptos build --release --split"
+cargo leptos build --release --split
 
 export DEMO_DATA="${DEMO_DATA:-true}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"

@@ -38,7 +38,7 @@ step "clippy, browser/wasm (warnings denied)"
 cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "release build (server and wasm)"
-cargo leptos build --release
+cargo leptos build --release --split
 
 wasm=target/site/pkg/zorgsignaal.wasm
 raw=$(stat -c %s "$wasm")

@@ -22,6 +22,63 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// A route whose page is compiled into its own .wasm chunk (cargo leptos
+/// `--split`): the browser loads it when the page is first visited, so the
+/// first download holds only the shell, the log-in and the start page.
+///
+/// The server renders these pages directly. Leptos 0.8's lazy route on the
+/// server builds the page more than once (each build taking new hydration
+/// ids), so the browser could not hydrate what the server sent; rendered
+/// directly, the server assigns ids in the order the browser does.
+#[cfg(not(feature = "ssr"))]
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        pub(super) struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+
+#[cfg(not(feature = "ssr"))]
+mod lazy {
+    use super::*;
+    use leptos_router::{lazy_route, LazyRoute};
+
+    lazy_page!(RegionRoute, RegionPage);
+    lazy_page!(ReportsRoute, ReportsPage);
+    lazy_page!(TokensRoute, TokensPage);
+    lazy_page!(AuditRoute, AuditPage);
+    lazy_page!(MyYouthsRoute, MyYouthsPage);
+    lazy_page!(RegisterRoute, RegisterPage);
+    lazy_page!(ImportRoute, ImportPage);
+    lazy_page!(YouthRoute, YouthPage);
+    lazy_page!(SignalRoute, SignalPage);
+}
+
+/// The route view of a lazily loaded page: the page itself on the server,
+/// its chunk's loader in the browser.
+#[cfg(feature = "ssr")]
+macro_rules! page {
+    ($route:ident, $page:ident) => {
+        $page
+    };
+}
+#[cfg(not(feature = "ssr"))]
+macro_rules! page {
+    ($route:ident, $page:ident) => {
+        leptos_router::Lazy::<lazy::$route>::new()
+    };
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -62,15 +119,15 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>
-                        <Route path=path!("/regio") view=RegionPage ssr=SsrMode::Async/>
-                        <Route path=path!("/rapportage") view=ReportsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/regio/api-sleutels") view=TokensPage ssr=SsrMode::Async/>
-                        <Route path=path!("/regio/logboek") view=AuditPage ssr=SsrMode::Async/>
-                        <Route path=path!("/jeugdigen") view=MyYouthsPage ssr=SsrMode::Async/>
-                        <Route path=path!("/jeugdigen/registreren") view=RegisterPage ssr=SsrMode::Async/>
-                        <Route path=path!("/jeugdigen/importeren") view=ImportPage ssr=SsrMode::Async/>
-                        <Route path=path!("/jeugdigen/:id") view=YouthPage ssr=SsrMode::Async/>
-                        <Route path=path!("/signalen/nieuw") view=SignalPage ssr=SsrMode::Async/>
+                        <Route path=path!("/regio") view={page!(RegionRoute, RegionPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/rapportage") view={page!(ReportsRoute, ReportsPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/api-sleutels") view={page!(TokensRoute, TokensPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/logboek") view={page!(AuditRoute, AuditPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/jeugdigen") view={page!(MyYouthsRoute, MyYouthsPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/jeugdigen/registreren") view={page!(RegisterRoute, RegisterPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/jeugdigen/importeren") view={page!(ImportRoute, ImportPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/jeugdigen/:id") view={page!(YouthRoute, YouthPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/signalen/nieuw") view={page!(SignalRoute, SignalPage)} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

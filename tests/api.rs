@@ -363,3 +363,44 @@ async fn the_openapi_document_matches_what_the_endpoints_accept() {
         "additionalProperties: false"
     );
 }
+
+#[tokio::test]
+async fn a_token_over_its_calls_per_minute_gets_429_with_retry_after_and_another_token_does_not() {
+    let app = TestApp::spawn_with(&[("API_CALLS_PER_MINUTE", "3")]).await;
+    let (anna, token) = setup(&app).await;
+    let other = app.api_token(anna.organisation_id, anna.id).await;
+    let list = |t: String| {
+        let app = &app;
+        async move {
+            app.client()
+                .get(app.url("/api/v1/registrations"))
+                .bearer_auth(t)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Calls in one minute; a minute boundary in between resets the count, so
+    // allow one retry of the whole sequence.
+    let mut limited = None;
+    for _ in 0..2 {
+        app.execute("DELETE FROM api_calls").await;
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            statuses.push(list(token.clone()).await);
+        }
+        let codes: Vec<u16> = statuses.iter().map(|r| r.status().as_u16()).collect();
+        if codes == [200, 200, 200, 429] {
+            limited = statuses.pop();
+            break;
+        }
+    }
+    let limited = limited.expect("the fourth call within a minute is refused with 429");
+    let retry: i32 = limited.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    let error: Value = limited.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "rate_limited");
+    assert!(error["error"]["message"].as_str().unwrap().contains("3 verzoeken per minuut"));
+    // The limit is per token.
+    assert_eq!(list(other).await.status(), StatusCode::OK);
+}

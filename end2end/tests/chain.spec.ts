@@ -29,6 +29,9 @@ async function fillYouth(page: Page, bsn: string, familyName: string, birthDate 
 }
 
 test("anna registers a youth, carla signals, both see each other and bram gets not found", async ({ page }, testInfo) => {
+  // Four log-ins and four axe checks (each in its own JavaScript context when
+  // the page runs without it): longer than the default 30 s on two cores.
+  test.setTimeout(90_000);
   const bsn = validBsn(seedFor(testInfo));
   const family = `Vermeer-${testInfo.project.name}`;
 

@@ -92,6 +92,9 @@ pub fn expired_session_cookie(secure: bool) -> String {
 
 /// The logged-in user of this request, or `None`.
 pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(SessionUser(user)) = parts.extensions.get::<SessionUser>() {
+        return user.clone();
+    }
     let Some(token) = session_token(&parts.headers) else {
         return Ok(None);
     };
@@ -103,6 +106,35 @@ pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Option<Curr
     )
     .await?;
     Ok(user)
+}
+
+/// The user of a page request, looked up once before the page renders (see
+/// [`session_user`]), so the page can decide synchronously what to show.
+#[derive(Clone, Debug)]
+pub struct SessionUser(pub Result<Option<CurrentUser>, AppError>);
+
+/// Middleware: looks up the session of every page request (GET, outside the
+/// API and the static files) and puts the result in the request's
+/// extensions. Pages then render once, with the user known, instead of
+/// waiting on it inside a reactive closure that the server may run twice.
+pub async fn session_user(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let is_page = req.method() == axum::http::Method::GET
+        && !["/api/", "/pkg/", "/vendor/"].iter().any(|p| path.starts_with(p))
+        && !path.contains('.')
+        && path != "/health"
+        && path != "/ready";
+    if !is_page {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let user = current_user(&state, &parts).await;
+    parts.extensions.insert(SessionUser(user));
+    next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
 /// The authorisation check of every server function: the user must be

@@ -32,6 +32,8 @@ pub struct Config {
     pub login_window: Duration,
     pub login_max_failures_per_account: i64,
     pub login_max_failures_per_ip: i64,
+    /// API calls per token per minute; above it the API answers 429.
+    pub api_calls_per_minute: i32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy
     /// that sets it).
     pub trust_proxy_headers: bool,
@@ -149,6 +151,7 @@ impl Config {
             login_window: Duration::from_secs(60 * 15),
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: number("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
+            api_calls_per_minute: number("API_CALLS_PER_MINUTE", 600)?.min(i32::MAX as u64) as i32,
             trust_proxy_headers: flag("TRUST_PROXY_HEADERS", false)?,
         })
     }

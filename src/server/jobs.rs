@@ -103,6 +103,9 @@ pub async fn run_daily_once(
     sqlx::query("DELETE FROM flashes WHERE created_at < now() - interval '1 hour'")
         .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM api_calls WHERE minute < now() - interval '1 hour'")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM login_attempts WHERE at < now() - interval '30 days'")
         .execute(&mut *tx)
         .await?;

@@ -62,6 +62,20 @@ pub async fn authenticate(
     }))
 }
 
+/// Counts one call of a token in the current minute; returns the calls so
+/// far this minute (this one included) and the seconds until the next.
+pub async fn count_call(db: impl PgExecutor<'_>, token_id: Uuid) -> Result<(i32, i32), sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO api_calls (token_id, minute, calls) VALUES ($1, date_trunc('minute', now()), 1)
+         ON CONFLICT (token_id, minute) DO UPDATE SET calls = api_calls.calls + 1
+         RETURNING calls, (60 - extract(second FROM now()))::int AS retry_after",
+    )
+    .bind(token_id)
+    .fetch_one(db)
+    .await?;
+    Ok((row.get("calls"), row.get("retry_after")))
+}
+
 pub async fn in_region(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<Vec<TokenRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT a.id, o.name AS organisation, a.name, a.hint,

@@ -63,6 +63,8 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     fields: Vec<FieldError>,
+    /// Seconds for a `Retry-After` header (429 only).
+    retry_after: Option<i32>,
 }
 
 impl ApiError {
@@ -72,6 +74,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -90,7 +93,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message, "fields": self.fields } });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
@@ -114,6 +121,7 @@ impl From<AppError> for ApiError {
             code,
             message: e.to_string(),
             fields,
+            retry_after: None,
         }
     }
 }
@@ -184,6 +192,21 @@ async fn authenticate(state: &AppState, parts: &Parts) -> Result<Caller, ApiErro
     let owner = db::tokens::authenticate(&state.pool, &hash_token(token))
         .await?
         .ok_or_else(unauthenticated)?;
+    let (calls, retry_after) = db::tokens::count_call(&state.pool, owner.token_id).await?;
+    if calls > state.config.api_calls_per_minute {
+        return Err(ApiError {
+            retry_after: Some(retry_after.max(1)),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "Te veel verzoeken: deze sleutel mag {} verzoeken per minuut doen. Probeer het over {} seconden opnieuw.",
+                    state.config.api_calls_per_minute,
+                    retry_after.max(1)
+                ),
+            )
+        });
+    }
     Ok(Caller {
         owner,
         ip: client_ip(parts, state.config.trust_proxy_headers),

@@ -47,7 +47,8 @@ pub fn spec() -> Value {
         "403": error_response("De organisatie mag dit niet"),
         "413": error_response("Groter dan 10 MB"),
         "415": error_response("Verkeerd Content-Type"),
-        "422": error_response("Velden kloppen niet")
+        "422": error_response("Velden kloppen niet"),
+        "429": error_response("Te veel verzoeken met deze sleutel; zie de kop Retry-After")
     });
     let with = |mut base: Value, extra: Value| {
         if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {

@@ -1,7 +1,10 @@
 use crate::{
     domain::{role::Role, user::CurrentUser},
     error::AppError,
-    ui::{components::form::ErrorNotice, session::use_user},
+    ui::{
+        components::form::ErrorNotice,
+        session::{use_user, UserResource},
+    },
 };
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -10,22 +13,46 @@ use leptos_router::components::Redirect;
 /// empty); sends anyone else to the log-in page or shows "no access". This
 /// is for the person in front of the screen: the server functions the page
 /// calls check again, and they are what protects the data.
+///
+/// The user is known when the page is built (on the server from the request,
+/// in the browser from the hydrated user resource), so the page is built
+/// exactly once: built inside a reactive closure, the server may run it twice
+/// and start its resources twice, and the browser would then hydrate against
+/// the wrong ones.
 #[component]
 pub fn RequireRole(#[prop(optional)] roles: Vec<Role>, page: fn(CurrentUser) -> AnyView) -> impl IntoView {
     let user = use_user();
-    view! {
-        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
-            {move || {
-                user.get()
-                    .map(|result| match result {
-                        Ok(Some(u)) if u.has_any(&roles) => page(u),
-                        Ok(Some(_)) => view! { <NoAccess/> }.into_any(),
-                        Ok(None) => view! { <Redirect path="/inloggen"/> }.into_any(),
-                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    })
-            }}
-        </Transition>
+    match known_user(user) {
+        Some(result) => decide(result, &roles, page),
+        None => view! {
+            <Transition fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
+                {move || user.get().map(|result| decide(result, &roles, page))}
+            </Transition>
+        }
+        .into_any(),
     }
+}
+
+fn decide(result: Result<Option<CurrentUser>, AppError>, roles: &[Role], page: fn(CurrentUser) -> AnyView) -> AnyView {
+    match result {
+        Ok(Some(u)) if u.has_any(roles) => page(u),
+        Ok(Some(_)) => view! { <NoAccess/> }.into_any(),
+        Ok(None) => view! { <Redirect path="/inloggen"/> }.into_any(),
+        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+    }
+}
+
+/// The user of this page, when already known without waiting.
+#[cfg(feature = "ssr")]
+fn known_user(_user: UserResource) -> Option<Result<Option<CurrentUser>, AppError>> {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::server::auth::SessionUser>().cloned())
+        .map(|u| u.0)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn known_user(user: UserResource) -> Option<Result<Option<CurrentUser>, AppError>> {
+    user.get_untracked()
 }
 
 #[component]
