@@ -396,11 +396,18 @@ async fn a_token_over_its_calls_per_minute_gets_429_with_retry_after_and_another
         }
     }
     let limited = limited.expect("the fourth call within a minute is refused with 429");
-    let retry: i32 = limited.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry: i32 = limited.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry), "Retry-After {retry}");
     let error: Value = limited.json().await.unwrap();
     assert_eq!(error["error"]["code"], "rate_limited");
-    assert!(error["error"]["message"].as_str().unwrap().contains("3 verzoeken per minuut"));
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("3 verzoeken per minuut"));
     // The limit is per token.
     assert_eq!(list(other).await.status(), StatusCode::OK);
 }

@@ -61,7 +61,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), super::auth::session_user))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::auth::session_user,
+        ))
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn_with_state(state.clone(), security::csrf))
         .layer(middleware::from_fn(security::request_id))

@@ -33,7 +33,11 @@ pub fn RequireRole(#[prop(optional)] roles: Vec<Role>, page: fn(CurrentUser) -> 
     }
 }
 
-fn decide(result: Result<Option<CurrentUser>, AppError>, roles: &[Role], page: fn(CurrentUser) -> AnyView) -> AnyView {
+fn decide(
+    result: Result<Option<CurrentUser>, AppError>,
+    roles: &[Role],
+    page: fn(CurrentUser) -> AnyView,
+) -> AnyView {
     match result {
         Ok(Some(u)) if u.has_any(roles) => page(u),
         Ok(Some(_)) => view! { <NoAccess/> }.into_any(),
