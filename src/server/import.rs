@@ -153,11 +153,12 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
     let column = |name: &str| header.iter().position(|h| h == name);
     let columns: Vec<Option<usize>> = FIELDS.iter().map(|f| column(f)).collect();
     let mut rows = Vec::new();
+    let mut lines = Lines::new(data);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(data, p.byte()));
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 errors.push(LineError::new(
                     line,
                     "",
@@ -166,7 +167,7 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_at(data, p.byte()));
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         if rows.len() >= MAX_ROWS {
             errors.push(too_many(line));
             break;
@@ -191,19 +192,63 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
     (rows, errors)
 }
 
-/// The 1-based line of the byte at `offset` (blank lines count too).
-fn line_at(data: &[u8], offset: u64) -> u64 {
-    let mut end = usize::try_from(offset).unwrap_or(usize::MAX).min(data.len());
-    // A record's position may lie before the blank lines the reader skipped.
-    while end < data.len() && (data[end] == b'\n' || data[end] == b'\r') {
-        end += 1;
+/// Physical line numbers of byte offsets that only move forward, as the CSV
+/// reader's records do: each byte is counted once, so a 100,000-row file
+/// costs one pass, not one pass per row.
+struct Lines<'a> {
+    data: &'a [u8],
+    counted_to: usize,
+    newlines: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Lines {
+            data,
+            counted_to: 0,
+            newlines: 0,
+        }
     }
-    data[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+
+    /// The 1-based line of the byte at `offset` (blank lines count too).
+    fn at(&mut self, offset: u64) -> u64 {
+        let data = self.data;
+        let mut end = usize::try_from(offset).unwrap_or(usize::MAX).min(data.len());
+        // A record's position may lie before the blank lines the reader skipped.
+        while end < data.len() && (data[end] == b'\n' || data[end] == b'\r') {
+            end += 1;
+        }
+        if end < self.counted_to {
+            self.counted_to = 0;
+            self.newlines = 0;
+        }
+        self.newlines += data[self.counted_to..end].iter().filter(|b| **b == b'\n').count() as u64;
+        self.counted_to = end;
+        self.newlines + 1
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_numbers_count_each_byte_once_and_match_a_plain_count() {
+        let data = b"kop\n\nregel 2\r\nregel 3\n\n\nregel 6\n";
+        let plain = |offset: usize| data[..offset].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let mut lines = Lines::new(data);
+        for (offset, _) in data
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| **b != b'\n' && **b != b'\r' && (*i == 0 || data[i - 1] == b'\n'))
+        {
+            assert_eq!(lines.at(offset as u64), plain(offset), "offset {offset}");
+        }
+        // An offset before the last one is still answered correctly.
+        assert_eq!(lines.at(0), 1);
+        // A record starting at a blank line is on the next non-blank line.
+        assert_eq!(Lines::new(data).at(4), 3);
+    }
 
     #[test]
     fn csv_with_semicolons_and_a_bom_is_read_with_line_numbers() {

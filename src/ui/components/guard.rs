@@ -54,6 +54,9 @@ fn known_user(_user: UserResource) -> Option<Result<Option<CurrentUser>, AppErro
         .map(|u| u.0)
 }
 
+// Debug builds warn that this reads a resource outside <Suspense/>: that is
+// deliberate. The value is there from the server's hydration data (or from
+// the page load, once hydrated), so nothing waits and nothing mismatches.
 #[cfg(not(feature = "ssr"))]
 fn known_user(user: UserResource) -> Option<Result<Option<CurrentUser>, AppError>> {
     user.get_untracked()
