@@ -29,7 +29,7 @@ pub async fn create_api_token(
     #[server(default)] name: String,
 ) -> Result<NewToken, AppError> {
     use crate::{
-        api::{is_plain_form_post, respond},
+        api::respond,
         domain::role::Role,
         error::FieldError,
         server::{auth, chain::ui_entry, db, db::audit},
@@ -85,11 +85,8 @@ pub async fn create_api_token(
         };
         // Without JavaScript the page after the redirect shows the token,
         // from a flash that only this session can read, once.
-        if is_plain_form_post(&parts) {
-            if let Some(flash) = crate::server::flash::put(&mut *tx, &parts, &created).await? {
-                leptos_axum::redirect(&format!("/regio/api-sleutels?nieuw={flash}"));
-            }
-        }
+        crate::server::flash::redirect_with(&mut *tx, &parts, &created, "/regio/api-sleutels", "nieuw")
+            .await?;
         tx.commit().await?;
         Ok(created)
     })
@@ -99,13 +96,8 @@ pub async fn create_api_token(
 /// The token shown once after a post without JavaScript.
 #[server(endpoint = "new_api_token")]
 pub async fn take_new_api_token(flash: Uuid) -> Result<Option<NewToken>, AppError> {
-    use crate::{api::respond, domain::role::Role, server::auth};
-    respond(async move {
-        auth::require(&[Role::RegionAdmin]).await?;
-        let (state, parts) = auth::request()?;
-        crate::server::flash::take(&state, &parts, flash).await
-    })
-    .await
+    use crate::{api::respond, domain::role::Role, server::flash};
+    respond(flash::take_for(&[Role::RegionAdmin], flash)).await
 }
 
 #[server(endpoint = "revoke_api_token")]
@@ -158,7 +150,7 @@ pub async fn youth_audit_trail(
     #[server(default)] reason: String,
 ) -> Result<AuditTrail, AppError> {
     use crate::{
-        api::{is_plain_form_post, respond},
+        api::respond,
         domain::{bsn::Bsn, role::Role},
         error::FieldError,
         server::{auth, chain::ui_entry, db, db::audit},
@@ -193,11 +185,7 @@ pub async fn youth_audit_trail(
                 return Err(AppError::invalid(vec![FieldError::new("bsn", "Er is geen jeugdige met dit BSN in deze regio.")]));
             }
         };
-        if is_plain_form_post(&parts) {
-            if let Some(flash) = crate::server::flash::put(&mut *tx, &parts, &trail).await? {
-                leptos_axum::redirect(&format!("/regio/logboek?resultaat={flash}"));
-            }
-        }
+        crate::server::flash::redirect_with(&mut *tx, &parts, &trail, "/regio/logboek", "resultaat").await?;
         tx.commit().await?;
         Ok(trail)
     })
@@ -207,11 +195,6 @@ pub async fn youth_audit_trail(
 /// The audit trail shown once after a post without JavaScript.
 #[server(endpoint = "audit_trail_result")]
 pub async fn take_audit_trail(flash: Uuid) -> Result<Option<AuditTrail>, AppError> {
-    use crate::{api::respond, domain::role::Role, server::auth};
-    respond(async move {
-        auth::require(&[Role::RegionAdmin]).await?;
-        let (state, parts) = auth::request()?;
-        crate::server::flash::take(&state, &parts, flash).await
-    })
-    .await
+    use crate::{api::respond, domain::role::Role, server::flash};
+    respond(flash::take_for(&[Role::RegionAdmin], flash)).await
 }

@@ -32,9 +32,8 @@ pub async fn register_youth(
             municipality_code,
         },
         end_date,
-        kind: String::new(),
-        external_ref: None,
         confirmed: confirmed.is_some(),
+        ..Input::default()
     };
     respond(ssr::record(input, false)).await
 }
@@ -61,10 +60,9 @@ pub async fn give_signal(
             birth_date,
             municipality_code,
         },
-        end_date: String::new(),
         kind,
-        external_ref: None,
         confirmed: confirmed.is_some(),
+        ..Input::default()
     };
     respond(ssr::record(input, true)).await
 }
@@ -72,12 +70,11 @@ pub async fn give_signal(
 /// What was typed into a form that failed without JavaScript (read once).
 #[server(endpoint = "draft")]
 pub async fn load_draft(id: Uuid) -> Result<Vec<(String, String)>, AppError> {
-    use crate::{api::respond, server::auth};
+    use crate::{api::respond, server::flash};
     respond(async move {
-        let _user = auth::require(&[]).await?;
-        let (state, parts) = auth::request()?;
-        let typed: Option<Vec<(String, String)>> = crate::server::flash::take(&state, &parts, id).await?;
-        Ok(typed.unwrap_or_default())
+        Ok(flash::take_for::<Vec<(String, String)>>(&[], id)
+            .await?
+            .unwrap_or_default())
     })
     .await
 }
@@ -381,11 +378,6 @@ pub async fn form_municipalities() -> Result<Vec<crate::domain::views::Municipal
 pub async fn take_import_report(
     flash: Uuid,
 ) -> Result<Option<crate::domain::records::ImportSummary>, AppError> {
-    use crate::{api::respond, server::auth};
-    respond(async move {
-        auth::require(&[]).await?;
-        let (state, parts) = auth::request()?;
-        crate::server::flash::take(&state, &parts, flash).await
-    })
-    .await
+    use crate::{api::respond, server::flash};
+    respond(flash::take_for(&[], flash)).await
 }

@@ -7,7 +7,7 @@ use super::{
     errors::internal,
     state::AppState,
 };
-use crate::error::AppError;
+use crate::{domain::role::Role, error::AppError};
 use axum::http::request::Parts;
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::PgExecutor;
@@ -35,4 +35,30 @@ pub async fn take<T: DeserializeOwned>(
     let session = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
     let payload = flashes::take(&state.pool, id, &hash_token(&session)).await?;
     Ok(payload.and_then(|p| serde_json::from_value(p).ok()))
+}
+
+/// After a form post without JavaScript: keeps `value` for the next page
+/// and redirects there as `{path}?{param}={id}`. With JavaScript (or
+/// without a session) it does nothing; the caller returns `value` itself.
+pub async fn redirect_with<T: Serialize>(
+    db: impl PgExecutor<'_>,
+    parts: &Parts,
+    value: &T,
+    path: &str,
+    param: &str,
+) -> Result<(), AppError> {
+    if crate::api::is_plain_form_post(parts) {
+        if let Some(id) = put(db, parts, value).await? {
+            leptos_axum::redirect(&format!("{path}?{param}={id}"));
+        }
+    }
+    Ok(())
+}
+
+/// The server-function side of a flash: a logged-in user with one of
+/// `roles` (any, when empty) takes value `id` of their own session.
+pub async fn take_for<T: DeserializeOwned>(roles: &[Role], id: Uuid) -> Result<Option<T>, AppError> {
+    super::auth::require(roles).await?;
+    let (state, parts) = super::auth::request()?;
+    take(&state, &parts, id).await
 }

@@ -99,12 +99,7 @@ fn register_page(user: CurrentUser) -> AnyView {
     }
     let action = ServerAction::<RegisterYouth>::new();
     let server_error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = action.value().get() {
-            navigate(&format!("/jeugdigen/{}", r.youth_id), Default::default());
-        }
-    });
+    open_youth_when_recorded(move || action.value().get().and_then(Result::ok).map(|r| r.youth_id));
     let draft = draft_values(action.value().get_untracked().and_then(Result::err));
     let proposed = term_end(today());
     view! {
@@ -158,12 +153,7 @@ fn signal_page(user: CurrentUser) -> AnyView {
     }
     let action = ServerAction::<GiveSignal>::new();
     let server_error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(r)) = action.value().get() {
-            navigate(&format!("/jeugdigen/{}", r.youth_id), Default::default());
-        }
-    });
+    open_youth_when_recorded(move || action.value().get().and_then(Result::ok).map(|r| r.youth_id));
     let draft = draft_values(action.value().get_untracked().and_then(Result::err));
     view! {
         <h1 class="utrecht-heading-1">"Signaal afgeven"</h1>
@@ -207,4 +197,15 @@ fn signal_page(user: CurrentUser) -> AnyView {
         </Suspense>
     }
     .into_any()
+}
+
+/// With JavaScript, a recorded registration or signal opens the youth page
+/// (without it, the server redirects there).
+fn open_youth_when_recorded(youth_id: impl Fn() -> Option<uuid::Uuid> + 'static) {
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(id) = youth_id() {
+            navigate(&format!("/jeugdigen/{id}"), Default::default());
+        }
+    });
 }
