@@ -17,6 +17,7 @@ use crate::{
     ui::components::{
         form::{ErrorNotice, TextField},
         guard::RequireRole,
+        table::Table,
     },
 };
 use leptos::prelude::*;
@@ -106,44 +107,31 @@ fn tokens_page(_user: CurrentUser) -> AnyView {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="utrecht-paragraph">"Er zijn nog geen sleutels."</p> }.into_any(),
                 Ok(list) => view! {
-                    <div class="utrecht-table-container">
-                        <table class="utrecht-table utrecht-table--html-table">
-                            <caption class="utrecht-table__caption">"API-sleutels van organisaties in de regio"</caption>
-                            <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                                <th scope="col" class="utrecht-table__header-cell">"Organisatie"</th>
-                                <th scope="col" class="utrecht-table__header-cell">"Naam"</th>
-                                <th scope="col" class="utrecht-table__header-cell">"Begint met"</th>
-                                <th scope="col" class="utrecht-table__header-cell">"Aangemaakt"</th>
-                                <th scope="col" class="utrecht-table__header-cell">"Laatst gebruikt"</th>
-                                <th scope="col" class="utrecht-table__header-cell">"Status"</th>
-                            </tr></thead>
-                            <tbody class="utrecht-table__body">
-                                {list.into_iter().map(|t| view! {
-                                    <tr class="utrecht-table__row">
-                                        <th scope="row" class="utrecht-table__header-cell">{t.organisation}</th>
-                                        <td class="utrecht-table__cell">{t.name.clone()}</td>
-                                        <td class="utrecht-table__cell"><code>{t.hint}</code></td>
-                                        <td class="utrecht-table__cell">{nl_date(t.created)}</td>
-                                        <td class="utrecht-table__cell">{t.last_used.map(nl_date).unwrap_or_else(|| "nooit".into())}</td>
-                                        <td class="utrecht-table__cell">
-                                            {if t.revoked {
-                                                view! { "ingetrokken" }.into_any()
-                                            } else {
-                                                view! {
-                                                    <ActionForm action=revoke attr:class="zs-inline-form">
-                                                        <input type="hidden" name="id" value=t.id.to_string()/>
-                                                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
-                                                            "Intrekken" <span class="zs-visually-hidden">{format!(" ({})", t.name)}</span>
-                                                        </button>
-                                                    </ActionForm>
-                                                }.into_any()
-                                            }}
-                                        </td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <Table caption="API-sleutels van organisaties in de regio" columns=&["Organisatie", "Naam", "Begint met", "Aangemaakt", "Laatst gebruikt", "Status"]>
+                        {list.into_iter().map(|t| view! {
+                            <tr class="utrecht-table__row">
+                                <th scope="row" class="utrecht-table__header-cell">{t.organisation}</th>
+                                <td class="utrecht-table__cell">{t.name.clone()}</td>
+                                <td class="utrecht-table__cell"><code>{t.hint}</code></td>
+                                <td class="utrecht-table__cell">{nl_date(t.created)}</td>
+                                <td class="utrecht-table__cell">{t.last_used.map(nl_date).unwrap_or_else(|| "nooit".into())}</td>
+                                <td class="utrecht-table__cell">
+                                    {if t.revoked {
+                                        view! { "ingetrokken" }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=revoke attr:class="zs-inline-form">
+                                                <input type="hidden" name="id" value=t.id.to_string()/>
+                                                <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+                                                    "Intrekken" <span class="zs-visually-hidden">{format!(" ({})", t.name)}</span>
+                                                </button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    }}
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </Table>
                 }.into_any(),
             })}
         </Suspense>
@@ -162,31 +150,18 @@ pub fn AuditPage() -> impl IntoView {
 fn trail_view(t: AuditTrail) -> impl IntoView {
     view! {
         <h2 class="utrecht-heading-2">{format!("Logboek van {}", t.youth_name)}</h2>
-        <div class="utrecht-table-container">
-            <table class="utrecht-table utrecht-table--html-table">
-                <caption class="utrecht-table__caption">"Wie deze gegevens heeft ingezien of gewijzigd, nieuwste eerst"</caption>
-                <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                    <th scope="col" class="utrecht-table__header-cell">"Tijd"</th>
-                    <th scope="col" class="utrecht-table__header-cell">"Wie"</th>
-                    <th scope="col" class="utrecht-table__header-cell">"Organisatie"</th>
-                    <th scope="col" class="utrecht-table__header-cell">"Actie"</th>
-                    <th scope="col" class="utrecht-table__header-cell">"Resultaat"</th>
-                    <th scope="col" class="utrecht-table__header-cell">"Via"</th>
-                </tr></thead>
-                <tbody class="utrecht-table__body">
-                    {t.rows.into_iter().map(|r| view! {
-                        <tr class="utrecht-table__row">
-                            <td class="utrecht-table__cell">{r.at}</td>
-                            <td class="utrecht-table__cell">{r.who}</td>
-                            <td class="utrecht-table__cell">{r.organisation}</td>
-                            <td class="utrecht-table__cell">{r.action}</td>
-                            <td class="utrecht-table__cell">{r.result}</td>
-                            <td class="utrecht-table__cell">{r.via}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <Table caption="Wie deze gegevens heeft ingezien of gewijzigd, nieuwste eerst" columns=&["Tijd", "Wie", "Organisatie", "Actie", "Resultaat", "Via"]>
+            {t.rows.into_iter().map(|r| view! {
+                <tr class="utrecht-table__row">
+                    <td class="utrecht-table__cell">{r.at}</td>
+                    <td class="utrecht-table__cell">{r.who}</td>
+                    <td class="utrecht-table__cell">{r.organisation}</td>
+                    <td class="utrecht-table__cell">{r.action}</td>
+                    <td class="utrecht-table__cell">{r.result}</td>
+                    <td class="utrecht-table__cell">{r.via}</td>
+                </tr>
+            }).collect_view()}
+        </Table>
     }
 }
 

@@ -1,5 +1,6 @@
 //! Bulk import of registrations from a file (CSV or NDJSON).
 
+use crate::ui::components::table::Table;
 use crate::{
     api::youths::take_import_report,
     domain::{role::Role, user::CurrentUser},
@@ -62,25 +63,15 @@ fn import_page(user: CurrentUser) -> AnyView {
                             r.rows, r.created, r.existing, r.errors.len())}
                     </p>
                     {(!r.errors.is_empty()).then(|| view! {
-                        <div class="utrecht-table-container">
-                            <table class="utrecht-table utrecht-table--html-table">
-                                <caption class="utrecht-table__caption">"Regels die niet zijn vastgelegd"</caption>
-                                <thead class="utrecht-table__header"><tr class="utrecht-table__row">
-                                    <th scope="col" class="utrecht-table__header-cell">"Regel"</th>
-                                    <th scope="col" class="utrecht-table__header-cell">"Veld"</th>
-                                    <th scope="col" class="utrecht-table__header-cell">"Wat er mis is"</th>
-                                </tr></thead>
-                                <tbody class="utrecht-table__body">
-                                    {r.errors.into_iter().take(1000).map(|e| view! {
-                                        <tr class="utrecht-table__row">
-                                            <td class="utrecht-table__cell">{e.line}</td>
-                                            <td class="utrecht-table__cell">{e.field}</td>
-                                            <td class="utrecht-table__cell">{e.message}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <Table caption="Regels die niet zijn vastgelegd" columns=&["Regel", "Veld", "Wat er mis is"]>
+                            {r.errors.into_iter().take(1000).map(|e| view! {
+                                <tr class="utrecht-table__row">
+                                    <td class="utrecht-table__cell">{e.line}</td>
+                                    <td class="utrecht-table__cell">{e.field}</td>
+                                    <td class="utrecht-table__cell">{e.message}</td>
+                                </tr>
+                            }).collect_view()}
+                        </Table>
                     })}
                 </section>
             })}

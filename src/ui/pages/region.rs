@@ -1,7 +1,7 @@
 use crate::{
     api::overview::get_region_overview,
     domain::{organisation::OrganisationKind, role::Role, user::CurrentUser},
-    ui::components::{form::ErrorNotice, guard::RequireRole},
+    ui::components::{form::ErrorNotice, guard::RequireRole, table::Table},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,35 +31,20 @@ fn region_page(_user: CurrentUser) -> AnyView {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 Ok(o) => view! {
                     <h2 class="utrecht-heading-2">"Organisaties"</h2>
-                    <div class="utrecht-table-container">
-                        <table class="utrecht-table utrecht-table--html-table">
-                            <caption class="utrecht-table__caption">"Organisaties in de regio en wat ze mogen"</caption>
-                            <thead class="utrecht-table__header">
-                                <tr class="utrecht-table__row">
-                                    <th scope="col" class="utrecht-table__header-cell">"Organisatie"</th>
-                                    <th scope="col" class="utrecht-table__header-cell">"Soort"</th>
-                                    <th scope="col" class="utrecht-table__header-cell">"Registreren"</th>
-                                    <th scope="col" class="utrecht-table__header-cell">"Signaleren"</th>
-                                    <th scope="col" class="utrecht-table__header-cell">"Coördineren"</th>
-                                    <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Gebruikers"</th>
-                                </tr>
-                            </thead>
-                            <tbody class="utrecht-table__body">
-                                {o.organisations.into_iter().map(|org| view! {
-                                    <tr class="utrecht-table__row">
-                                        <th scope="row" class="utrecht-table__header-cell">{org.name}</th>
-                                        <td class="utrecht-table__cell">
-                                            {OrganisationKind::parse(&org.kind).map(|k| k.label()).unwrap_or("onbekend")}
-                                        </td>
-                                        <td class="utrecht-table__cell">{yes_no(org.may_register)}</td>
-                                        <td class="utrecht-table__cell">{yes_no(org.may_signal)}</td>
-                                        <td class="utrecht-table__cell">{yes_no(org.may_coordinate)}</td>
-                                        <td class="utrecht-table__cell utrecht-table__cell--numeric-data">{org.users}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <Table caption="Organisaties in de regio en wat ze mogen" columns=&["Organisatie", "Soort", "Registreren", "Signaleren", "Coördineren", "Gebruikers"] numeric=&["Gebruikers"]>
+                        {o.organisations.into_iter().map(|org| view! {
+                            <tr class="utrecht-table__row">
+                                <th scope="row" class="utrecht-table__header-cell">{org.name}</th>
+                                <td class="utrecht-table__cell">
+                                    {OrganisationKind::parse(&org.kind).map(|k| k.label()).unwrap_or("onbekend")}
+                                </td>
+                                <td class="utrecht-table__cell">{yes_no(org.may_register)}</td>
+                                <td class="utrecht-table__cell">{yes_no(org.may_signal)}</td>
+                                <td class="utrecht-table__cell">{yes_no(org.may_coordinate)}</td>
+                                <td class="utrecht-table__cell utrecht-table__cell--numeric-data">{org.users}</td>
+                            </tr>
+                        }).collect_view()}
+                    </Table>
                     <h2 class="utrecht-heading-2">"Gemeenten"</h2>
                     <ul class="utrecht-unordered-list zs-columns">
                         {o.municipalities.into_iter().map(|m| view! {

@@ -12,6 +12,7 @@ use crate::{
     ui::components::{
         form::ErrorNotice,
         guard::{set_status, RequireRole},
+        table::Table,
     },
 };
 use leptos::prelude::*;
@@ -239,35 +240,21 @@ fn youth_view(
         </dl>
         {move || errors.get().map(|e| view! { <ErrorNotice error=e/> })}
         <h2 class="utrecht-heading-2">"Betrokken"</h2>
-        <div class="utrecht-table-container">
-            <table class="utrecht-table utrecht-table--html-table">
-                <caption class="utrecht-table__caption">"Wie er bij deze jeugdige betrokken is, en hoe je ze bereikt"</caption>
-                <thead class="utrecht-table__header">
-                    <tr class="utrecht-table__row">
-                        <th scope="col" class="utrecht-table__header-cell">"Organisatie"</th>
-                        <th scope="col" class="utrecht-table__header-cell">"Professional"</th>
-                        <th scope="col" class="utrecht-table__header-cell">"Telefoon"</th>
-                        <th scope="col" class="utrecht-table__header-cell">"E-mail"</th>
-                        <th scope="col" class="utrecht-table__header-cell">"Sinds"</th>
-                    </tr>
-                </thead>
-                <tbody class="utrecht-table__body">
-                    {y.involved.into_iter().map(|p| view! {
-                        <tr class="utrecht-table__row">
-                            <th scope="row" class="utrecht-table__header-cell">{p.organisation}</th>
-                            <td class="utrecht-table__cell">{p.professional}{p.is_viewer.then_some(" (jij)")}</td>
-                            <td class="utrecht-table__cell">
-                                <a class="utrecht-link" href=format!("tel:{}", p.phone.replace(' ', ""))>{p.phone.clone()}</a>
-                            </td>
-                            <td class="utrecht-table__cell">
-                                <a class="utrecht-link" href=format!("mailto:{}", p.email)>{p.email.clone()}</a>
-                            </td>
-                            <td class="utrecht-table__cell">{nl_date(p.since)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <Table caption="Wie er bij deze jeugdige betrokken is, en hoe je ze bereikt" columns=&["Organisatie", "Professional", "Telefoon", "E-mail", "Sinds"]>
+            {y.involved.into_iter().map(|p| view! {
+                <tr class="utrecht-table__row">
+                    <th scope="row" class="utrecht-table__header-cell">{p.organisation}</th>
+                    <td class="utrecht-table__cell">{p.professional}{p.is_viewer.then_some(" (jij)")}</td>
+                    <td class="utrecht-table__cell">
+                        <a class="utrecht-link" href=format!("tel:{}", p.phone.replace(' ', ""))>{p.phone.clone()}</a>
+                    </td>
+                    <td class="utrecht-table__cell">
+                        <a class="utrecht-link" href=format!("mailto:{}", p.email)>{p.email.clone()}</a>
+                    </td>
+                    <td class="utrecht-table__cell">{nl_date(p.since)}</td>
+                </tr>
+            }).collect_view()}
+        </Table>
         <h2 class="utrecht-heading-2">"Jouw registraties en signalen"</h2>
         {active.into_iter().map(|o| own_active(o, end, close, change)).collect_view()}
         {(!past.is_empty()).then(|| view! {
