@@ -200,3 +200,20 @@ pub async fn import(
     report.errors.sort_by_key(|e| e.line);
     Ok(report)
 }
+
+/// Parses a bulk file and imports its rows; the API's bulk endpoint and the
+/// upload page share it. Parse errors join the report by line.
+pub async fn import_file(
+    pool: &sqlx::PgPool,
+    organisation_id: Uuid,
+    format: super::import::Format,
+    bytes: &[u8],
+    actor: &super::db::involvements::Actor,
+) -> Result<ImportReport, sqlx::Error> {
+    let (rows, parse_errors) = super::import::parse(format, bytes);
+    let mut report = import(pool, organisation_id, rows, actor, crate::domain::today()).await?;
+    report.rows += parse_errors.len();
+    report.errors.extend(parse_errors);
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}

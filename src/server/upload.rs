@@ -6,7 +6,7 @@ use super::{
     auth::{client_ip, current_user},
     db::{audit, involvements::Actor},
     import::Format,
-    rest::{run_import, MAX_BODY},
+    rest::MAX_BODY,
     state::AppState,
 };
 use crate::domain::{records::ImportSummary, role::Role};
@@ -73,7 +73,8 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         extra_ids: vec![],
     };
     let result: Result<Option<uuid::Uuid>, crate::error::AppError> = async {
-        let report = run_import(&state, user.organisation_id, format, &bytes, &actor).await?;
+        let report =
+            super::chain::import_file(&state.pool, user.organisation_id, format, &bytes, &actor).await?;
         let entry = super::chain::ui_entry(
             &user,
             ip,
