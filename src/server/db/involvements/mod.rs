@@ -8,6 +8,11 @@
 //! and history, match events and audit rows are written in the same
 //! transaction.
 
+mod statements;
+mod upkeep;
+
+pub use upkeep::{expire, recount};
+
 use super::audit::{self, Outcome, Via};
 use crate::domain::{
     involvement::{Involved, MatchKind, SignalKind},
@@ -15,6 +20,7 @@ use crate::domain::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, Row};
+use statements::{by_external_ref, insert, upsert_youths};
 use std::{
     collections::{HashMap, HashSet},
     net::IpAddr,
@@ -320,194 +326,4 @@ fn pending<'a>(
     items: &'a [NewInvolvement],
 ) -> impl Iterator<Item = (usize, &'a NewInvolvement)> + 'a {
     items.iter().enumerate().filter(|(i, _)| outcomes[*i].is_none())
-}
-
-async fn by_external_ref(
-    tx: &mut PgConnection,
-    items: &[NewInvolvement],
-    is_signal: bool,
-) -> Result<HashMap<(Uuid, String), Recorded>, sqlx::Error> {
-    let refs: Vec<(Uuid, String)> = items
-        .iter()
-        .filter_map(|i| i.external_ref.clone().map(|e| (i.organisation_id, e)))
-        .collect();
-    if refs.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let until = if is_signal {
-        "expires_at"
-    } else {
-        "end_date::timestamp AT TIME ZONE 'UTC'"
-    };
-    let sql = format!(
-        "SELECT t.id, t.youth_id, t.organisation_id, t.external_ref, {until} AS until
-           FROM {} t JOIN unnest($1::uuid[], $2::text[]) AS r(o, e) ON t.organisation_id = r.o AND t.external_ref = r.e",
-        table(is_signal)
-    );
-    let rows = sqlx::query(&sql)
-        .bind(refs.iter().map(|r| r.0).collect::<Vec<_>>())
-        .bind(refs.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
-        .fetch_all(&mut *tx)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            (
-                (row.get("organisation_id"), row.get("external_ref")),
-                Recorded {
-                    id: row.get("id"),
-                    youth_id: row.get("youth_id"),
-                    until: row.get("until"),
-                    created: false,
-                    matched: None,
-                },
-            )
-        })
-        .collect())
-}
-
-/// The stored id and data of each youth, by BSN; new ones are created.
-async fn upsert_youths(
-    tx: &mut PgConnection,
-    youths: &[&Youth],
-) -> Result<HashMap<String, (Uuid, Youth)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "INSERT INTO youths (id, bsn, given_names, prefix, family_name, birth_date, municipality_code)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[])
-         ON CONFLICT (bsn) DO UPDATE SET bsn = EXCLUDED.bsn
-         RETURNING id, bsn, given_names, prefix, family_name, birth_date, municipality_code",
-    )
-    .bind(youths.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.bsn.as_str()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.given_names.as_str()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.prefix.as_str()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.family_name.as_str()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.birth_date).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.municipality_code.as_str()).collect::<Vec<_>>())
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut map = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let bsn: String = row.get("bsn");
-        let Ok(parsed) = crate::domain::bsn::Bsn::parse(&bsn) else {
-            return Err(sqlx::Error::Protocol("a stored BSN fails the 11-check".into()));
-        };
-        map.insert(
-            bsn,
-            (
-                row.get("id"),
-                Youth {
-                    bsn: parsed,
-                    given_names: row.get("given_names"),
-                    prefix: row.get("prefix"),
-                    family_name: row.get("family_name"),
-                    birth_date: row.get("birth_date"),
-                    municipality_code: row.get("municipality_code"),
-                },
-            ),
-        );
-    }
-    Ok(map)
-}
-
-/// Inserts the items at `todo` with `ids`; returns the ids that went in
-/// with their end date or expiry. Conflicts are skipped, not raised.
-async fn insert(
-    tx: &mut PgConnection,
-    items: &[NewInvolvement],
-    todo: &[usize],
-    ids: &[Uuid],
-    stored: &HashMap<String, (Uuid, Youth)>,
-    is_signal: bool,
-) -> Result<HashMap<Uuid, DateTime<Utc>>, sqlx::Error> {
-    let pick = |f: &dyn Fn(&NewInvolvement) -> Uuid| todo.iter().map(|i| f(&items[*i])).collect::<Vec<_>>();
-    let youth_ids = pick(&|it| stored[it.youth.bsn.as_str()].0);
-    let users = pick(&|it| it.user_id);
-    let orgs = pick(&|it| it.organisation_id);
-    let refs: Vec<Option<String>> = todo.iter().map(|i| items[*i].external_ref.clone()).collect();
-    let rows = if is_signal {
-        let kinds: Vec<&str> = todo
-            .iter()
-            .map(|i| items[*i].signal_kind.map_or("overig", |k| k.as_str()))
-            .collect();
-        sqlx::query(
-            "INSERT INTO signals (id, youth_id, user_id, organisation_id, kind, external_ref, expires_at)
-             SELECT i, y, u, o, k, e, now() + interval '2 years'
-               FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS x(i, y, u, o, k, e)
-             ON CONFLICT DO NOTHING
-             RETURNING id, expires_at AS until",
-        )
-        .bind(ids)
-        .bind(youth_ids)
-        .bind(users)
-        .bind(orgs)
-        .bind(kinds)
-        .bind(refs)
-        .fetch_all(&mut *tx)
-        .await?
-    } else {
-        let end_dates: Vec<NaiveDate> = todo.iter().map(|i| items[*i].end_date).collect();
-        sqlx::query(
-            "INSERT INTO registrations (id, youth_id, user_id, organisation_id, end_date, external_ref)
-             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::text[])
-             ON CONFLICT DO NOTHING
-             RETURNING id, end_date::timestamp AT TIME ZONE 'UTC' AS until",
-        )
-        .bind(ids)
-        .bind(youth_ids)
-        .bind(users)
-        .bind(orgs)
-        .bind(end_dates)
-        .bind(refs)
-        .fetch_all(&mut *tx)
-        .await?
-    };
-    Ok(rows.into_iter().map(|r| (r.get("id"), r.get("until"))).collect())
-}
-
-/// Ends registrations whose end date passed and closes expired signals,
-/// on `youths` or everywhere; writes their history. Returns the youths touched.
-pub async fn expire(tx: &mut PgConnection, youths: Option<&[Uuid]>) -> Result<Vec<Uuid>, sqlx::Error> {
-    let rows = sqlx::query_scalar::<_, Uuid>(
-        "WITH r AS (
-             UPDATE registrations SET ended_at = now(), end_reason = 'expired'
-              WHERE ended_at IS NULL AND end_date < current_date
-                AND ($1::uuid[] IS NULL OR youth_id = ANY($1))
-             RETURNING id, youth_id),
-         s AS (
-             UPDATE signals SET closed_at = now(), close_reason = 'expired'
-              WHERE closed_at IS NULL AND expires_at <= now()
-                AND ($1::uuid[] IS NULL OR youth_id = ANY($1))
-             RETURNING id, youth_id),
-         e AS (
-             INSERT INTO involvement_events (youth_id, involvement_id, event)
-             SELECT youth_id, id, 'expired' FROM r UNION ALL SELECT youth_id, id, 'expired' FROM s
-             RETURNING youth_id)
-         SELECT DISTINCT youth_id FROM e",
-    )
-    .bind(youths)
-    .fetch_all(&mut *tx)
-    .await?;
-    if youths.is_none() && !rows.is_empty() {
-        recount(tx, &rows).await?;
-    }
-    Ok(rows)
-}
-
-/// Recomputes how many organisations are involved with each youth, and
-/// when its match began (cleared when fewer than two remain).
-pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE youths y
-            SET involved_organisations = c.n,
-                matched_at = CASE WHEN c.n >= 2 THEN coalesce(y.matched_at, now()) END
-           FROM (SELECT a.id, (SELECT count(DISTINCT organisation_id) FROM involvements i WHERE i.youth_id = a.id)::int AS n
-                   FROM unnest($1::uuid[]) AS a(id)) c
-          WHERE y.id = c.id
-            AND (y.involved_organisations <> c.n OR (c.n >= 2) <> (y.matched_at IS NOT NULL))",
-    )
-    .bind(youths)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }

@@ -1,0 +1,118 @@
+//! Ending, closing and changing one professional's registrations and
+//! signals (the API acts for a whole organisation).
+
+use super::super::involvements::recount;
+use super::lock;
+use crate::domain::involvement::EndReason;
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// What ending or closing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    Done {
+        youth_id: Uuid,
+    },
+    /// Not this professional's, not active, or not there: all read alike.
+    NotFound,
+}
+
+/// Ends the registration or closes the signal `id` of `user_id` (or of any
+/// professional of `organisation_id`, for the API) with `reason`.
+pub async fn finish(
+    tx: &mut PgConnection,
+    is_signal: bool,
+    id: Uuid,
+    owner: Owner,
+    reason: EndReason,
+    via_api: bool,
+) -> Result<Ended, sqlx::Error> {
+    let (table, stamp, reason_col, event) = if is_signal {
+        ("signals", "closed_at", "close_reason", "closed")
+    } else {
+        ("registrations", "ended_at", "end_reason", "ended")
+    };
+    let (user, org) = owner.split();
+    let Some(youth_id) = sqlx::query_scalar::<_, Uuid>(&format!(
+        "SELECT youth_id FROM {table} WHERE id = $1 AND {stamp} IS NULL
+            AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR organisation_id = $3)"
+    ))
+    .bind(id)
+    .bind(user)
+    .bind(org)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(Ended::NotFound);
+    };
+    lock(tx, youth_id).await?;
+    let done = sqlx::query(&format!(
+        "UPDATE {table} SET {stamp} = now(), {reason_col} = $2 WHERE id = $1 AND {stamp} IS NULL"
+    ))
+    .bind(id)
+    .bind(reason.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Ok(Ended::NotFound);
+    }
+    sqlx::query("INSERT INTO involvement_events (youth_id, involvement_id, event, detail, via_api) VALUES ($1, $2, $3, $4, $5)")
+        .bind(youth_id)
+        .bind(id)
+        .bind(event)
+        .bind(reason.as_str())
+        .bind(via_api)
+        .execute(&mut *tx)
+        .await?;
+    recount(tx, &[youth_id]).await?;
+    Ok(Ended::Done { youth_id })
+}
+
+/// Whose registration or signal: one professional's, or (API) any of one
+/// organisation's.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner {
+    User(Uuid),
+    Organisation(Uuid),
+}
+
+impl Owner {
+    fn split(self) -> (Option<Uuid>, Option<Uuid>) {
+        match self {
+            Owner::User(u) => (Some(u), None),
+            Owner::Organisation(o) => (None, Some(o)),
+        }
+    }
+}
+
+/// Moves the end date of an active registration of `user_id`; the reminder
+/// falls due again a week before the new date.
+pub async fn change_end_date(
+    tx: &mut PgConnection,
+    id: Uuid,
+    user_id: Uuid,
+    end_date: NaiveDate,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let youth_id = sqlx::query_scalar::<_, Uuid>(
+        "UPDATE registrations SET end_date = $3, reminder_sent_at = NULL
+          WHERE id = $1 AND user_id = $2 AND ended_at IS NULL RETURNING youth_id",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(end_date)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(youth_id) = youth_id {
+        sqlx::query(
+            "INSERT INTO involvement_events (youth_id, involvement_id, event, detail) VALUES ($1, $2, 'end_date_changed', $3)",
+        )
+        .bind(youth_id)
+        .bind(id)
+        .bind(crate::domain::records::nl_date(end_date))
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(youth_id)
+}

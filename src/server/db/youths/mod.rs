@@ -1,0 +1,242 @@
+//! Reading youths, and the lifecycle of one professional's registrations
+//! and signals. Access rules live in the queries: a professional reads a
+//! youth only while involved, and only their own signals' kinds.
+
+mod lifecycle;
+mod region;
+
+pub use lifecycle::{change_end_date, finish, Ended, Owner};
+pub use region::{api_list, audit_trail, by_bsn_in_region, organisation_in_region, ApiItem};
+
+use crate::domain::{
+    involvement::{EndReason, SignalKind},
+    records::{
+        HistoryEntry, InvolvedParty, MyYouthRow, MyYouths, OwnInvolvement, YouthDetail, YouthSort, PAGE_SIZE,
+    },
+    youth::{age_on, full_name},
+};
+use chrono::NaiveDate;
+use sqlx::{PgConnection, PgExecutor, Row};
+use uuid::Uuid;
+
+/// The timestamp as a date in the Netherlands.
+const NL_DATE: &str = "AT TIME ZONE 'Europe/Amsterdam')::date";
+
+/// "Mijn jeugdigen": the youths this professional is involved with.
+pub async fn mine(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    sort: YouthSort,
+    descending: bool,
+    page: u32,
+    today: NaiveDate,
+) -> Result<MyYouths, sqlx::Error> {
+    // Ascending by age means the youngest first: the latest birth date.
+    let (order, flip) = match sort {
+        YouthSort::Name => ("y.family_name, y.given_names, y.id", false),
+        YouthSort::Age => ("y.birth_date, y.id", true),
+        YouthSort::Municipality => ("m.name, y.family_name, y.id", false),
+        YouthSort::Since => ("mine.since, y.id", false),
+        YouthSort::Match => ("(y.involved_organisations >= 2), y.matched_at, y.id", false),
+    };
+    let dir = if descending != flip { "DESC" } else { "ASC" };
+    let order: String = order
+        .split(", ")
+        .map(|k| format!("{k} {dir}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "WITH mine AS (
+             SELECT youth_id, min(since) AS since FROM involvements WHERE user_id = $1 GROUP BY youth_id)
+         SELECT y.id, y.given_names, y.prefix, y.family_name, y.birth_date, m.name AS municipality,
+                (mine.since {NL_DATE} AS since, y.involved_organisations >= 2 AS matched,
+                count(*) OVER () AS total
+           FROM mine JOIN youths y ON y.id = mine.youth_id JOIN municipalities m ON m.code = y.municipality_code
+          ORDER BY {order}
+          LIMIT $2 OFFSET $3"
+    );
+    let page = page.max(1);
+    let rows = sqlx::query(&sql)
+        .bind(user_id)
+        .bind(i64::from(PAGE_SIZE))
+        .bind(i64::from((page - 1) * PAGE_SIZE))
+        .fetch_all(db)
+        .await?;
+    let total = rows.first().map_or(0, |r| r.get::<i64, _>("total"));
+    Ok(MyYouths {
+        rows: rows
+            .into_iter()
+            .map(|r| MyYouthRow {
+                id: r.get("id"),
+                name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+                age: age_on(r.get("birth_date"), today),
+                municipality: r.get("municipality"),
+                since: r.get("since"),
+                matched: r.get("matched"),
+                coordinator: None,
+            })
+            .collect(),
+        total,
+        page,
+        sort,
+        descending,
+    })
+}
+
+/// Locks the youth row for a change of its involvements; true if it exists.
+pub async fn lock(tx: &mut PgConnection, youth_id: Uuid) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("SELECT 1 FROM youths WHERE id = $1 FOR UPDATE")
+        .bind(youth_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some())
+}
+
+/// True when `user_id` has an active registration or signal on the youth.
+pub async fn is_involved(
+    db: impl PgExecutor<'_>,
+    youth_id: Uuid,
+    user_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM involvements WHERE youth_id = $1 AND user_id = $2)")
+        .bind(youth_id)
+        .bind(user_id)
+        .fetch_one(db)
+        .await
+}
+
+/// The youth page as `viewer` may see it. The caller checked involvement.
+pub async fn detail(
+    tx: &mut PgConnection,
+    youth_id: Uuid,
+    viewer: Uuid,
+    today: NaiveDate,
+) -> Result<Option<YouthDetail>, sqlx::Error> {
+    let Some(y) = sqlx::query(
+        "SELECT y.id, y.bsn, y.given_names, y.prefix, y.family_name, y.birth_date, m.name AS municipality,
+                y.involved_organisations >= 2 AS matched
+           FROM youths y JOIN municipalities m ON m.code = y.municipality_code WHERE y.id = $1",
+    )
+    .bind(youth_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let involved = sqlx::query(&format!(
+        "SELECT o.name AS organisation, u.name AS professional, u.phone, u.email,
+                (min(i.since) {NL_DATE} AS since, u.id = $2 AS is_viewer
+           FROM involvements i JOIN users u ON u.id = i.user_id JOIN organisations o ON o.id = i.organisation_id
+          WHERE i.youth_id = $1
+          GROUP BY o.name, u.id
+          ORDER BY min(i.since), o.name, u.name"
+    ))
+    .bind(youth_id)
+    .bind(viewer)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| InvolvedParty {
+        organisation: r.get("organisation"),
+        professional: r.get("professional"),
+        phone: r.get("phone"),
+        email: r.get("email"),
+        since: r.get("since"),
+        is_viewer: r.get("is_viewer"),
+    })
+    .collect();
+    let own = own_involvements(tx, youth_id, viewer).await?;
+    let bsn: String = y.get("bsn");
+    let birth_date: NaiveDate = y.get("birth_date");
+    Ok(Some(YouthDetail {
+        id: y.get("id"),
+        name: full_name(y.get("given_names"), y.get("prefix"), y.get("family_name")),
+        bsn_masked: format!("*******{}", &bsn[7..]),
+        birth_date,
+        age: age_on(birth_date, today),
+        municipality: y.get("municipality"),
+        matched: y.get("matched"),
+        involved,
+        own,
+    }))
+}
+
+/// The viewer's own registrations and signals on a youth, with history.
+async fn own_involvements(
+    tx: &mut PgConnection,
+    youth_id: Uuid,
+    user_id: Uuid,
+) -> Result<Vec<OwnInvolvement>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT id, NULL::text AS kind, (started_at {NL_DATE} AS since, end_date AS until,
+                (ended_at {NL_DATE} AS ended_on, end_reason AS reason
+           FROM registrations WHERE youth_id = $1 AND user_id = $2
+         UNION ALL
+         SELECT id, kind, (given_at {NL_DATE}, (expires_at {NL_DATE}, (closed_at {NL_DATE}, close_reason
+           FROM signals WHERE youth_id = $1 AND user_id = $2
+         ORDER BY since DESC, id"
+    ))
+    .bind(youth_id)
+    .bind(user_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.get("id")).collect();
+    let events = sqlx::query(&format!(
+        "SELECT involvement_id, (at {NL_DATE} AS on_date, event, detail, via_api
+           FROM involvement_events WHERE involvement_id = ANY($1) ORDER BY at, id"
+    ))
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let id: Uuid = r.get("id");
+            let ended_on: Option<NaiveDate> = r.get("ended_on");
+            let reason = r
+                .get::<Option<String>, _>("reason")
+                .and_then(|s| EndReason::parse(&s));
+            OwnInvolvement {
+                id,
+                signal_kind: r
+                    .get::<Option<String>, _>("kind")
+                    .and_then(|k| SignalKind::parse(&k)),
+                since: r.get("since"),
+                until: r.get("until"),
+                ended: ended_on.zip(reason),
+                history: events
+                    .iter()
+                    .filter(|e| e.get::<Uuid, _>("involvement_id") == id)
+                    .map(|e| HistoryEntry {
+                        at: e.get("on_date"),
+                        text: history_text(e.get("event"), e.get("detail"), e.get("via_api")),
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+fn history_text(event: &str, detail: &str, via_api: bool) -> String {
+    let via = if via_api {
+        " (door het systeem van de organisatie)"
+    } else {
+        ""
+    };
+    match event {
+        "registered" => format!("Geregistreerd{via}"),
+        "signalled" => format!("Signaal afgegeven{via}"),
+        "end_date_changed" => format!("Einddatum gewijzigd in {detail}"),
+        "ended" | "closed" => {
+            let reason = EndReason::parse(detail).map_or("", EndReason::label);
+            let what = if event == "ended" {
+                "Beëindigd"
+            } else {
+                "Gesloten"
+            };
+            format!("{what}{via}: {reason}")
+        }
+        "expired" => "Verlopen".to_string(),
+        other => other.to_string(),
+    }
+}
