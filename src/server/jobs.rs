@@ -4,6 +4,7 @@
 
 use super::{
     db::{
+        self,
         audit::{self, Outcome, Via},
         involvements,
     },
@@ -11,7 +12,7 @@ use super::{
 };
 use crate::domain::youth::MAX_AGE;
 use chrono::{Months, NaiveDate};
-use sqlx::{PgPool, Row};
+use sqlx::PgPool;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -35,14 +36,7 @@ pub async fn run_daily_once(
     absolute: Duration,
 ) -> Result<Option<DailyReport>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let claimed =
-        sqlx::query("INSERT INTO job_runs (job, run_on) VALUES ('daily', $1) ON CONFLICT DO NOTHING")
-            .bind(today)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-    if !claimed {
+    if !db::jobs::claim(&mut *tx, "daily", today).await? {
         return Ok(None);
     }
     let mut report = DailyReport {
@@ -55,21 +49,11 @@ pub async fn run_daily_once(
     let born_on_or_before = today
         .checked_sub_months(Months::new(12 * (MAX_AGE + 1)))
         .unwrap_or(NaiveDate::MIN);
-    let counts = sqlx::query(
-        "SELECT (SELECT count(*) FROM registrations r JOIN youths y ON y.id = r.youth_id WHERE y.birth_date <= $1) AS r,
-                (SELECT count(*) FROM signals s JOIN youths y ON y.id = s.youth_id WHERE y.birth_date <= $1) AS s",
-    )
-    .bind(born_on_or_before)
-    .fetch_one(&mut *tx)
-    .await?;
-    report.purged_registrations = counts.get("r");
-    report.purged_signals = counts.get("s");
-    let purged: Vec<Uuid> = sqlx::query_scalar("DELETE FROM youths WHERE birth_date <= $1 RETURNING id")
-        .bind(born_on_or_before)
-        .fetch_all(&mut *tx)
-        .await?;
-    report.purged_youths = purged.len();
-    if !purged.is_empty() {
+    let purged = db::youths::purge_born_on_or_before(&mut tx, born_on_or_before).await?;
+    report.purged_youths = purged.youth_ids.len();
+    report.purged_registrations = purged.registrations;
+    report.purged_signals = purged.signals;
+    if !purged.youth_ids.is_empty() {
         audit::record(
             &mut *tx,
             &audit::Entry {
@@ -78,7 +62,7 @@ pub async fn run_daily_once(
                 roles: vec![],
                 action: "retention_purge",
                 object_type: Some("youth"),
-                object_ids: purged.iter().map(Uuid::to_string).collect(),
+                object_ids: purged.youth_ids.iter().map(Uuid::to_string).collect(),
                 client_ip: None,
                 outcome: Outcome::Success,
                 reason: Some(format!(
@@ -91,28 +75,11 @@ pub async fn run_daily_once(
         .await?;
     }
 
-    report.purged_sessions = sqlx::query(
-        "DELETE FROM sessions WHERE last_seen_at < now() - make_interval(secs => $1)
-                                 OR created_at < now() - make_interval(secs => $2)",
-    )
-    .bind(idle.as_secs_f64())
-    .bind(absolute.as_secs_f64())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    sqlx::query("DELETE FROM flashes WHERE created_at < now() - interval '1 hour'")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM api_calls WHERE minute < now() - interval '1 hour'")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM login_attempts WHERE at < now() - interval '30 days'")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE job_runs SET finished_at = now() WHERE job = 'daily' AND run_on = $1")
-        .bind(today)
-        .execute(&mut *tx)
-        .await?;
+    report.purged_sessions = db::sessions::delete_expired(&mut *tx, idle, absolute).await?;
+    db::flashes::delete_stale(&mut *tx).await?;
+    db::tokens::delete_old_calls(&mut *tx).await?;
+    db::login_attempts::delete_old(&mut *tx).await?;
+    db::jobs::finish(&mut *tx, "daily", today).await?;
     tx.commit().await?;
     Ok(Some(report))
 }

@@ -32,3 +32,11 @@ pub async fn take(
     .fetch_optional(db)
     .await
 }
+
+/// Removes flashes older than an hour that were never read.
+pub async fn delete_stale(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM flashes WHERE created_at < now() - interval '1 hour'")
+        .execute(db)
+        .await?;
+    Ok(())
+}

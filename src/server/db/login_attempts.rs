@@ -89,3 +89,11 @@ pub async fn lock_account(db: impl PgExecutor<'_>, email: &str) -> Result<(), sq
         .await?;
     Ok(())
 }
+
+/// Removes log-in attempts older than 30 days.
+pub async fn delete_old(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_attempts WHERE at < now() - interval '30 days'")
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod flashes;
 pub mod involvements;
+pub mod jobs;
 pub mod login_attempts;
 pub mod organisations;
 pub mod seed;

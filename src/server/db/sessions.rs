@@ -19,3 +19,21 @@ pub async fn delete(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<Option
         .fetch_optional(db)
         .await
 }
+
+/// Removes sessions idle longer than `idle` or older than `absolute`;
+/// returns how many.
+pub async fn delete_expired(
+    db: impl PgExecutor<'_>,
+    idle: std::time::Duration,
+    absolute: std::time::Duration,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "DELETE FROM sessions WHERE last_seen_at < now() - make_interval(secs => $1)
+                                 OR created_at < now() - make_interval(secs => $2)",
+    )
+    .bind(idle.as_secs_f64())
+    .bind(absolute.as_secs_f64())
+    .execute(db)
+    .await?
+    .rows_affected())
+}

@@ -122,3 +122,11 @@ pub async fn revoke(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Removes the per-minute call counts older than an hour.
+pub async fn delete_old_calls(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM api_calls WHERE minute < now() - interval '1 hour'")
+        .execute(db)
+        .await?;
+    Ok(())
+}

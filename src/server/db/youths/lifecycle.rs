@@ -116,3 +116,35 @@ pub async fn change_end_date(
     }
     Ok(youth_id)
 }
+
+/// What the retention purge removed.
+#[derive(Debug, Default)]
+pub struct Purged {
+    pub youth_ids: Vec<Uuid>,
+    pub registrations: i64,
+    pub signals: i64,
+}
+
+/// Removes every youth born on or before `born_on_or_before` with all
+/// their data (cascading); returns the ids and counts for the audit log.
+pub async fn purge_born_on_or_before(
+    tx: &mut PgConnection,
+    born_on_or_before: NaiveDate,
+) -> Result<Purged, sqlx::Error> {
+    let (registrations, signals): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM registrations r JOIN youths y ON y.id = r.youth_id WHERE y.birth_date <= $1),
+                (SELECT count(*) FROM signals s JOIN youths y ON y.id = s.youth_id WHERE y.birth_date <= $1)",
+    )
+    .bind(born_on_or_before)
+    .fetch_one(&mut *tx)
+    .await?;
+    let youth_ids = sqlx::query_scalar("DELETE FROM youths WHERE birth_date <= $1 RETURNING id")
+        .bind(born_on_or_before)
+        .fetch_all(&mut *tx)
+        .await?;
+    Ok(Purged {
+        youth_ids,
+        registrations,
+        signals,
+    })
+}

@@ -5,7 +5,7 @@
 mod lifecycle;
 mod region;
 
-pub use lifecycle::{change_end_date, finish, Ended, Owner};
+pub use lifecycle::{change_end_date, finish, purge_born_on_or_before, Ended, Owner, Purged};
 pub use region::{api_list, audit_trail, by_bsn_in_region, organisation_in_region, ApiItem};
 
 use crate::domain::{
