@@ -42,6 +42,54 @@ fn bsn_for(n: u64) -> Option<String> {
     (check <= 9).then(|| format!("{first8}{check}"))
 }
 
+/// A client logged in as `email` (the session lives in its cookie jar).
+async fn log_in(base: &str, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = client
+        .post(format!("{base}/api/login"))
+        .header("origin", base)
+        .header("accept", "application/json")
+        .form(&[("email", email), ("password", "bench-wachtwoord")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "log-in failed: {}", res.status());
+    client
+}
+
+/// Gives one signal through the server function, as the form does with
+/// JavaScript; true when it was recorded. The body is read to the end.
+async fn give_signal(
+    client: &reqwest::Client,
+    base: &str,
+    youth: &(String, String, String),
+    kind: &str,
+) -> bool {
+    let (bsn, family, birth) = youth;
+    let res = client
+        .post(format!("{base}/api/signal"))
+        .header("origin", base)
+        .header("accept", "application/json")
+        .form(&[
+            ("bsn", bsn.as_str()),
+            ("given_names", "Kind"),
+            ("family_name", family.as_str()),
+            ("birth_date", birth.as_str()),
+            ("municipality_code", "GM0014"),
+            ("kind", kind),
+        ])
+        .send()
+        .await;
+    match res {
+        Ok(r) => {
+            let ok = r.status().is_success();
+            let _ = r.bytes().await;
+            ok
+        }
+        Err(_) => false,
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let url = env(
@@ -160,17 +208,7 @@ async fn main() {
 
     let mut logged_in = Vec::new();
     for email in &emails {
-        let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-        let res = client
-            .post(format!("{base}/api/login"))
-            .header("origin", &base)
-            .header("accept", "application/json")
-            .form(&[("email", email.as_str()), ("password", "bench-wachtwoord")])
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "log-in failed: {}", res.status());
-        logged_in.push(client);
+        logged_in.push(log_in(&base, email).await);
     }
 
     println!(
@@ -199,27 +237,10 @@ async fn main() {
                 n = n
                     .wrapping_mul(6_364_136_223_846_793_005)
                     .wrapping_add(1_442_695_040_888_963_407);
-                let (bsn, family, birth) = &targets[(n >> 33) as usize % targets.len()];
+                let youth = &targets[(n >> 33) as usize % targets.len()];
                 let kind = kinds[(n >> 20) as usize % kinds.len()];
                 let started = Instant::now();
-                let res = client
-                    .post(format!("{base}/api/signal"))
-                    .header("origin", &base)
-                    .header("accept", "application/json")
-                    .form(&[
-                        ("bsn", bsn.as_str()),
-                        ("given_names", "Kind"),
-                        ("family_name", family.as_str()),
-                        ("birth_date", birth.as_str()),
-                        ("municipality_code", "GM0014"),
-                        ("kind", kind),
-                    ])
-                    .send()
-                    .await;
-                let ok = matches!(&res, Ok(r) if r.status().is_success());
-                if let Ok(r) = res {
-                    let _ = r.bytes().await;
-                }
+                let ok = give_signal(&client, &base, youth, kind).await;
                 if ok {
                     latencies.push(started.elapsed());
                 } else {
@@ -248,20 +269,11 @@ async fn main() {
     // No enumeration: one client gives signals on youths that are known
     // and on BSNs never seen, alternating; the two latency profiles should
     // be indistinguishable (the same single upsert serves both).
-    let probe = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let res = probe
-        .post(format!("{base}/api/login"))
-        .header("origin", &base)
-        .header("accept", "application/json")
-        .form(&[("email", emails[0].as_str()), ("password", "bench-wachtwoord")])
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
+    let probe = log_in(&base, &emails[0]).await;
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
     let mut fresh = 60_000_000u64;
     for i in 0..1000usize {
-        let (bsn, family, birth) = if i % 2 == 0 {
+        let youth = if i % 2 == 0 {
             targets[(i * 7_777) % targets.len()].clone()
         } else {
             let bsn = loop {
@@ -273,24 +285,7 @@ async fn main() {
             (bsn, format!("Nieuw{fresh}"), "2013-02-03".to_string())
         };
         let started = Instant::now();
-        let res = probe
-            .post(format!("{base}/api/signal"))
-            .header("origin", &base)
-            .header("accept", "application/json")
-            .form(&[
-                ("bsn", bsn.as_str()),
-                ("given_names", "Kind"),
-                ("family_name", family.as_str()),
-                ("birth_date", birth.as_str()),
-                ("municipality_code", "GM0014"),
-                ("kind", "overig"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        let _ = res.bytes().await;
-        if status.is_success() {
+        if give_signal(&probe, &base, &youth, "overig").await {
             if i % 2 == 0 { &mut known } else { &mut unknown }.push(started.elapsed());
         }
     }
