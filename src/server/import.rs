@@ -53,6 +53,17 @@ pub const FIELDS: [&str; 9] = [
     "end_date",
 ];
 
+/// The columns a row must have (the others are optional).
+pub const REQUIRED: [&str; 7] = [
+    "bsn",
+    "given_names",
+    "family_name",
+    "birth_date",
+    "municipality_code",
+    "professional_email",
+    "external_ref",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Csv,
@@ -130,15 +141,7 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
             return (Vec::new(), errors);
         }
     };
-    for required in [
-        "bsn",
-        "given_names",
-        "family_name",
-        "birth_date",
-        "municipality_code",
-        "professional_email",
-        "external_ref",
-    ] {
+    for required in REQUIRED {
         if !header.iter().any(|h| h == required) {
             errors.push(LineError::new(
                 1,

@@ -1,6 +1,10 @@
 //! The OpenAPI 3 document of /api/v1. Kept next to the handlers; the
 //! integration tests send every documented example and check the status.
 
+use crate::{
+    domain::involvement::{EndReason, SignalKind},
+    server::import::REQUIRED,
+};
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -13,6 +17,12 @@ fn error_response(description: &str) -> Value {
 }
 
 pub fn spec() -> Value {
+    // The lists the endpoints accept come from the domain, so the document
+    // cannot drift from them.
+    let kinds: Vec<&str> = SignalKind::ALL.iter().map(|k| k.as_str()).collect();
+    let reasons = |list: &[EndReason]| -> Vec<&str> { list.iter().map(|r| r.as_str()).collect() };
+    let registration_reasons = reasons(&EndReason::FOR_REGISTRATION);
+    let signal_reasons = reasons(&EndReason::FOR_SIGNAL);
     let youth_properties = json!({
         "bsn": { "type": "string", "pattern": "^[0-9]{9}$", "description": "9 cijfers, voldoet aan de elfproef" },
         "given_names": { "type": "string", "minLength": 1, "maxLength": 100 },
@@ -24,19 +34,11 @@ pub fn spec() -> Value {
         "external_ref": { "type": "string", "minLength": 1, "maxLength": 200, "description": "uniek per organisatie; herhalen geeft hetzelfde resultaat" },
         "confirmed": { "type": "boolean", "default": false, "description": "de gegevens zijn gecontroleerd hoewel ze afwijken van wat is vastgelegd" }
     });
-    let required = json!([
-        "bsn",
-        "given_names",
-        "family_name",
-        "birth_date",
-        "municipality_code",
-        "professional_email",
-        "external_ref"
-    ]);
+    let required = json!(REQUIRED);
     let mut registration_props = youth_properties.clone();
     registration_props["end_date"] = json!({ "type": ["string", "null"], "format": "date", "description": "standaard twee jaar na vandaag" });
     let mut signal_props = youth_properties;
-    signal_props["kind"] = json!({ "type": "string", "enum": ["ontwikkeling", "gezondheid", "opvoeding", "onderwijs_verzuim", "veiligheid", "middelengebruik", "financien", "overig"] });
+    signal_props["kind"] = json!({ "type": "string", "enum": kinds });
     let mut signal_required = required.clone();
     if let Some(a) = signal_required.as_array_mut() {
         a.push(json!("kind"));
@@ -109,7 +111,7 @@ pub fn spec() -> Value {
                     "operationId": "endRegistration",
                     "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
                     "requestBody": { "required": true, "content": { "application/json": {
-                        "schema": { "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "enum": ["help_completed", "transferred", "moved", "no_longer_involved", "in_error"] } } },
+                        "schema": { "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "enum": registration_reasons } } },
                         "example": { "reason": "help_completed" }
                     } } },
                     "responses": with(json!({
@@ -148,7 +150,7 @@ pub fn spec() -> Value {
                     "operationId": "closeSignal",
                     "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
                     "requestBody": { "required": true, "content": { "application/json": {
-                        "schema": { "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "enum": ["worry_resolved", "help_started", "transferred", "moved", "in_error"] } } },
+                        "schema": { "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "enum": signal_reasons } } },
                         "example": { "reason": "worry_resolved" }
                     } } },
                     "responses": with(json!({
