@@ -8,16 +8,17 @@ use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 use zorgsignaal::domain::organisation::OrganisationKind;
 
-async fn setup(app: &TestApp) -> (TestUser, String) {
+/// The municipality, and a professional of an organisation of `kind` with
+/// an API token of that organisation.
+async fn setup_as(app: &TestApp, email: &str, kind: OrganisationKind) -> (TestUser, String) {
     app.municipality().await;
-    let anna = app
-        .user()
-        .email("anna@ggd.example")
-        .organisation_kind(OrganisationKind::Jgz)
-        .create()
-        .await;
-    let token = app.api_token(anna.organisation_id, anna.id).await;
-    (anna, token)
+    let user = app.user().email(email).organisation_kind(kind).create().await;
+    let token = app.api_token(user.organisation_id, user.id).await;
+    (user, token)
+}
+
+async fn setup(app: &TestApp) -> (TestUser, String) {
+    setup_as(app, "anna@ggd.example", OrganisationKind::Jgz).await
 }
 
 fn body(bsn: &str, external_ref: &str) -> Value {
@@ -258,14 +259,7 @@ async fn malformed_input_gets_a_4xx_never_a_5xx() {
 #[tokio::test]
 async fn a_school_token_may_signal_but_not_register() {
     let app = TestApp::spawn().await;
-    app.municipality().await;
-    let carla = app
-        .user()
-        .email("carla@school.example")
-        .organisation_kind(OrganisationKind::School)
-        .create()
-        .await;
-    let token = app.api_token(carla.organisation_id, carla.id).await;
+    let (_, token) = setup_as(&app, "carla@school.example", OrganisationKind::School).await;
     let mut b = body("123456782", "S-1");
     b["professional_email"] = json!("carla@school.example");
     assert_eq!(
