@@ -8,6 +8,7 @@ use crate::ui::{
         home::HomePage,
         import::ImportPage,
         login::LoginPage,
+        mail::MailPage,
         not_found::NotFound,
         region::RegionPage,
         reports::ReportsPage,
@@ -57,6 +58,7 @@ mod lazy {
     lazy_page!(ReportsRoute, ReportsPage);
     lazy_page!(TokensRoute, TokensPage);
     lazy_page!(AuditRoute, AuditPage);
+    lazy_page!(MailRoute, MailPage);
     lazy_page!(MyYouthsRoute, MyYouthsPage);
     lazy_page!(RegisterRoute, RegisterPage);
     lazy_page!(ImportRoute, ImportPage);
@@ -123,6 +125,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/rapportage") view={page!(ReportsRoute, ReportsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/api-sleutels") view={page!(TokensRoute, TokensPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/logboek") view={page!(AuditRoute, AuditPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/e-mail") view={page!(MailRoute, MailPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen") view={page!(MyYouthsRoute, MyYouthsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen/registreren") view={page!(RegisterRoute, RegisterPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen/importeren") view={page!(ImportRoute, ImportPage)} ssr=SsrMode::Async/>

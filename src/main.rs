@@ -2,7 +2,7 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use std::process::ExitCode;
-    use zorgsignaal::server::{auth, config::Config, db, jobs, startup, telemetry};
+    use zorgsignaal::server::{auth, config::Config, db, jobs, mail, startup, telemetry};
 
     let config = match Config::from_env() {
         Ok(c) => c,
@@ -14,7 +14,7 @@ async fn main() -> std::process::ExitCode {
     telemetry::init(config.log_format);
     let addr = config.addr;
     let demo_data = config.demo_data;
-    let state = match startup::state(config) {
+    let mut state = match startup::state(config) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "DATABASE_URL is not usable");
@@ -45,11 +45,45 @@ async fn main() -> std::process::ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mailer = match mail::setup(&state.config).await {
+        Ok((mailer, sink)) => {
+            match &sink {
+                Some(s) => tracing::info!(
+                    "mail goes to the built-in mail catcher on {}; read it at http://{addr}/dev/mail",
+                    s.addr()
+                ),
+                None => tracing::info!(smtp = ?state.config.smtp_url, "mail goes to the SMTP server"),
+            }
+            state.dev_mail = sink;
+            mailer
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "mail cannot be set up");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
+    let mail_worker = mail::worker::spawn(
+        state.pool.clone(),
+        mailer,
+        state.config.mail_worker.clone(),
+        mail_stopped,
+    );
     tracing::info!("Zorgsignaal listens on http://{addr}");
     let scheduler = jobs::spawn(state.clone());
     let router = startup::router(state);
     let served = startup::serve(listener, router, shutdown_signal()).await;
     scheduler.abort();
+    // Finish the mail in flight; what is not sent yet waits in the outbox.
+    let _ = stop_mail.send(true);
+    if tokio::time::timeout(std::time::Duration::from_secs(60), mail_worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "mail in flight did not finish within a minute; it is sent again after its claim lapses"
+        );
+    }
     if let Err(e) = served {
         tracing::error!(error = %e, "server stopped with an error");
         return ExitCode::FAILURE;

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod mail;
 pub mod overview;
 pub mod youths;
 

@@ -254,3 +254,36 @@ pub struct ImportSummary {
     pub existing: usize,
     pub errors: Vec<ImportLineError>,
 }
+
+/// The states of an outbox mail, in the order the admin view shows them.
+pub const MAIL_STATUSES: [(&str, &str); 4] = [
+    ("pending", "Wachtend"),
+    ("sent", "Verzonden"),
+    ("failed", "Mislukt"),
+    ("dead", "Opgegeven"),
+];
+
+/// One mail in the region admin's outbox view: never the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailRow {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    /// "22-11-2026 14:05" in Dutch time.
+    pub created: String,
+    pub next_attempt: Option<String>,
+    pub sent: Option<String>,
+    pub may_retry: bool,
+}
+
+/// The outbox of a region: counts per state and the newest mails of one state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailOverview {
+    pub status: String,
+    /// (status, count) for every status in [`MAIL_STATUSES`] order.
+    pub counts: Vec<(String, i64)>,
+    pub rows: Vec<MailRow>,
+}

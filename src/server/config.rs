@@ -1,6 +1,7 @@
 //! Typed configuration from environment variables. Every variable has a
 //! default that works on a developer's machine; README.md lists them all.
 
+use super::mail::{transport::SmtpUrl, worker::WorkerConfig};
 use std::{fmt, net::SocketAddr, time::Duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,12 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (only behind a proxy
     /// that sets it).
     pub trust_proxy_headers: bool,
+    /// Where mail goes: a parsed `SMTP_URL`, or (development only, when it
+    /// is not set) the built-in mail catcher on `mail_sink_addr`.
+    pub smtp_url: Option<SmtpUrl>,
+    pub mail_from: String,
+    pub mail_sink_addr: SocketAddr,
+    pub mail_worker: WorkerConfig,
 }
 
 // The database URL may hold a password: never print it.
@@ -47,6 +54,7 @@ impl fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("public_url", &self.public_url)
             .field("demo_data", &self.demo_data)
+            .field("smtp_url", &self.smtp_url)
             .finish_non_exhaustive()
     }
 }
@@ -137,6 +145,43 @@ impl Config {
             });
         }
 
+        let smtp_url = get("SMTP_URL")
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| {
+                SmtpUrl::parse(u.trim()).map_err(|message| ConfigError {
+                    var: "SMTP_URL",
+                    message,
+                })
+            })
+            .transpose()?;
+        if smtp_url.is_none() && app_env == AppEnv::Production {
+            return Err(ConfigError {
+                var: "SMTP_URL",
+                message:
+                    "verplicht met APP_ENV=production (de ingebouwde mailvanger is alleen voor ontwikkeling)"
+                        .into(),
+            });
+        }
+        let mail_from = text("MAIL_FROM", "Zorgsignaal <noreply@zorgsignaal.example>");
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                var: "MAIL_FROM",
+                message: "verwacht een adres, bijvoorbeeld Zorgsignaal <noreply@gemeente.nl>".into(),
+            });
+        }
+        let mail_sink_addr = text("MAIL_SINK_ADDR", "127.0.0.1:2525")
+            .parse()
+            .map_err(|_| ConfigError {
+                var: "MAIL_SINK_ADDR",
+                message: "verwacht host:poort, bijvoorbeeld 127.0.0.1:2525".into(),
+            })?;
+        let mail_worker = WorkerConfig {
+            concurrency: number("MAIL_CONCURRENCY", 4)?.clamp(1, 64) as usize,
+            poll: Duration::from_secs(number("MAIL_POLL_SECONDS", 10)?.max(1)),
+            lease: Duration::from_secs(number("MAIL_LEASE_SECONDS", 300)?.max(1)),
+            ..WorkerConfig::default()
+        };
+
         Ok(Config {
             app_env,
             database_url: text("DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -153,7 +198,18 @@ impl Config {
             login_max_failures_per_ip: number("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
             api_calls_per_minute: number("API_CALLS_PER_MINUTE", 600)?.min(i32::MAX as u64) as i32,
             trust_proxy_headers: flag("TRUST_PROXY_HEADERS", false)?,
+            smtp_url,
+            mail_from,
+            mail_sink_addr,
+            mail_worker,
         })
+    }
+
+    /// Where users reach the app, for links in mail.
+    pub fn base_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
     }
 
     /// Cookies get `Secure` when users reach the app over https.
@@ -212,6 +268,25 @@ mod tests {
             config(&[("PUBLIC_URL", "zorg.nl")]).err().unwrap().var,
             "PUBLIC_URL"
         );
+    }
+
+    #[test]
+    fn production_needs_a_mail_server_and_bad_mail_settings_are_named() {
+        let err = config(&[("APP_ENV", "production")]).err().unwrap();
+        assert_eq!(err.var, "SMTP_URL");
+        assert!(config(&[("APP_ENV", "production"), ("SMTP_URL", "smtps://mail.example.nl")]).is_ok());
+        assert_eq!(
+            config(&[("SMTP_URL", "mail.example.nl")]).err().unwrap().var,
+            "SMTP_URL"
+        );
+        assert_eq!(
+            config(&[("MAIL_FROM", "niemand")]).err().unwrap().var,
+            "MAIL_FROM"
+        );
+        let c = config(&[]).unwrap();
+        assert!(c.smtp_url.is_none());
+        assert_eq!(c.mail_sink_addr.to_string(), "127.0.0.1:2525");
+        assert_eq!(c.base_url(), "http://127.0.0.1:3000");
     }
 
     #[test]

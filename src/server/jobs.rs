@@ -79,6 +79,7 @@ pub async fn run_daily_once(
     db::flashes::delete_stale(&mut *tx).await?;
     db::tokens::delete_old_calls(&mut *tx).await?;
     db::login_attempts::delete_old(&mut *tx).await?;
+    db::outbox::delete_old_sent(&mut *tx).await?;
     db::jobs::finish(&mut *tx, "daily", today).await?;
     tx.commit().await?;
     Ok(Some(report))
@@ -107,6 +108,17 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 ),
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "daily job failed; it is tried again in ten minutes"),
+            }
+            // Expiry reminders: every tick, in batches, until none is due.
+            loop {
+                match super::mail::expiry_reminders(&state.pool, today, 500).await {
+                    Ok(n) if n > 0 => tracing::info!(count = n, "expiry reminders queued"),
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "queueing expiry reminders failed; tried again in ten minutes");
+                        break;
+                    }
+                }
             }
         }
     })

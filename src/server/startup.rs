@@ -30,6 +30,7 @@ pub fn state(config: Config) -> Result<AppState, sqlx::Error> {
         pool,
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
+        dev_mail: None,
     })
 }
 
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
+        .route("/dev/mail", get(super::mail::dev_page::page))
         .nest("/api/v1", rest::router())
         .route(upload::PATH, axum::routing::post(upload::post))
         .leptos_routes_with_context(&state, routes, context.clone(), {

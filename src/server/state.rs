@@ -10,6 +10,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// The development mail catcher, when this instance runs one (`/dev/mail`).
+    pub dev_mail: Option<super::mail::sink::Sink>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,6 +2,8 @@
 //! database of its own, built by the same `startup::router` as `main`.
 #![allow(dead_code)]
 
+pub mod mail;
+
 use reqwest::{header, redirect::Policy, Client, Response};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use std::collections::HashMap;
@@ -9,7 +11,17 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 use zorgsignaal::{
     domain::{organisation::OrganisationKind, role::Role},
-    server::{auth, config::Config, db, startup},
+    server::{
+        auth,
+        config::Config,
+        db,
+        mail::{
+            sink::Sink,
+            transport::{Mailer, SmtpUrl},
+            worker::{self, WorkerConfig},
+        },
+        startup,
+    },
 };
 
 pub const PASSWORD: &str = "test-wachtwoord-123";
@@ -38,7 +50,19 @@ pub struct TestApp {
     pub address: String,
     pub pool: PgPool,
     pub db_name: String,
+    /// The real SMTP server this app's mail goes to (over TCP).
+    pub smtp: Sink,
+    /// What the privacy scan found in the mails `smtp` received.
+    pub scan: mail::Found,
+    /// The app's own mail worker, as `main` runs it (None: the test runs workers itself).
+    mail_worker: Option<MailWorker>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// A running mail worker and the switch that stops it (SIGTERM in `main`).
+pub struct MailWorker {
+    pub stop: tokio::sync::watch::Sender<bool>,
+    pub handle: tokio::task::JoinHandle<()>,
 }
 
 impl TestApp {
@@ -48,6 +72,15 @@ impl TestApp {
 
     /// Starts an app with extra configuration variables.
     pub async fn spawn_with(vars: &[(&str, &str)]) -> TestApp {
+        Self::create(vars, true).await
+    }
+
+    /// An app without its own mail worker: the test starts workers itself.
+    pub async fn spawn_without_mail_worker() -> TestApp {
+        Self::create(&[], false).await
+    }
+
+    async fn create(vars: &[(&str, &str)], mail_worker: bool) -> TestApp {
         let db_name = format!("zs_test_{}", Uuid::new_v4().simple());
         let mut admin = PgConnection::connect(&admin_url())
             .await
@@ -56,16 +89,16 @@ impl TestApp {
             .execute(format!(r#"CREATE DATABASE "{db_name}""#).as_str())
             .await
             .unwrap();
-        Self::start(db_name, vars).await
+        Self::start(db_name, vars, mail_worker).await
     }
 
     /// A second app instance on this instance's database, as behind a load
     /// balancer.
     pub async fn second_instance(&self) -> TestApp {
-        Self::start(self.db_name.clone(), &[]).await
+        Self::start(self.db_name.clone(), &[], true).await
     }
 
-    async fn start(db_name: String, vars: &[(&str, &str)]) -> TestApp {
+    async fn start(db_name: String, vars: &[(&str, &str)], mail_worker: bool) -> TestApp {
         let mut env: HashMap<String, String> = HashMap::from([
             ("DATABASE_URL".into(), url_for(&db_name)),
             ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
@@ -82,6 +115,29 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel();
+        let scan = mail::Found::default();
+        let smtp = Sink::start_observed(
+            "127.0.0.1:0".parse().unwrap(),
+            10_000,
+            Some(mail::observer(scan.clone())),
+        )
+        .await
+        .unwrap();
+        let mut app = TestApp {
+            address: address.clone(),
+            pool: pool.clone(),
+            db_name: db_name.clone(),
+            smtp,
+            scan,
+            mail_worker: None,
+            shutdown: None,
+        };
+        if mail_worker {
+            app.mail_worker = Some(app.start_mail_worker(WorkerConfig {
+                poll: std::time::Duration::from_secs(1),
+                ..WorkerConfig::default()
+            }));
+        }
         let router = startup::router(state);
         tokio::spawn(async move {
             startup::serve(listener, router, async {
@@ -90,12 +146,41 @@ impl TestApp {
             .await
             .unwrap();
         });
-        TestApp {
-            address,
-            pool,
-            db_name,
-            shutdown: Some(tx),
+        app.shutdown = Some(tx);
+        app
+    }
+
+    /// A mailer to this app's SMTP server, with links to this app.
+    pub fn mailer(&self) -> Mailer {
+        Mailer::new(
+            &SmtpUrl::parse(&self.smtp.url()).unwrap(),
+            "Zorgsignaal <noreply@zorgsignaal.test>",
+            &self.address,
+            4,
+        )
+        .unwrap()
+    }
+
+    /// Starts a mail worker on this app's outbox, sending to its SMTP server.
+    pub fn start_mail_worker(&self, config: WorkerConfig) -> MailWorker {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let handle = worker::spawn(self.pool.clone(), self.mailer(), config, stopped);
+        MailWorker { stop, handle }
+    }
+
+    /// Waits (at most 20 s) until the SMTP server holds `n` mails; returns them.
+    pub async fn wait_for_mails(&self, n: usize) -> Vec<zorgsignaal::server::mail::sink::Received> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.smtp.count() < n && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
+        let mails = self.smtp.mails();
+        assert!(
+            mails.len() >= n,
+            "expected {n} mails, the SMTP server has {}",
+            mails.len()
+        );
+        mails
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects.
@@ -221,6 +306,13 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        if let Some(w) = self.mail_worker.take() {
+            w.handle.abort();
+        }
+        let found = self.scan.lock().unwrap().clone();
+        if !found.is_empty() && !std::thread::panicking() {
+            panic!("mail that must not be sent was sent: {found:#?}");
+        }
     }
 }
 
@@ -242,6 +334,11 @@ pub struct UserBuilder<'a> {
 impl UserBuilder<'_> {
     pub fn roles(mut self, roles: &[Role]) -> Self {
         self.roles = roles.to_vec();
+        self
+    }
+
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = name.to_string();
         self
     }
 

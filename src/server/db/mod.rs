@@ -6,6 +6,7 @@ pub mod involvements;
 pub mod jobs;
 pub mod login_attempts;
 pub mod organisations;
+pub mod outbox;
 pub mod seed;
 pub mod sessions;
 pub mod tokens;

@@ -28,6 +28,7 @@ pub fn nav_items(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
         items.push(("/regio", "Regio"));
         items.push(("/regio/api-sleutels", "API-sleutels"));
         items.push(("/regio/logboek", "Logboek"));
+        items.push(("/regio/e-mail", "E-mail"));
     }
     if user.has(Role::MunicipalityAnalyst) || user.has(Role::RegionAdmin) {
         items.push(("/rapportage", "Rapportage"));
@@ -154,6 +155,7 @@ mod tests {
                 "/regio",
                 "/regio/api-sleutels",
                 "/regio/logboek",
+                "/regio/e-mail",
                 "/rapportage"
             ]
         );

@@ -3,6 +3,7 @@ pub mod chain_forms;
 pub mod home;
 pub mod import;
 pub mod login;
+pub mod mail;
 pub mod not_found;
 pub mod region;
 pub mod reports;

@@ -8,10 +8,12 @@
 //! and history, match events and audit rows are written in the same
 //! transaction.
 
+mod contacts;
 mod statements;
 mod upkeep;
 
-pub use upkeep::{expire, recount};
+pub use contacts::{contacts, Contact};
+pub use upkeep::{due_reminders, expire, recount, DueReminder};
 
 use super::audit::{self, Outcome, Via};
 use crate::domain::{
@@ -276,6 +278,13 @@ pub async fn record(
     .execute(&mut *tx)
     .await?;
     recount(tx, &youth_ids).await?;
+
+    // Everyone involved with a youth whose match was made or extended hears
+    // who else is: one mail each, queued in this transaction.
+    let mut matched: Vec<Uuid> = events.iter().map(|e| e.0).collect();
+    matched.sort_unstable();
+    matched.dedup();
+    crate::server::mail::match_notices(tx, &matched).await?;
 
     // 8. One audit row per item.
     let outcomes: Outcomes = outcomes

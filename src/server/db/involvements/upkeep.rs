@@ -49,3 +49,60 @@ pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx:
     .await?;
     Ok(())
 }
+
+/// A registration whose end date is a week away, claimed for its reminder.
+#[derive(Debug, Clone)]
+pub struct DueReminder {
+    pub registration_id: Uuid,
+    pub youth_id: Uuid,
+    pub user_id: Uuid,
+    pub end_date: chrono::NaiveDate,
+    pub youth_name: String,
+    pub user_name: String,
+}
+
+/// Marks up to `limit` active registrations whose reminder is due on or
+/// before `today` as reminded and returns them; rows another instance is
+/// marking are skipped. A registration made inside its last week gets none
+/// (its professional just chose that end date). The caller queues the mails
+/// in the same transaction.
+pub async fn due_reminders(
+    tx: &mut PgConnection,
+    today: chrono::NaiveDate,
+    limit: i64,
+) -> Result<Vec<DueReminder>, sqlx::Error> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "WITH due AS (
+             SELECT id FROM registrations
+              WHERE ended_at IS NULL AND reminder_sent_at IS NULL AND reminder_due_on <= $1
+                AND started_at < reminder_due_on
+              ORDER BY reminder_due_on
+              LIMIT $2
+              FOR UPDATE SKIP LOCKED)
+         UPDATE registrations r SET reminder_sent_at = now()
+           FROM due, youths y, users u
+          WHERE r.id = due.id AND y.id = r.youth_id AND u.id = r.user_id
+         RETURNING r.id, r.youth_id, r.user_id, r.end_date, y.given_names, y.prefix, y.family_name, u.name",
+    )
+    .bind(today)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(DueReminder {
+                registration_id: r.try_get("id")?,
+                youth_id: r.try_get("youth_id")?,
+                user_id: r.try_get("user_id")?,
+                end_date: r.try_get("end_date")?,
+                youth_name: crate::domain::youth::full_name(
+                    r.try_get::<&str, _>("given_names")?,
+                    r.try_get::<&str, _>("prefix")?,
+                    r.try_get::<&str, _>("family_name")?,
+                ),
+                user_name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}

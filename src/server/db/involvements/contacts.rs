@@ -1,0 +1,56 @@
+//! Who is involved with a youth and how to reach them: what a match notice
+//! may carry, and nothing more.
+
+use crate::domain::youth::full_name;
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// One involved professional (with an active account) of a youth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub youth_id: Uuid,
+    pub youth_name: String,
+    pub user_id: Uuid,
+    pub organisation_id: Uuid,
+    pub organisation: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// The involved professionals of `youth_ids`, one row per youth and user,
+/// ordered by youth, then by organisation and name.
+pub async fn contacts(tx: &mut PgConnection, youth_ids: &[Uuid]) -> Result<Vec<Contact>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT y.id AS youth_id, y.given_names, y.prefix, y.family_name,
+                u.id AS user_id, o.id AS organisation_id, o.name AS organisation,
+                u.name, u.phone, u.email
+           FROM involvements i
+           JOIN youths y ON y.id = i.youth_id
+           JOIN users u ON u.id = i.user_id
+           JOIN organisations o ON o.id = i.organisation_id
+          WHERE i.youth_id = ANY($1) AND u.active
+          ORDER BY y.id, o.name, u.name, u.id",
+    )
+    .bind(youth_ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Contact {
+                youth_id: r.try_get("youth_id")?,
+                youth_name: full_name(
+                    r.try_get::<&str, _>("given_names")?,
+                    r.try_get::<&str, _>("prefix")?,
+                    r.try_get::<&str, _>("family_name")?,
+                ),
+                user_id: r.try_get("user_id")?,
+                organisation_id: r.try_get("organisation_id")?,
+                organisation: r.try_get("organisation")?,
+                name: r.try_get("name")?,
+                phone: r.try_get("phone")?,
+                email: r.try_get("email")?,
+            })
+        })
+        .collect()
+}
