@@ -8,6 +8,9 @@
 //! BENCH_CLIENTS (32), BENCH_SECONDS (30), BENCH_BULK_ROWS (100000),
 //! PGBENCH (path of the pgbench binary).
 
+mod common;
+
+use common::{env, percentile};
 use std::{
     collections::HashMap,
     sync::Arc,
@@ -17,18 +20,6 @@ use zorgsignaal::{
     domain::{organisation::OrganisationKind, role::Role},
     server::{auth, config::Config, db, startup},
 };
-
-fn env(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_string())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 /// The BSN for number `n`: its 8 digits and a check digit, if one exists.
 fn bsn_for(n: u64) -> Option<String> {

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark of issue 3: signals over HTTP vs pgbench TPC-B, and a bulk import.
+# Benchmarks: `signals` (signals over HTTP vs pgbench TPC-B, and a bulk
+# import) and `mail` (the outbox to a local SMTP server vs lettre straight
+# to it). `scripts/bench.sh` runs both; `scripts/bench.sh mail` one.
 # Starts its own PostgreSQL cluster on port 54331 and stops it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,10 +11,12 @@ scripts/pg.sh start
 trap 'scripts/pg.sh stop' EXIT
 admin_url=$(scripts/pg.sh admin-url)
 psql "$admin_url" -qc "DROP DATABASE IF EXISTS zs_pgbench WITH (FORCE)" -qc "CREATE DATABASE zs_pgbench"
-# A fresh database every run: signals and imports of an earlier run would be
-# refused as duplicates and spoil the figures (filling 1M youths takes ~50 s).
-psql "$admin_url" -qc "DROP DATABASE IF EXISTS zs_bench WITH (FORCE)" -qc "CREATE DATABASE zs_bench"
 export BENCH_DATABASE_URL="${admin_url%/*}/zs_bench" PGBENCH_URL="${admin_url%/*}/zs_pgbench"
 PGBENCH=${PGBENCH:-$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench | head -1)}
 export PGBENCH
-cargo bench --bench signals --features ssr
+# A fresh database for every benchmark: signals and imports of an earlier
+# run would be refused as duplicates and spoil the figures.
+for bench in ${1:-signals mail}; do
+  psql "$admin_url" -qc "DROP DATABASE IF EXISTS zs_bench WITH (FORCE)" -qc "CREATE DATABASE zs_bench"
+  cargo bench --bench "$bench" --features ssr
+done

@@ -55,12 +55,23 @@ if [ "$gz" -gt $((WASM_LIMIT_KIB * 1024)) ]; then
   exit 1
 fi
 
-step "Rust tests (unit and integration, real PostgreSQL)"
+step "Rust tests (unit and integration, real PostgreSQL and SMTP)"
 rust_log=$(mktemp)
+# Every mail the integration tests send passes a privacy scan (tests/common/mail.rs).
+ZS_TEST_MAIL_DIR=$(mktemp -d)
+export ZS_TEST_MAIL_DIR
 set +e
 cargo test --features ssr 2>&1 | tee "$rust_log"
 rust_status=${PIPESTATUS[0]}
 set -e
+mails_scanned=$(cat "$ZS_TEST_MAIL_DIR"/scan.log 2>/dev/null | wc -l)
+mail_violations=$(grep -c '^VIOLATION' "$ZS_TEST_MAIL_DIR"/scan.log 2>/dev/null || true)
+echo "mail privacy scan: ${mails_scanned} mails from the integration tests, ${mail_violations:-0} with a BSN, date of birth or signal kind"
+if [ "${mail_violations:-0}" -ne 0 ]; then
+  grep '^VIOLATION' "$ZS_TEST_MAIL_DIR"/scan.log | head -20 >&2
+  echo "FAIL: mail carried what it must not" >&2
+  exit 1
+fi
 rust_passed=$(awk '/^test result:/ { s += $4 } END { print s + 0 }' "$rust_log")
 rust_failed=$(awk '/^test result:/ { s += $6 } END { print s + 0 }' "$rust_log")
 if [ "$rust_status" -ne 0 ]; then
@@ -73,7 +84,8 @@ e2e_db=zorgsignaal_e2e
 psql "$admin_url" -qc "DROP DATABASE IF EXISTS $e2e_db WITH (FORCE)"
 psql "$admin_url" -qc "CREATE DATABASE $e2e_db"
 server_log=$(mktemp)
-DATABASE_URL="${admin_url%/*}/$e2e_db" DEMO_DATA=true LEPTOS_SITE_ADDR="$E2E_ADDR" \
+# Mail goes to the built-in mail catcher (/dev/mail) on a free port.
+DATABASE_URL="${admin_url%/*}/$e2e_db" DEMO_DATA=true LEPTOS_SITE_ADDR="$E2E_ADDR" MAIL_SINK_ADDR=127.0.0.1:0 \
   LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn,zorgsignaal=info}" \
   "$CARGO_TARGET_DIR/release/zorgsignaal" >"$server_log" 2>&1 &
 server_pid=$!
@@ -94,6 +106,7 @@ read -r e2e_passed e2e_failed e2e_skipped < <(node -e '
 step "summary ($(( $(date +%s) - started )) s)"
 echo "Rust tests: $rust_passed passed, $rust_failed failed"
 echo "Playwright tests: $e2e_passed passed, $e2e_failed failed, $e2e_skipped skipped"
+echo "mail privacy scan: ${mails_scanned} mails, ${mail_violations:-0} violations"
 echo "wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
 echo "total: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"
 [ "$e2e_status" -eq 0 ]

@@ -1,19 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { validBsn, seedFor } from "./bsn";
-import { expectAccessible, logIn, settled } from "./helpers";
-
-async function logOut(page: Page) {
-  await page.getByRole("button", { name: "Uitloggen" }).click();
-  await expect(page).toHaveURL(/\/inloggen$/);
-}
-
-async function fillYouth(page: Page, bsn: string, familyName: string, birthDate = "2015-06-01") {
-  await page.getByLabel("BSN").fill(bsn);
-  await page.getByLabel("Voornamen").fill("Sanne");
-  await page.getByLabel("Achternaam").fill(familyName);
-  await page.getByLabel("Geboortedatum").fill(birthDate);
-  await page.getByLabel("Woongemeente").selectOption({ label: "Groningen" });
-}
+import { expectAccessible, fillYouth, logIn, logOut, settled } from "./helpers";
 
 test("anna registers a youth, carla signals, both see each other and bram gets not found", async ({ page }, testInfo) => {
   // Four log-ins and four axe checks (each in its own JavaScript context when

@@ -52,3 +52,17 @@ export async function logIn(page: Page, testInfo: TestInfo, email: string, passw
   await page.getByLabel("Wachtwoord").fill(password);
   await page.getByRole("button", { name: "Inloggen" }).click();
 }
+
+export async function logOut(page: Page) {
+  await page.getByRole("button", { name: "Uitloggen" }).click();
+  await expect(page).toHaveURL(/\/inloggen$/);
+}
+
+/** Fills the youth fields of the registration and signal forms. */
+export async function fillYouth(page: Page, bsn: string, familyName: string, birthDate = "2015-06-01") {
+  await page.getByLabel("BSN").fill(bsn);
+  await page.getByLabel("Voornamen").fill("Sanne");
+  await page.getByLabel("Achternaam").fill(familyName);
+  await page.getByLabel("Geboortedatum").fill(birthDate);
+  await page.getByLabel("Woongemeente").selectOption({ label: "Groningen" });
+}

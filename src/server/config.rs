@@ -176,7 +176,7 @@ impl Config {
                 message: "verwacht host:poort, bijvoorbeeld 127.0.0.1:2525".into(),
             })?;
         let mail_worker = WorkerConfig {
-            concurrency: number("MAIL_CONCURRENCY", 4)?.clamp(1, 64) as usize,
+            concurrency: number("MAIL_CONCURRENCY", 16)?.clamp(1, 64) as usize,
             poll: Duration::from_secs(number("MAIL_POLL_SECONDS", 10)?.max(1)),
             lease: Duration::from_secs(number("MAIL_LEASE_SECONDS", 300)?.max(1)),
             ..WorkerConfig::default()

@@ -176,6 +176,7 @@ fn address_of(arg: &str) -> String {
 
 /// One SMTP conversation (RFC 5321, the part a client like lettre uses).
 async fn session(sink: Sink, stream: TcpStream) -> io::Result<()> {
+    stream.set_nodelay(true)?;
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
     write.write_all(b"220 zorgsignaal-sink ESMTP\r\n").await?;
