@@ -71,11 +71,12 @@ async fn enqueue(pool: &sqlx::PgPool, user: Uuid, n: usize, per_tx: usize, rate:
         db::outbox::insert(&mut tx, &mails).await.unwrap();
         tx.commit().await.unwrap();
         let now = Instant::now();
-        let mut c = committed.lock().unwrap();
-        for t in &notices {
-            c.insert(t.youth_id, now);
+        {
+            let mut c = committed.lock().unwrap();
+            for t in &notices {
+                c.insert(t.youth_id, now);
+            }
         }
-        drop(c);
         done += k;
         if rate > 0.0 {
             let due = start + Duration::from_secs_f64(done as f64 / rate);
@@ -98,17 +99,24 @@ struct Run {
     p99: f64,
 }
 
-/// Delivers `n` mails with `workers` workers (as many app instances).
-async fn run(
-    pool: &sqlx::PgPool,
-    mailer: &Mailer,
-    sink: &Sink,
+/// The database, the transport, the SMTP sink and the recipient.
+struct Setup {
+    pool: sqlx::PgPool,
+    mailer: Mailer,
+    sink: Sink,
     user: Uuid,
-    n: usize,
-    per_tx: usize,
-    rate: f64,
-    workers: usize,
-) -> Run {
+}
+
+/// Delivers `n` mails with `workers` workers (as many app instances),
+/// queued `per_tx` per transaction at most `rate` per second.
+async fn run(setup: &Setup, n: usize, per_tx: usize, rate: f64, workers: usize) -> Run {
+    let Setup {
+        pool,
+        mailer,
+        sink,
+        user,
+    } = setup;
+    let user = *user;
     let before = sink.count();
     let committed: Committed = Arc::default();
     let mut stops = Vec::new();
@@ -231,12 +239,18 @@ async fn main() {
     let baseline = base_n as f64 / start.elapsed().as_secs_f64();
     println!("baseline: lettre straight to the SMTP sink: {baseline:.0} mails/s ({base_n} mails)");
 
-    let burst = run(&pool, &mailer, &sink, user, n, 100, 0.0, 1).await;
+    let setup = Setup {
+        pool,
+        mailer,
+        sink,
+        user,
+    };
+    let burst = run(&setup, n, 100, 0.0, 1).await;
     println!(
         "burst, 1 worker: {n} mails queued at once (100 per transaction): {:.0} mails/s ({:.2} of baseline); commit to SMTP acceptance p50 {:.0} ms, p99 {:.0} ms",
         burst.mails_per_sec, burst.mails_per_sec / baseline, burst.p50, burst.p99
     );
-    let burst2 = run(&pool, &mailer, &sink, user, n, 100, 0.0, 2).await;
+    let burst2 = run(&setup, n, 100, 0.0, 2).await;
     println!(
         "burst, 2 workers (two instances): {:.0} mails/s ({:.2} of baseline); p50 {:.0} ms, p99 {:.0} ms",
         burst2.mails_per_sec,
@@ -244,13 +258,13 @@ async fn main() {
         burst2.p50,
         burst2.p99
     );
-    let paced = run(&pool, &mailer, &sink, user, n, 1, rate, 1).await;
+    let paced = run(&setup, n, 1, rate, 1).await;
     println!(
         "paced, 1 worker: {n} mails, one per transaction at {rate:.0}/s: {:.0} mails/s; commit to SMTP acceptance (NOTIFY wake-up) p50 {:.1} ms, p99 {:.1} ms",
         paced.mails_per_sec, paced.p50, paced.p99
     );
     let sent: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE status = 'sent'")
-        .fetch_one(&pool)
+        .fetch_one(&setup.pool)
         .await
         .unwrap();
     println!(
