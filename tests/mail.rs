@@ -56,19 +56,21 @@ async fn signal(app: &TestApp, client: &Client, bsn: &str, kind: &str) {
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 }
 
-/// Waits until no mail is waiting or being sent.
-async fn wait_until_settled(app: &TestApp) {
+/// Waits (at most 20 s) until `sql` counts `n`; fails saying `what` otherwise.
+async fn wait_for_count(app: &TestApp, sql: &str, n: i64, what: &str) {
     for _ in 0..800 {
-        if app
-            .count("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
-            .await
-            == 0
-        {
+        if app.count(sql).await == n {
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("the outbox did not settle");
+    panic!("{what}: `{sql}` did not reach {n}");
+}
+
+/// Waits until no mail is waiting or being sent.
+async fn wait_until_settled(app: &TestApp) {
+    let sql = "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')";
+    wait_for_count(app, sql, 0, "the outbox did not settle").await;
 }
 
 /// `n` queued mails to `user`, committed in one transaction.
@@ -261,21 +263,8 @@ async fn with_the_smtp_server_down_mail_waits_and_is_delivered_exactly_once_when
     app.smtp.stop();
     queue(&app, &anna, 20).await;
     // Every mail is tried and put back with a minute's wait.
-    for _ in 0..400 {
-        if app
-            .count("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 1")
-            .await
-            == 20
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(
-        app.count("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 1")
-            .await,
-        20
-    );
+    let tried = "SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 1";
+    wait_for_count(&app, tried, 20, "every mail was tried once").await;
     assert_eq!(
         app.count("SELECT count(*) FROM outbox WHERE next_attempt_at BETWEEN now() + interval '50 seconds' AND now() + interval '61 seconds'").await,
         20,
@@ -407,19 +396,8 @@ async fn a_refusing_server_gets_backoff_then_the_mail_is_dead_and_the_region_adm
     let attempt = |n: i32| {
         let app = &app;
         async move {
-            for _ in 0..400 {
-                if app
-                    .count(&format!(
-                        "SELECT count(*) FROM outbox WHERE attempts = {n} AND status <> 'sending'"
-                    ))
-                    .await
-                    == 1
-                {
-                    return;
-                }
-                tokio::time::sleep(Duration::from_millis(25)).await;
-            }
-            panic!("attempt {n} did not happen");
+            let sql = format!("SELECT count(*) FROM outbox WHERE attempts = {n} AND status <> 'sending'");
+            wait_for_count(app, &sql, 1, &format!("attempt {n}")).await;
         }
     };
     attempt(1).await;

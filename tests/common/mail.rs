@@ -14,22 +14,10 @@ use std::{
     io::Write,
     sync::{Arc, Mutex},
 };
-use zorgsignaal::{domain::bsn::Bsn, domain::involvement::SignalKind, server::mail::sink::Received};
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
+use zorgsignaal::{
+    domain::{bsn::Bsn, involvement::SignalKind, records::MONTHS},
+    server::mail::sink::Received,
+};
 
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric() && c != '_')
