@@ -5,6 +5,8 @@ use crate::ui::{
     pages::{
         admin::{AuditPage, TokensPage},
         chain_forms::{RegisterPage, SignalPage},
+        coordination::CoordinationPage,
+        covenant::{CovenantPage, EscalationsPage},
         home::HomePage,
         import::ImportPage,
         login::LoginPage,
@@ -64,6 +66,9 @@ mod lazy {
     lazy_page!(ImportRoute, ImportPage);
     lazy_page!(YouthRoute, YouthPage);
     lazy_page!(SignalRoute, SignalPage);
+    lazy_page!(CoordinationRoute, CoordinationPage);
+    lazy_page!(CovenantRoute, CovenantPage);
+    lazy_page!(EscalationsRoute, EscalationsPage);
 }
 
 /// The route view of a lazily loaded page: the page itself on the server,
@@ -126,6 +131,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/regio/api-sleutels") view={page!(TokensRoute, TokensPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/logboek") view={page!(AuditRoute, AuditPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/e-mail") view={page!(MailRoute, MailPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/convenant") view={page!(CovenantRoute, CovenantPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/opschalingen") view={page!(EscalationsRoute, EscalationsPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/coordinatie") view={page!(CoordinationRoute, CoordinationPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen") view={page!(MyYouthsRoute, MyYouthsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen/registreren") view={page!(RegisterRoute, RegisterPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen/importeren") view={page!(ImportRoute, ImportPage)} ssr=SsrMode::Async/>

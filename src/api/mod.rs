@@ -4,10 +4,14 @@
 
 pub mod admin;
 pub mod auth;
+pub mod coordination;
+pub mod covenant;
 pub mod mail;
 pub mod overview;
 pub mod youths;
 
+#[cfg(feature = "ssr")]
+mod act;
 #[cfg(feature = "ssr")]
 mod respond;
 #[cfg(feature = "ssr")]

@@ -129,8 +129,15 @@ pub async fn get_youth(id: Uuid) -> Result<YouthDetail, AppError> {
         let (state, parts) = auth::request()?;
         let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
         let mut tx = state.pool.begin().await?;
-        let detail = if db::youths::is_involved(&mut *tx, id, user.id).await? {
-            db::youths::detail(&mut tx, id, user.id, today()).await?
+        let actor = db::coordination::handover::Actor::from(&user);
+        let detail = if db::coordination::read::may_view(&mut tx, id, &actor).await? {
+            match db::youths::detail(&mut tx, id, user.id, today()).await? {
+                Some(mut d) => {
+                    d.coordination = db::coordination::read::info(&mut tx, id, &actor, today()).await?;
+                    Some(d)
+                }
+                None => None,
+            }
         } else {
             None
         };

@@ -2,6 +2,8 @@
 //! form validates as you type with the same code the server runs.
 
 pub mod bsn;
+pub mod coordination;
+pub mod covenant;
 pub mod email;
 pub mod involvement;
 pub mod login;
@@ -10,6 +12,7 @@ pub mod records;
 pub mod role;
 pub mod user;
 pub mod views;
+pub mod workdays;
 pub mod youth;
 
 /// Today's date where the code runs: the server's clock, or the browser's

@@ -139,6 +139,7 @@ pub struct YouthDetail {
     pub matched: bool,
     pub involved: Vec<InvolvedParty>,
     pub own: Vec<OwnInvolvement>,
+    pub coordination: super::coordination::CoordinationInfo,
 }
 
 /// The answer to a registration or signal from the form.

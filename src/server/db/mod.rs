@@ -1,6 +1,7 @@
 //! All SQL of the application lives below this module, one file per aggregate.
 
 pub mod audit;
+pub mod coordination;
 pub mod flashes;
 pub mod involvements;
 pub mod jobs;

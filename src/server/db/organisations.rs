@@ -5,14 +5,23 @@ use crate::domain::views::{Municipality, OrganisationSummary};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+/// Finds or makes the region `name`; a new region gets covenant version 1
+/// (no rules yet: the fallback decides).
 pub async fn upsert_region(db: impl PgExecutor<'_>, name: &str) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO regions (id, name) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-         RETURNING id",
+        "WITH r AS (
+             INSERT INTO regions (id, name) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+             RETURNING id),
+         c AS (
+             INSERT INTO covenant_versions (id, region_id, version, rules, activated_at)
+             SELECT $3, id, 1, '[]', now() FROM r
+             ON CONFLICT (region_id, version) DO NOTHING)
+         SELECT id FROM r",
     )
     .bind(Uuid::new_v4())
     .bind(name)
+    .bind(Uuid::new_v4())
     .fetch_one(db)
     .await
 }

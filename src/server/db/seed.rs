@@ -128,5 +128,44 @@ pub async fn load(pool: &PgPool, password_hash: &str) -> Result<(), sqlx::Error>
             users::add_analyst_municipality(&mut *tx, id, "GM0014").await?;
         }
     }
+    demo_covenant(&mut tx, region).await?;
     tx.commit().await
+}
+
+/// The demo region's covenant, version 2 (once): young children to JGZ,
+/// child protection when it is involved, adolescents to youth mental
+/// health care, then the neighbourhood team; else the fallback.
+async fn demo_covenant(tx: &mut sqlx::PgConnection, region: uuid::Uuid) -> Result<(), sqlx::Error> {
+    use crate::domain::covenant::{KindsMode, Rule, RuleOutcome};
+    let has: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM covenant_versions WHERE region_id = $1 AND version > 1)")
+        .bind(region)
+        .fetch_one(&mut *tx)
+        .await?;
+    if has {
+        return Ok(());
+    }
+    let rule = |min_age, max_age, kind: OrganisationKind| Rule {
+        min_age,
+        max_age,
+        municipalities: vec![],
+        kinds_mode: KindsMode::AnyOf,
+        kinds: vec![kind],
+        first_kind: None,
+        outcome: RuleOutcome::Kind(kind),
+    };
+    let rules = vec![
+        rule(Some(0), Some(4), OrganisationKind::Jgz),
+        rule(None, None, OrganisationKind::Jeugdbescherming),
+        rule(Some(12), Some(22), OrganisationKind::Ggz),
+        rule(None, None, OrganisationKind::Wijkteam),
+    ];
+    sqlx::query(
+        "INSERT INTO covenant_versions (id, region_id, version, rules, activated_at) VALUES ($1, $2, 2, $3, now())",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(region)
+    .bind(serde_json::to_value(rules).expect("rules serialise"))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -9,6 +9,7 @@
 //! Adding a mail is a template (a serde struct implementing [`Template`],
 //! one line in [`render`]) and one call to [`enqueue`].
 
+pub mod coordination;
 pub mod dev_page;
 pub mod sink;
 pub mod templates;
@@ -129,6 +130,7 @@ pub fn render(kind: &str, payload: &serde_json::Value, base: &str) -> Result<Ren
     match kind {
         MatchNotice::KIND => with::<MatchNotice>(payload, base),
         ExpiryReminder::KIND => with::<ExpiryReminder>(payload, base),
+        coordination::CoordinationNotice::KIND => with::<coordination::CoordinationNotice>(payload, base),
         other => Err(format!("onbekend soort bericht: {other}")),
     }
 }

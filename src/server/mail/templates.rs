@@ -24,11 +24,11 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const FOOTER: &str =
+pub(super) const FOOTER: &str =
     "Dit bericht is automatisch verstuurd door Zorgsignaal. Antwoorden op dit bericht worden niet gelezen.";
 
 /// The HTML frame around a mail's content (`body` is HTML already).
-fn html_page(title: &str, body: &str, link: &str, link_text: &str) -> String {
+pub(super) fn html_page(title: &str, body: &str, link: &str, link_text: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title></head>\
@@ -43,7 +43,7 @@ fn html_page(title: &str, body: &str, link: &str, link_text: &str) -> String {
     )
 }
 
-fn youth_link(base: &str, youth_id: Uuid) -> String {
+pub(super) fn youth_link(base: &str, youth_id: Uuid) -> String {
     format!("{base}/jeugdigen/{youth_id}")
 }
 

@@ -24,11 +24,16 @@ pub fn nav_items(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
     if user.may_signal() {
         items.push(("/signalen/nieuw", "Signaal afgeven"));
     }
+    if user.has(Role::Coordinator) {
+        items.push(("/coordinatie", "Coördinatie"));
+    }
     if user.has(Role::RegionAdmin) {
         items.push(("/regio", "Regio"));
         items.push(("/regio/api-sleutels", "API-sleutels"));
         items.push(("/regio/logboek", "Logboek"));
         items.push(("/regio/e-mail", "E-mail"));
+        items.push(("/regio/convenant", "Convenant"));
+        items.push(("/regio/opschalingen", "Opschalingen"));
     }
     if user.has(Role::MunicipalityAnalyst) || user.has(Role::RegionAdmin) {
         items.push(("/rapportage", "Rapportage"));
@@ -131,7 +136,7 @@ mod tests {
             .into_iter()
             .map(|i| i.0)
             .collect();
-        assert_eq!(items, ["/", "/jeugdigen", "/signalen/nieuw"]);
+        assert_eq!(items, ["/", "/jeugdigen", "/signalen/nieuw", "/coordinatie"]);
     }
 
     #[test]
@@ -156,6 +161,8 @@ mod tests {
                 "/regio/api-sleutels",
                 "/regio/logboek",
                 "/regio/e-mail",
+                "/regio/convenant",
+                "/regio/opschalingen",
                 "/rapportage"
             ]
         );

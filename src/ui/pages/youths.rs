@@ -9,11 +9,11 @@ use crate::{
         user::CurrentUser,
     },
     error::AppError,
-    ui::components::{
+    ui::{pages::coordination::{coordination_section, CoordinationActions}, components::{
         form::ErrorNotice,
         guard::{set_status, RequireRole},
         table::Table,
-    },
+    }},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -174,6 +174,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
     let end = ServerAction::<EndRegistration>::new();
     let close = ServerAction::<CloseSignal>::new();
     let change = ServerAction::<ChangeEndDate>::new();
+    let coord = CoordinationActions::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| uuid::Uuid::parse_str(&s).ok()));
     let youth = Resource::new(
         move || {
@@ -182,6 +183,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
                 end.version().get(),
                 close.version().get(),
                 change.version().get(),
+                coord.version(),
             )
         },
         |(id, ..)| async move {
@@ -211,7 +213,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
             {move || youth.get().map(|r| match r {
                 Err(AppError::NotFound) => view! { <YouthNotFound/> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                Ok(y) => youth_view(y, end, close, change, errors).into_any(),
+                Ok(y) => youth_view(y, end, close, change, coord, errors).into_any(),
             })}
         </Suspense>
     }
@@ -223,8 +225,12 @@ fn youth_view(
     end: ServerAction<EndRegistration>,
     close: ServerAction<CloseSignal>,
     change: ServerAction<ChangeEndDate>,
+    coord: CoordinationActions,
     errors: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let coordinator = y.coordination.organisation.clone().unwrap_or_else(|| "nog niet aangewezen".into());
+    let coordination = coordination_section(y.id, y.coordination.clone(), coord);
+    let is_involved = !y.own.is_empty();
     let (active, past): (Vec<OwnInvolvement>, Vec<OwnInvolvement>) =
         y.own.into_iter().partition(|o| o.is_active());
     view! {
@@ -236,9 +242,10 @@ fn youth_view(
             <dt>"Woongemeente"</dt><dd>{y.municipality.clone()}</dd>
             <dt>"Match"</dt>
             <dd>{if y.matched { "ja: twee of meer organisaties zijn betrokken" } else { "nee: alleen jouw organisatie is betrokken" }}</dd>
-            <dt>"Coördinator"</dt><dd>"nog niet aangewezen"</dd>
+            <dt>"Coördinerende organisatie"</dt><dd>{coordinator}</dd>
         </dl>
         {move || errors.get().map(|e| view! { <ErrorNotice error=e/> })}
+        {move || coord.error().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <ErrorNotice error=e/> })}
         <h2 class="utrecht-heading-2">"Betrokken"</h2>
         <Table caption="Wie er bij deze jeugdige betrokken is, en hoe je ze bereikt" columns=&["Organisatie", "Professional", "Telefoon", "E-mail", "Sinds"]>
             {y.involved.into_iter().map(|p| view! {
@@ -255,7 +262,11 @@ fn youth_view(
                 </tr>
             }).collect_view()}
         </Table>
+        {coordination}
         <h2 class="utrecht-heading-2">"Jouw registraties en signalen"</h2>
+        {(!is_involved).then(|| view! {
+            <p class="utrecht-paragraph">"Je bent zelf niet betrokken; je ziet deze jeugdige als coördinator."</p>
+        })}
         {active.into_iter().map(|o| own_active(o, end, close, change)).collect_view()}
         {(!past.is_empty()).then(|| view! {
             <h3 class="utrecht-heading-3">"Eerder"</h3>

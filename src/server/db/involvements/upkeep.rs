@@ -33,7 +33,8 @@ pub async fn expire(tx: &mut PgConnection, youths: Option<&[Uuid]>) -> Result<Ve
 }
 
 /// Recomputes how many organisations are involved with each youth, and
-/// when its match began (cleared when fewer than two remain).
+/// when its match began (cleared when fewer than two remain); then brings
+/// their coordination in line (appoint, reappoint, end).
 pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE youths y
@@ -47,7 +48,7 @@ pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx:
     .bind(youths)
     .execute(&mut *tx)
     .await?;
-    Ok(())
+    super::super::coordination::settle(tx, youths).await
 }
 
 /// A registration whose end date is a week away, claimed for its reminder.

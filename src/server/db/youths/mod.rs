@@ -50,8 +50,10 @@ pub async fn mine(
              SELECT youth_id, min(since) AS since FROM involvements WHERE user_id = $1 GROUP BY youth_id)
          SELECT y.id, y.given_names, y.prefix, y.family_name, y.birth_date, m.name AS municipality,
                 (mine.since {NL_DATE} AS since, y.involved_organisations >= 2 AS matched,
-                count(*) OVER () AS total
+                co.name AS coordinator, count(*) OVER () AS total
            FROM mine JOIN youths y ON y.id = mine.youth_id JOIN municipalities m ON m.code = y.municipality_code
+           LEFT JOIN coordinations c ON c.youth_id = y.id AND c.ended_at IS NULL
+           LEFT JOIN organisations co ON co.id = c.organisation_id
           ORDER BY {order}
           LIMIT $2 OFFSET $3"
     );
@@ -73,7 +75,7 @@ pub async fn mine(
                 municipality: r.get("municipality"),
                 since: r.get("since"),
                 matched: r.get("matched"),
-                coordinator: None,
+                coordinator: r.get("coordinator"),
             })
             .collect(),
         total,
@@ -158,6 +160,7 @@ pub async fn detail(
         matched: y.get("matched"),
         involved,
         own,
+        coordination: Default::default(),
     }))
 }
 

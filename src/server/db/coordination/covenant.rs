@@ -1,0 +1,253 @@
+//! The covenant's versions: read, write the next, activate, dry run, and
+//! apply the active version to existing cases.
+
+use super::{cases, event, notify, start, Audience, CaseRow, How, NewCoordination};
+use crate::{
+    domain::covenant::{dry_run, Change, Covenant, Current, Rule},
+    server::mail::coordination::CoordinationEvent,
+};
+use sqlx::{PgConnection, Row};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One version of a region's covenant.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub id: Uuid,
+    pub covenant: Covenant,
+    pub activated_on: Option<chrono::NaiveDate>,
+}
+
+fn parse(r: &sqlx::postgres::PgRow) -> Version {
+    let rules: Vec<Rule> = serde_json::from_value(r.get("rules")).unwrap_or_default();
+    Version {
+        id: r.get("id"),
+        covenant: Covenant {
+            region: r.get("region"),
+            version: r.get("version"),
+            rules,
+        },
+        activated_on: r.get("activated_on"),
+    }
+}
+
+const SELECT: &str = "SELECT v.id, v.version, v.rules, g.name AS region,
+        (v.activated_at AT TIME ZONE 'Europe/Amsterdam')::date AS activated_on
+   FROM covenant_versions v JOIN regions g ON g.id = v.region_id";
+
+/// The active version of each region.
+pub async fn active_for_regions(
+    tx: &mut PgConnection,
+    regions: &[Uuid],
+) -> Result<HashMap<Uuid, (Uuid, Covenant)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT ON (v.region_id) v.region_id, v.id, v.version, v.rules, g.name AS region,
+                (v.activated_at AT TIME ZONE 'Europe/Amsterdam')::date AS activated_on
+           FROM covenant_versions v JOIN regions g ON g.id = v.region_id
+          WHERE v.region_id = ANY($1) AND v.activated_at IS NOT NULL
+          ORDER BY v.region_id, v.version DESC",
+    )
+    .bind(regions)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let v = parse(r);
+            (r.get("region_id"), (v.id, v.covenant))
+        })
+        .collect())
+}
+
+/// The active version of `region`.
+pub async fn active(tx: &mut PgConnection, region: Uuid) -> Result<Option<Version>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE v.region_id = $1 AND v.activated_at IS NOT NULL ORDER BY v.version DESC LIMIT 1"
+    ))
+    .bind(region)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row.as_ref().map(parse))
+}
+
+/// The newest version of `region`, active or a draft.
+pub async fn latest(tx: &mut PgConnection, region: Uuid) -> Result<Option<Version>, sqlx::Error> {
+    let row = sqlx::query(&format!("{SELECT} WHERE v.region_id = $1 ORDER BY v.version DESC LIMIT 1"))
+        .bind(region)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(row.as_ref().map(parse))
+}
+
+/// Someone saved a newer version since the editor loaded `based_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stale;
+
+/// Writes `rules` as the next version of `region` (a draft), if the newest
+/// is still `based_on`. Returns the new version number.
+pub async fn save(
+    tx: &mut PgConnection,
+    region: Uuid,
+    based_on: i32,
+    rules: &[Rule],
+    by: Uuid,
+) -> Result<Result<i32, Stale>, sqlx::Error> {
+    sqlx::query("SELECT 1 FROM regions WHERE id = $1 FOR UPDATE")
+        .bind(region)
+        .execute(&mut *tx)
+        .await?;
+    let newest: i32 = sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM covenant_versions WHERE region_id = $1")
+        .bind(region)
+        .fetch_one(&mut *tx)
+        .await?;
+    if newest != based_on {
+        return Ok(Err(Stale));
+    }
+    sqlx::query("INSERT INTO covenant_versions (id, region_id, version, rules, created_by) VALUES ($1, $2, $3, $4, $5)")
+        .bind(Uuid::new_v4())
+        .bind(region)
+        .bind(newest + 1)
+        .bind(serde_json::to_value(rules).expect("rules serialise"))
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+    Ok(Ok(newest + 1))
+}
+
+/// Activates `version` of `region` if it is the newest and not active yet.
+/// Existing appointments stay as they are.
+pub async fn activate(tx: &mut PgConnection, region: Uuid, version: i32, by: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query("SELECT 1 FROM regions WHERE id = $1 FOR UPDATE")
+        .bind(region)
+        .execute(&mut *tx)
+        .await?;
+    let done = sqlx::query(
+        "UPDATE covenant_versions SET activated_at = now(), activated_by = $3
+          WHERE region_id = $1 AND version = $2 AND activated_at IS NULL
+            AND version = (SELECT max(version) FROM covenant_versions WHERE region_id = $1)",
+    )
+    .bind(region)
+    .bind(version)
+    .bind(by)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(done == 1)
+}
+
+/// What a dry run found, with the cases for naming them.
+pub struct DryRun {
+    pub changes: Vec<Change>,
+    pub cases: HashMap<Uuid, CaseRow>,
+    pub checked: usize,
+}
+
+/// For every youth of `region` that has a coordinating organisation now:
+/// the appointment `covenant` would make instead, where it differs.
+pub async fn dry_run_in(tx: &mut PgConnection, region: Uuid, covenant: &Covenant) -> Result<DryRun, sqlx::Error> {
+    let current: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT c.youth_id, c.organisation_id FROM coordinations c
+           JOIN youths y ON y.id = c.youth_id JOIN municipalities m ON m.code = y.municipality_code
+          WHERE c.ended_at IS NULL AND m.region_id = $1",
+    )
+    .bind(region)
+    .fetch_all(&mut *tx)
+    .await?;
+    let ids: Vec<Uuid> = current.iter().map(|c| c.0).collect();
+    let cases = cases(tx, &ids, false).await?;
+    let current: Vec<Current> = current
+        .into_iter()
+        .filter_map(|(youth_id, organisation)| {
+            Some(Current {
+                youth_id,
+                organisation,
+                case: cases.get(&youth_id)?.case.clone(),
+            })
+        })
+        .collect();
+    Ok(DryRun {
+        changes: dry_run(covenant, &current),
+        checked: current.len(),
+        cases,
+    })
+}
+
+/// Applies the active version to existing cases of `region`: every
+/// appointment the dry run lists moves, with history and mail. Returns
+/// how many moved.
+pub async fn apply_to_existing(tx: &mut PgConnection, region: Uuid, by_name: &str) -> Result<usize, sqlx::Error> {
+    let Some(active) = active(tx, region).await? else {
+        return Ok(0);
+    };
+    let run = dry_run_in(tx, region, &active.covenant).await?;
+    let youths: Vec<Uuid> = run.changes.iter().map(|c| c.youth_id).collect();
+    if youths.is_empty() {
+        return Ok(0);
+    }
+    sqlx::query("SELECT 1 FROM youths WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(&youths)
+        .execute(&mut *tx)
+        .await?;
+    for c in &run.changes {
+        notify(
+            tx,
+            c.youth_id,
+            &[Audience::CoordinatingSide],
+            &CoordinationEvent::Reapplied {
+                organisation: organisation_name(&run, c.youth_id, c.to),
+            },
+            None,
+        )
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE coordinations SET ended_at = now(), end_reason = 'reapplied'
+          WHERE ended_at IS NULL AND youth_id = ANY($1)",
+    )
+    .bind(&youths)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE handovers SET outcome = 'lapsed', decided_at = now() WHERE outcome IS NULL AND youth_id = ANY($1)")
+        .bind(&youths)
+        .execute(&mut *tx)
+        .await?;
+    let lines: Vec<(Uuid, String)> = run
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.youth_id,
+                format!(
+                    "{by_name} (regio) heeft convenant v{} toegepast op bestaande casussen; de coördinatie gaat van {} naar {}.",
+                    active.covenant.version,
+                    organisation_name(&run, c.youth_id, c.from),
+                    organisation_name(&run, c.youth_id, c.to)
+                ),
+            )
+        })
+        .collect();
+    event::write_many(tx, &lines).await?;
+    let items: Vec<NewCoordination> = run
+        .changes
+        .iter()
+        .map(|c| NewCoordination {
+            youth_id: c.youth_id,
+            organisation_id: c.to,
+            coordinator_id: None,
+            covenant_version_id: Some(active.id),
+            rule_number: c.rule.map(|r| r as i32),
+            how: How::Reapplied,
+            explanation: c.explanation.clone(),
+        })
+        .collect();
+    Ok(start(tx, &items).await?.len())
+}
+
+/// The name of an involved organisation of a case in the dry run.
+pub fn organisation_name(run: &DryRun, youth: Uuid, org: Uuid) -> String {
+    run.cases
+        .get(&youth)
+        .and_then(|c| c.case.parties.iter().find(|p| p.id == org))
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
+}

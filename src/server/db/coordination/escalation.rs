@@ -1,0 +1,232 @@
+//! Escalations: a case taken up to the region, and the region's decision.
+
+use super::{
+    event,
+    handover::{is_the_coordinator, replace, Actor, Refused},
+    notify, Audience, How, NewCoordination,
+};
+use crate::{
+    domain::{
+        coordination::{may_escalate, Choice, EscalationRow},
+        youth::full_name,
+    },
+    server::mail::coordination::CoordinationEvent,
+};
+use chrono::NaiveDate;
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// What decides whether `actor` may escalate `youth`: (is the coordinator,
+/// is involved, the case has a coordinating person, the match's date).
+pub async fn standing(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    actor: &Actor,
+) -> Result<(bool, bool, bool, Option<NaiveDate>), sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT (y.matched_at AT TIME ZONE 'Europe/Amsterdam')::date AS matched_on,
+                c.organisation_id, c.coordinator_id,
+                EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = y.id AND i.user_id = $2) AS involved
+           FROM youths y LEFT JOIN coordinations c ON c.youth_id = y.id AND c.ended_at IS NULL
+          WHERE y.id = $1",
+    )
+    .bind(youth)
+    .bind(actor.user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(r) = r else {
+        return Ok((false, false, false, None));
+    };
+    let org: Option<Uuid> = r.get("organisation_id");
+    let person: Option<Uuid> = r.get("coordinator_id");
+    let is_coordinator = org.is_some_and(|o| is_the_coordinator(actor, o, person));
+    Ok((is_coordinator, r.get("involved"), person.is_some(), r.get("matched_on")))
+}
+
+/// Escalates `youth` to its region with `reason`; `Err(hint)` when the
+/// actor may not (the hint says why), or one is open already.
+pub async fn raise(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    actor: &Actor,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<Result<Uuid, Option<String>>, sqlx::Error> {
+    crate::server::db::youths::lock(tx, youth).await?;
+    let (is_coordinator, involved, has_person, matched_on) = standing(tx, youth, actor).await?;
+    if !(is_coordinator || involved) {
+        return Ok(Err(None));
+    }
+    if let Err(hint) = may_escalate(is_coordinator, involved, has_person, matched_on, today) {
+        return Ok(Err(Some(hint)));
+    }
+    let id = Uuid::new_v4();
+    let inserted = sqlx::query(
+        "INSERT INTO escalations (id, youth_id, region_id, raised_by, reason)
+         SELECT $1, y.id, m.region_id, $3, $4 FROM youths y JOIN municipalities m ON m.code = y.municipality_code
+          WHERE y.id = $2
+         ON CONFLICT (youth_id) WHERE closed_at IS NULL DO NOTHING",
+    )
+    .bind(id)
+    .bind(youth)
+    .bind(actor.user_id)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(Err(Some(
+            "Deze casus is al opgeschaald; de regio heeft nog niet besloten.".into(),
+        )));
+    }
+    event::write(tx, youth, format!("{} schaalt op naar de regio. Reden: {reason}", actor.name)).await?;
+    notify(
+        tx,
+        youth,
+        &[Audience::RegionAdmins, Audience::CoordinatingSide, Audience::Involved],
+        &CoordinationEvent::Escalated {
+            by: actor.name.clone(),
+        },
+        None,
+    )
+    .await?;
+    Ok(Ok(id))
+}
+
+/// The open escalations of `region`, oldest first, with what the region
+/// needs to decide: the youth, the coordinator, the organisations involved.
+pub async fn open_in_region(tx: &mut PgConnection, region: Uuid) -> Result<Vec<EscalationRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT e.id, e.youth_id, e.reason, u.name AS raised_by,
+                (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date AS raised_on,
+                (now()::date - e.raised_at::date) AS age_days,
+                y.given_names, y.prefix, y.family_name, m.name AS municipality,
+                o.name AS coordinating_org, cu.name AS coordinator
+           FROM escalations e
+           JOIN users u ON u.id = e.raised_by
+           JOIN youths y ON y.id = e.youth_id
+           JOIN municipalities m ON m.code = y.municipality_code
+           LEFT JOIN coordinations c ON c.youth_id = e.youth_id AND c.ended_at IS NULL
+           LEFT JOIN organisations o ON o.id = c.organisation_id
+           LEFT JOIN users cu ON cu.id = c.coordinator_id
+          WHERE e.region_id = $1 AND e.closed_at IS NULL
+          ORDER BY e.raised_at",
+    )
+    .bind(region)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let youth: Uuid = r.get("youth_id");
+        let coordinator = r.get::<Option<String>, _>("coordinating_org").map(|org| {
+            match r.get::<Option<String>, _>("coordinator") {
+                Some(person) => format!("{person} ({org})"),
+                None => format!("{org} (nog niemand heeft de casus opgepakt)"),
+            }
+        });
+        let candidates = eligible_involved(tx, youth).await?;
+        out.push(EscalationRow {
+            id: r.get("id"),
+            youth_name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+            municipality: r.get("municipality"),
+            raised_by: r.get("raised_by"),
+            raised_on: r.get("raised_on"),
+            age_days: i64::from(r.get::<i32, _>("age_days")),
+            reason: r.get("reason"),
+            coordinator,
+            candidates,
+        });
+    }
+    Ok(out)
+}
+
+/// Involved organisations that may coordinate.
+async fn eligible_involved(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT DISTINCT o.id, o.name FROM involvements i JOIN organisations o ON o.id = i.organisation_id
+          WHERE i.youth_id = $1 AND o.may_coordinate AND o.kind NOT IN ('school', 'politie', 'gemeente')
+          ORDER BY o.name",
+    )
+    .bind(youth)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(id, name)| Choice { id, name })
+    .collect())
+}
+
+/// Records the region's decision on an open escalation of `region` and
+/// closes it; with `appoint`, that involved organisation coordinates from
+/// now on. Returns the youth, or `Err` when there is no such open
+/// escalation in the region or `appoint` may not coordinate.
+pub async fn decide(
+    tx: &mut PgConnection,
+    id: Uuid,
+    region: Uuid,
+    admin: &Actor,
+    decision: &str,
+    appoint: Option<Uuid>,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    let Some(youth) = sqlx::query_scalar::<_, Uuid>(
+        "SELECT youth_id FROM escalations WHERE id = $1 AND region_id = $2 AND closed_at IS NULL FOR UPDATE",
+    )
+    .bind(id)
+    .bind(region)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(Err(Refused::NotAllowed));
+    };
+    crate::server::db::youths::lock(tx, youth).await?;
+    if let Some(org) = appoint {
+        if !eligible_involved(tx, youth).await?.iter().any(|c| c.id == org) {
+            return Ok(Err(Refused::BadTarget));
+        }
+    }
+    sqlx::query("UPDATE escalations SET decision = $2, decided_by = $3, closed_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(decision)
+        .bind(admin.user_id)
+        .execute(&mut *tx)
+        .await?;
+    event::write(tx, youth, format!("De regio ({}) besluit: {decision}", admin.name)).await?;
+    if let Some(org) = appoint {
+        let current: Option<Uuid> = sqlx::query_scalar(
+            "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
+        )
+        .bind(youth)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if current != Some(org) {
+            let name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+                .bind(org)
+                .fetch_one(&mut *tx)
+                .await?;
+            replace(
+                tx,
+                youth,
+                NewCoordination {
+                    youth_id: youth,
+                    organisation_id: org,
+                    coordinator_id: None,
+                    covenant_version_id: None,
+                    rule_number: None,
+                    how: How::Region,
+                    explanation: format!("Aangewezen door de regio na opschaling ({}).", admin.name),
+                },
+                "region",
+            )
+            .await?;
+            event::write(tx, youth, format!("De regio wijst {name} aan als coördinerende organisatie.")).await?;
+        }
+    }
+    notify(
+        tx,
+        youth,
+        &[Audience::CoordinatingSide, Audience::Involved],
+        &CoordinationEvent::EscalationDecided,
+        None,
+    )
+    .await?;
+    Ok(Ok(youth))
+}

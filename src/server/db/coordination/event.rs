@@ -1,0 +1,39 @@
+//! The coordination history of a youth, in words.
+
+use crate::domain::records::HistoryEntry;
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// Appends one line per (youth, text).
+pub async fn write_many(tx: &mut PgConnection, lines: &[(Uuid, String)]) -> Result<(), sqlx::Error> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("INSERT INTO coordination_events (youth_id, text) SELECT * FROM unnest($1::uuid[], $2::text[])")
+        .bind(lines.iter().map(|l| l.0).collect::<Vec<_>>())
+        .bind(lines.iter().map(|l| l.1.clone()).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn write(tx: &mut PgConnection, youth_id: Uuid, text: String) -> Result<(), sqlx::Error> {
+    write_many(tx, &[(youth_id, text)]).await
+}
+
+/// The youth's coordination history, oldest first.
+pub async fn history(tx: &mut PgConnection, youth_id: Uuid) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+    Ok(sqlx::query(
+        "SELECT (at AT TIME ZONE 'Europe/Amsterdam')::date AS on_date, text
+           FROM coordination_events WHERE youth_id = $1 ORDER BY at, id",
+    )
+    .bind(youth_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| HistoryEntry {
+        at: r.get("on_date"),
+        text: r.get("text"),
+    })
+    .collect())
+}

@@ -1,0 +1,284 @@
+//! What the youth page and the coordinator's overview show of coordination,
+//! who may see a youth as its coordinator, and taking a case.
+
+use super::{
+    escalation, event,
+    handover::{self, is_the_coordinator, Actor},
+    notify, Audience,
+};
+use crate::{
+    domain::{
+        coordination::{
+            may_escalate, Choice, CoordinatedRow, CoordinationInfo, CoordinationOverview, OpenEscalation,
+            OpenHandover, Person,
+        },
+        youth::full_name,
+    },
+    server::mail::coordination::CoordinationEvent,
+};
+use chrono::NaiveDate;
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// True when `actor` may open the youth page: involved, the coordinating
+/// person, or a coordinator of the coordinating or the receiving organisation.
+pub async fn may_view(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM involvements WHERE youth_id = $1 AND user_id = $2)
+             OR EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = $1 AND c.ended_at IS NULL
+                           AND (c.coordinator_id = $2 OR ($4 AND c.organisation_id = $3)))
+             OR ($4 AND EXISTS (SELECT 1 FROM handovers h WHERE h.youth_id = $1 AND h.outcome IS NULL
+                                   AND h.to_organisation_id = $3))",
+    )
+    .bind(youth)
+    .bind(actor.user_id)
+    .bind(actor.organisation_id)
+    .bind(actor.is_coordinator)
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// The coordination part of the youth page, for `actor` (who may view it).
+pub async fn info(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<CoordinationInfo, sqlx::Error> {
+    let mut info = CoordinationInfo {
+        history: event::history(tx, youth).await?,
+        ..CoordinationInfo::default()
+    };
+    let current = sqlx::query(
+        "SELECT c.organisation_id, o.name AS organisation, c.coordinator_id, u.name, u.phone, u.email,
+                c.explanation, (c.started_at AT TIME ZONE 'Europe/Amsterdam')::date AS since
+           FROM coordinations c JOIN organisations o ON o.id = c.organisation_id
+           LEFT JOIN users u ON u.id = c.coordinator_id
+          WHERE c.youth_id = $1 AND c.ended_at IS NULL",
+    )
+    .bind(youth)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(c) = &current {
+        let org: Uuid = c.get("organisation_id");
+        let person: Option<Uuid> = c.get("coordinator_id");
+        info.organisation = Some(c.get("organisation"));
+        info.coordinator = person.map(|_| Person {
+            name: c.get("name"),
+            phone: c.get("phone"),
+            email: c.get("email"),
+        });
+        info.since = Some(c.get("since"));
+        info.explanation = Some(c.get("explanation"));
+        info.may_take = actor.is_coordinator && actor.organisation_id == org;
+        if info.may_take {
+            info.colleagues = colleagues(tx, org).await?;
+        }
+        if is_the_coordinator(actor, org, person) {
+            info.handover_targets = handover::targets(tx, youth)
+                .await?
+                .into_iter()
+                .map(|(id, name)| Choice { id, name })
+                .collect();
+        }
+    } else {
+        // A match without a coordinator: say why.
+        let matched: bool = sqlx::query_scalar("SELECT involved_organisations >= 2 FROM youths WHERE id = $1")
+            .bind(youth)
+            .fetch_one(&mut *tx)
+            .await?;
+        if matched {
+            info.explanation = Some(
+                "Geen van de betrokken organisaties mag coördineren; de regio wijst een coördinator aan.".into(),
+            );
+        }
+    }
+    if let Some(h) = sqlx::query(
+        "SELECT h.id, f.name AS from_name, t.name AS to_name, t.id AS to_id, u.name AS proposed_by,
+                (h.proposed_at AT TIME ZONE 'Europe/Amsterdam')::date AS proposed_on,
+                h.family_informed, h.plan_shared, h.roles_agreed, h.meeting_planned, h.agreements
+           FROM handovers h JOIN organisations f ON f.id = h.from_organisation_id
+           JOIN organisations t ON t.id = h.to_organisation_id JOIN users u ON u.id = h.proposed_by
+          WHERE h.youth_id = $1 AND h.outcome IS NULL",
+    )
+    .bind(youth)
+    .fetch_optional(&mut *tx)
+    .await?
+    {
+        let to_id: Uuid = h.get("to_id");
+        info.may_decide_handover = actor.is_coordinator && actor.organisation_id == to_id;
+        info.may_withdraw_handover = current
+            .as_ref()
+            .is_some_and(|c| is_the_coordinator(actor, c.get("organisation_id"), c.get("coordinator_id")));
+        // While a handover is open, no second one can be proposed.
+        info.handover_targets.clear();
+        info.handover = Some(OpenHandover {
+            id: h.get("id"),
+            from: h.get("from_name"),
+            to: h.get("to_name"),
+            proposed_by: h.get("proposed_by"),
+            proposed_on: h.get("proposed_on"),
+            checklist: [
+                h.get("family_informed"),
+                h.get("plan_shared"),
+                h.get("roles_agreed"),
+                h.get("meeting_planned"),
+            ],
+            agreements: h.get("agreements"),
+        });
+    }
+    if let Some(e) = sqlx::query(
+        "SELECT e.id, u.name, (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date AS raised_on, e.reason
+           FROM escalations e JOIN users u ON u.id = e.raised_by
+          WHERE e.youth_id = $1 AND e.closed_at IS NULL",
+    )
+    .bind(youth)
+    .fetch_optional(&mut *tx)
+    .await?
+    {
+        info.escalation = Some(OpenEscalation {
+            id: e.get("id"),
+            raised_by: e.get("name"),
+            raised_on: e.get("raised_on"),
+            reason: e.get("reason"),
+        });
+    } else {
+        let (is_coordinator, involved, has_person, matched_on) = escalation::standing(tx, youth, actor).await?;
+        match may_escalate(is_coordinator, involved, has_person, matched_on, today) {
+            Ok(()) => info.may_escalate = true,
+            Err(hint) if matched_on.is_some() && involved => info.escalate_hint = Some(hint),
+            Err(_) => {}
+        }
+    }
+    Ok(info)
+}
+
+/// The active coordinators of `org`.
+async fn colleagues(tx: &mut PgConnection, org: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
+          WHERE u.organisation_id = $1 AND u.active ORDER BY u.name",
+    )
+    .bind(org)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(id, name)| Choice { id, name })
+    .collect())
+}
+
+/// A coordinator of the coordinating organisation takes the case, or
+/// assigns it to `assignee` (a coordinator colleague). False when the actor
+/// may not, or the assignee is not a coordinator of the organisation.
+pub async fn take(tx: &mut PgConnection, youth: Uuid, actor: &Actor, assignee: Uuid) -> Result<bool, sqlx::Error> {
+    let Some(org) = sqlx::query_scalar::<_, Uuid>(
+        "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL FOR UPDATE",
+    )
+    .bind(youth)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(false);
+    };
+    if !(actor.is_coordinator && actor.organisation_id == org) {
+        return Ok(false);
+    }
+    let Some(who) = colleagues(tx, org).await?.into_iter().find(|c| c.id == assignee) else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE coordinations SET coordinator_id = $2 WHERE youth_id = $1 AND ended_at IS NULL")
+        .bind(youth)
+        .bind(assignee)
+        .execute(&mut *tx)
+        .await?;
+    let text = if assignee == actor.user_id {
+        format!("{} neemt de coördinatie op zich.", who.name)
+    } else {
+        format!("{} wijst de coördinatie toe aan {}.", actor.name, who.name)
+    };
+    event::write(tx, youth, text).await?;
+    if assignee != actor.user_id {
+        notify(
+            tx,
+            youth,
+            &[Audience::User(assignee)],
+            &CoordinationEvent::Assigned {
+                by: actor.name.clone(),
+            },
+            None,
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+/// The coordinator's overview: the cases of the actor's organisation and
+/// the handovers proposed to it.
+pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<CoordinationOverview, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT y.id, y.given_names, y.prefix, y.family_name, m.name AS municipality,
+                coalesce(now()::date - y.matched_at::date, 0) AS match_days,
+                c.coordinator_id, u.name AS coordinator,
+                ho.name AS handover_to,
+                EXISTS (SELECT 1 FROM escalations e WHERE e.youth_id = y.id AND e.closed_at IS NULL) AS escalated,
+                false AS incoming
+           FROM coordinations c JOIN youths y ON y.id = c.youth_id
+           JOIN municipalities m ON m.code = y.municipality_code
+           LEFT JOIN users u ON u.id = c.coordinator_id
+           LEFT JOIN handovers h ON h.youth_id = y.id AND h.outcome IS NULL
+           LEFT JOIN organisations ho ON ho.id = h.to_organisation_id
+          WHERE c.ended_at IS NULL AND c.organisation_id = $1
+         UNION ALL
+         SELECT y.id, y.given_names, y.prefix, y.family_name, m.name,
+                coalesce(now()::date - y.matched_at::date, 0), NULL, NULL, f.name, false, true
+           FROM handovers h JOIN youths y ON y.id = h.youth_id
+           JOIN municipalities m ON m.code = y.municipality_code
+           JOIN organisations f ON f.id = h.from_organisation_id
+          WHERE h.outcome IS NULL AND h.to_organisation_id = $1
+          ORDER BY 6 DESC, 4, 2",
+    )
+    .bind(actor.organisation_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let org: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(actor.organisation_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut o = CoordinationOverview {
+        organisation: org,
+        untaken: Vec::new(),
+        mine: Vec::new(),
+        colleagues: Vec::new(),
+        incoming: Vec::new(),
+    };
+    for r in rows {
+        let incoming: bool = r.get("incoming");
+        let person: Option<Uuid> = r.get("coordinator_id");
+        let other: Option<String> = r.get("handover_to");
+        let row = CoordinatedRow {
+            youth_id: r.get("id"),
+            name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+            municipality: r.get("municipality"),
+            match_days: i64::from(r.get::<i32, _>("match_days")),
+            coordinator: r.get("coordinator"),
+            handover: other.map(|name| {
+                if incoming {
+                    format!("{name} stelt overdracht aan jouw organisatie voor")
+                } else {
+                    format!("Overdracht aan {name} voorgesteld")
+                }
+            }),
+            escalated: r.get("escalated"),
+        };
+        if incoming {
+            o.incoming.push(row);
+        } else if person.is_none() {
+            o.untaken.push(row);
+        } else if person == Some(actor.user_id) {
+            o.mine.push(row);
+        } else {
+            o.colleagues.push(row);
+        }
+    }
+    Ok(o)
+}

@@ -1,0 +1,217 @@
+//! Keeping coordination in step with involvement, in the writing
+//! transaction: a new match gets a coordinating organisation by the
+//! covenant's rules; a coordinating organisation that leaves is replaced;
+//! coordination ends with the match.
+
+use super::{cases, covenant::active_for_regions, event, mail_coordinators, CaseRow};
+use crate::{
+    domain::covenant::Covenant,
+    server::{
+        db::audit::{self, Outcome, Via},
+        mail::coordination::CoordinationEvent,
+    },
+};
+use sqlx::{PgConnection, Row};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// How an appointment came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// A new match.
+    Rule,
+    /// The coordinating organisation left; the rules chose again.
+    Reappointed,
+    /// The region admin applied a new covenant version to existing cases.
+    Reapplied,
+    /// A warm handover was accepted.
+    Handover,
+    /// The region decided on an escalation.
+    Region,
+}
+
+impl How {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Rule => "rule",
+            How::Reappointed => "reappointed",
+            How::Reapplied => "reapplied",
+            How::Handover => "handover",
+            How::Region => "region",
+        }
+    }
+}
+
+/// A coordination to start.
+#[derive(Debug, Clone)]
+pub struct NewCoordination {
+    pub youth_id: Uuid,
+    pub organisation_id: Uuid,
+    pub coordinator_id: Option<Uuid>,
+    pub covenant_version_id: Option<Uuid>,
+    pub rule_number: Option<i32>,
+    pub how: How,
+    pub explanation: String,
+}
+
+/// Starts `items` (youths without an active coordination; one that got
+/// one meanwhile is skipped), writes their history and queues the mail to
+/// the new organisations' coordinators. Returns the youths started.
+pub async fn start(tx: &mut PgConnection, items: &[NewCoordination]) -> Result<Vec<Uuid>, sqlx::Error> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let started: Vec<Uuid> = sqlx::query_scalar(
+        "INSERT INTO coordinations (id, youth_id, organisation_id, coordinator_id, covenant_version_id, rule_number, how, explanation)
+         SELECT gen_random_uuid(), * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[])
+         ON CONFLICT (youth_id) WHERE ended_at IS NULL DO NOTHING
+         RETURNING youth_id",
+    )
+    .bind(items.iter().map(|i| i.youth_id).collect::<Vec<_>>())
+    .bind(items.iter().map(|i| i.organisation_id).collect::<Vec<_>>())
+    .bind(items.iter().map(|i| i.coordinator_id).collect::<Vec<_>>())
+    .bind(items.iter().map(|i| i.covenant_version_id).collect::<Vec<_>>())
+    .bind(items.iter().map(|i| i.rule_number).collect::<Vec<_>>())
+    .bind(items.iter().map(|i| i.how.as_str()).collect::<Vec<_>>())
+    .bind(items.iter().map(|i| i.explanation.clone()).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await?;
+    let started_set: HashSet<Uuid> = started.iter().copied().collect();
+    let done: Vec<&NewCoordination> = items.iter().filter(|i| started_set.contains(&i.youth_id)).collect();
+    let orgs: Vec<Uuid> = done.iter().map(|i| i.organisation_id).collect();
+    let names = super::organisation_names(tx, &orgs).await?;
+    let mut texts = Vec::new();
+    for i in &done {
+        let org = names.get(&i.organisation_id).cloned().unwrap_or_default();
+        // A handover and a region decision write their own history line.
+        if matches!(i.how, How::Rule | How::Reappointed | How::Reapplied) {
+            texts.push((
+                i.youth_id,
+                format!("{org} is aangewezen als coördinerende organisatie. {}", i.explanation),
+            ));
+        }
+    }
+    event::write_many(tx, &texts).await?;
+    // The coordinators of each organisation that now coordinates without a
+    // person are asked to take the case.
+    let untaken: Vec<(Uuid, Uuid, CoordinationEvent)> = done
+        .iter()
+        .filter(|i| i.coordinator_id.is_none())
+        .map(|i| {
+            (
+                i.youth_id,
+                i.organisation_id,
+                CoordinationEvent::Appointed {
+                    organisation: names.get(&i.organisation_id).cloned().unwrap_or_default(),
+                    explanation: i.explanation.clone(),
+                },
+            )
+        })
+        .collect();
+    mail_coordinators(tx, &untaken).await?;
+    let entries: Vec<audit::Entry> = done
+        .iter()
+        .map(|i| audit::Entry {
+            user_id: None,
+            organisation_id: Some(i.organisation_id),
+            roles: Vec::new(),
+            action: "coordination_appoint",
+            object_type: Some("youth"),
+            object_ids: vec![i.youth_id.to_string()],
+            client_ip: None,
+            outcome: Outcome::Success,
+            reason: None,
+            via: Via::System,
+        })
+        .collect();
+    audit::record_many(&mut *tx, &entries).await?;
+    Ok(started)
+}
+
+/// Brings the coordination of `youths` in line with who is involved now.
+/// Called wherever involvements change, after the counts are recomputed.
+pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
+    if youths.is_empty() {
+        return Ok(());
+    }
+    // 1. End coordinations whose match ended or whose organisation left.
+    let ended = sqlx::query(
+        "WITH e AS (
+             UPDATE coordinations c
+                SET ended_at = now(),
+                    end_reason = CASE WHEN y.involved_organisations < 2 THEN 'match_ended' ELSE 'organisation_left' END
+               FROM youths y
+              WHERE y.id = c.youth_id AND c.ended_at IS NULL AND c.youth_id = ANY($1)
+                AND (y.involved_organisations < 2
+                     OR NOT EXISTS (SELECT 1 FROM involvements i
+                                     WHERE i.youth_id = c.youth_id AND i.organisation_id = c.organisation_id))
+             RETURNING c.youth_id, c.organisation_id, c.end_reason)
+         SELECT e.youth_id, o.name, e.end_reason FROM e JOIN organisations o ON o.id = e.organisation_id",
+    )
+    .bind(youths)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut left: HashMap<Uuid, String> = HashMap::new();
+    let mut texts = Vec::new();
+    for r in &ended {
+        let (youth, org, why): (Uuid, String, String) = (r.get(0), r.get(1), r.get(2));
+        if why == "match_ended" {
+            texts.push((
+                youth,
+                format!("Er is geen match meer: de coördinatie door {org} is beëindigd."),
+            ));
+        } else {
+            texts.push((
+                youth,
+                format!("{org} is niet meer betrokken; het convenant wijst opnieuw een coördinator aan."),
+            ));
+            left.insert(youth, org);
+        }
+    }
+    event::write_many(tx, &texts).await?;
+    super::handover::lapse(tx, youths).await?;
+
+    // 2. Appoint where a match has no coordination.
+    let cases = cases(tx, youths, true).await?;
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let regions: Vec<Uuid> = cases.values().map(|c| c.region_id).collect();
+    let covenants = active_for_regions(tx, &regions).await?;
+    let items: Vec<NewCoordination> = cases
+        .iter()
+        .filter_map(|(youth_id, c)| {
+            let (version_id, covenant) = covenants.get(&c.region_id)?;
+            appointment(*youth_id, c, *version_id, covenant, left.get(youth_id))
+        })
+        .collect();
+    start(tx, &items).await?;
+    Ok(())
+}
+
+/// The rules' appointment for one case, if anyone may coordinate.
+fn appointment(
+    youth_id: Uuid,
+    c: &CaseRow,
+    version_id: Uuid,
+    covenant: &Covenant,
+    left: Option<&String>,
+) -> Option<NewCoordination> {
+    let a = covenant.appoint(&c.case);
+    Some(NewCoordination {
+        youth_id,
+        organisation_id: a.organisation?,
+        coordinator_id: None,
+        covenant_version_id: Some(version_id),
+        rule_number: a.rule.map(|r| r as i32),
+        how: if left.is_some() {
+            How::Reappointed
+        } else {
+            How::Rule
+        },
+        explanation: match left {
+            Some(old) => format!("Opnieuw aangewezen omdat {old} niet meer betrokken is. {}", a.explanation),
+            None => a.explanation,
+        },
+    })
+}
