@@ -35,15 +35,19 @@ pub async fn take_coordination(youth: Uuid, #[server(default)] assignee: String)
         let actor = act.actor();
         let ok = read::take(act.tx(), youth, &actor, assignee).await?;
         let result = if ok { Ok(()) } else { Err(AppError::NotFound) };
-        act.settle("coordination_take", "youth", vec![youth.to_string(), assignee.to_string()], result)
-            .await
+        act.settle(
+            "coordination_take",
+            "youth",
+            vec![youth.to_string(), assignee.to_string()],
+            result,
+        )
+        .await
     })
     .await
 }
 
 /// The coordinator proposes a warm handover to another involved organisation.
 #[server(endpoint = "propose_handover")]
-#[allow(clippy::too_many_arguments)]
 pub async fn propose_handover(
     youth: Uuid,
     #[server(default)] to_organisation: String,
@@ -99,7 +103,8 @@ pub async fn propose_handover(
             }
             _ => Err(AppError::invalid(errors)),
         };
-        act.settle("handover_propose", "youth", vec![youth.to_string()], result).await
+        act.settle("handover_propose", "youth", vec![youth.to_string()], result)
+            .await
     })
     .await
 }
@@ -152,8 +157,12 @@ pub async fn escalate(youth: Uuid, #[server(default)] reason: String) -> Result<
         server::db::coordination::escalation,
     };
     respond(async move {
-        let reason = required_text(&reason, 2000)
-            .ok_or_else(|| AppError::invalid(vec![FieldError::new("escalation_reason", ESCALATION_REASON_REQUIRED)]));
+        let reason = required_text(&reason, 2000).ok_or_else(|| {
+            AppError::invalid(vec![FieldError::new(
+                "escalation_reason",
+                ESCALATION_REASON_REQUIRED,
+            )])
+        });
         let mut act = Act::begin(&[Role::Professional, Role::Coordinator]).await?;
         let result = match reason {
             Err(e) => Err(e),
@@ -162,7 +171,10 @@ pub async fn escalate(youth: Uuid, #[server(default)] reason: String) -> Result<
                 match escalation::raise(act.tx(), youth, &actor, &reason, today()).await? {
                     Ok(_) => Ok(()),
                     Err(None) => Err(AppError::NotFound),
-                    Err(Some(hint)) => Err(AppError::invalid(vec![FieldError::new("escalation_reason", hint)])),
+                    Err(Some(hint)) => Err(AppError::invalid(vec![FieldError::new(
+                        "escalation_reason",
+                        hint,
+                    )])),
                 }
             }
         };

@@ -1,5 +1,7 @@
 //! The region admin's covenant (decision rules, versions, dry run,
 //! activation) and escalations.
+// The rule form's handler takes one argument per form field.
+#![allow(clippy::too_many_arguments)]
 
 use crate::{
     domain::coordination::{CovenantView, EscalationRow},
@@ -31,7 +33,6 @@ pub async fn covenant() -> Result<CovenantView, AppError> {
 /// Adds a rule (`index` empty) or changes rule `index` (from 0), writing
 /// the next version. Multi-valued fields come as maps: `kinds[jgz]=on`.
 #[server(endpoint = "save_rule")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_rule(
     based_on: i32,
     #[server(default)] index: String,
@@ -59,16 +60,27 @@ pub async fn save_rule(
         let region = act.user.region_id;
         let uid = act.user.id;
         let mut errors = Vec::new();
-        let min_age = parse_age(&min_age).map_err(|m| errors.push(FieldError::new("min_age", m))).ok().flatten();
-        let max_age = parse_age(&max_age).map_err(|m| errors.push(FieldError::new("max_age", m))).ok().flatten();
+        let min_age = parse_age(&min_age)
+            .map_err(|m| errors.push(FieldError::new("min_age", m)))
+            .ok()
+            .flatten();
+        let max_age = parse_age(&max_age)
+            .map_err(|m| errors.push(FieldError::new("max_age", m)))
+            .ok()
+            .flatten();
         let places = db::organisations::municipalities_in_region(act.tx(), region).await?;
         let municipalities: Vec<Place> = places
             .into_iter()
             .filter(|m| municipalities.contains_key(&m.code))
-            .map(|m| Place { code: m.code, name: m.name })
+            .map(|m| Place {
+                code: m.code,
+                name: m.name,
+            })
             .collect();
-        let kinds: Vec<OrganisationKind> =
-            OrganisationKind::ALL.into_iter().filter(|k| kinds.contains_key(k.as_str())).collect();
+        let kinds: Vec<OrganisationKind> = OrganisationKind::ALL
+            .into_iter()
+            .filter(|k| kinds.contains_key(k.as_str()))
+            .collect();
         let first_kind = OrganisationKind::parse(first_kind.trim());
         let outcome = match outcome.trim().split_once(':') {
             Some(("soort", k)) => OrganisationKind::parse(k).map(RuleOutcome::Kind),
@@ -78,7 +90,10 @@ pub async fn save_rule(
                     .await?
                     .into_iter()
                     .find(|o| Some(o.id) == id)
-                    .map(|o| RuleOutcome::Organisation { id: o.id, name: o.name })
+                    .map(|o| RuleOutcome::Organisation {
+                        id: o.id,
+                        name: o.name,
+                    })
             }
             _ => None,
         };
@@ -89,7 +104,11 @@ pub async fn save_rule(
             min_age,
             max_age,
             municipalities,
-            kinds_mode: if kinds_mode == "alle" { KindsMode::AllOf } else { KindsMode::AnyOf },
+            kinds_mode: if kinds_mode == "alle" {
+                KindsMode::AllOf
+            } else {
+                KindsMode::AnyOf
+            },
             kinds,
             first_kind,
             outcome,
@@ -116,7 +135,11 @@ pub async fn save_rule(
             _ => Err(AppError::invalid(errors)),
         };
         // The page shows field messages beside the form that was sent.
-        let form = if index.trim().is_empty() { "nieuw".to_string() } else { index.trim().to_string() };
+        let form = if index.trim().is_empty() {
+            "nieuw".to_string()
+        } else {
+            index.trim().to_string()
+        };
         let result = result.map_err(|e| match e {
             AppError::Invalid { fields, .. } => AppError::Invalid {
                 fields,
@@ -124,7 +147,8 @@ pub async fn save_rule(
             },
             other => other,
         });
-        act.settle("covenant_edit", "covenant", vec![region.to_string()], result).await
+        act.settle("covenant_edit", "covenant", vec![region.to_string()], result)
+            .await
     })
     .await
 }
@@ -149,7 +173,8 @@ pub async fn move_rule(based_on: i32, index: usize, direction: String) -> Result
             }
         })
         .await?;
-        act.settle("covenant_edit", "covenant", vec![region.to_string()], result).await
+        act.settle("covenant_edit", "covenant", vec![region.to_string()], result)
+            .await
     })
     .await
 }
@@ -166,7 +191,8 @@ pub async fn remove_rule(based_on: i32, index: usize) -> Result<i32, AppError> {
             (index < rules.len()).then(|| rules.remove(index)).is_some()
         })
         .await?;
-        act.settle("covenant_edit", "covenant", vec![region.to_string()], result).await
+        act.settle("covenant_edit", "covenant", vec![region.to_string()], result)
+            .await
     })
     .await
 }
@@ -183,10 +209,17 @@ pub async fn activate_covenant(version: i32) -> Result<(), AppError> {
         let result = if ok {
             Ok(())
         } else {
-            Err(AppError::invalid(vec![crate::error::FieldError::new("version", STALE)]))
+            Err(AppError::invalid(vec![crate::error::FieldError::new(
+                "version", STALE,
+            )]))
         };
-        act.settle("covenant_activate", "covenant", vec![region.to_string(), version.to_string()], result)
-            .await
+        act.settle(
+            "covenant_activate",
+            "covenant",
+            vec![region.to_string(), version.to_string()],
+            result,
+        )
+        .await
     })
     .await
 }
@@ -200,14 +233,23 @@ pub async fn apply_covenant(version: i32) -> Result<usize, AppError> {
         let mut act = Act::begin(&[Role::RegionAdmin]).await?;
         let region = act.user.region_id;
         let name = act.user.name.clone();
-        let active = covenant::active(act.tx(), region).await?.map(|v| v.covenant.version);
+        let active = covenant::active(act.tx(), region)
+            .await?
+            .map(|v| v.covenant.version);
         let result = if active == Some(version) {
             Ok(covenant::apply_to_existing(act.tx(), region, &name).await?)
         } else {
-            Err(AppError::invalid(vec![crate::error::FieldError::new("version", STALE)]))
+            Err(AppError::invalid(vec![crate::error::FieldError::new(
+                "version", STALE,
+            )]))
         };
-        act.settle("covenant_apply", "covenant", vec![region.to_string(), version.to_string()], result)
-            .await
+        act.settle(
+            "covenant_apply",
+            "covenant",
+            vec![region.to_string(), version.to_string()],
+            result,
+        )
+        .await
     })
     .await
 }
@@ -261,7 +303,10 @@ pub async fn decide_escalation(
                     Err(_) => Err(AppError::NotFound),
                 }
             }
-            (None, _) => Err(AppError::invalid(vec![FieldError::new(format!("decision-{id}"), DECISION_REQUIRED)])),
+            (None, _) => Err(AppError::invalid(vec![FieldError::new(
+                format!("decision-{id}"),
+                DECISION_REQUIRED,
+            )])),
             (_, Err(_)) => Err(AppError::invalid(vec![FieldError::new(
                 format!("appoint-{id}"),
                 super::coordination::TARGET_INVALID,
@@ -341,10 +386,11 @@ mod ssr {
         let organisations = db::organisations::in_region(&mut *tx, region)
             .await?
             .into_iter()
-            .filter(|o| {
-                o.may_coordinate && !matches!(o.kind.as_str(), "school" | "politie" | "gemeente")
+            .filter(|o| o.may_coordinate && !matches!(o.kind.as_str(), "school" | "politie" | "gemeente"))
+            .map(|o| Choice {
+                id: o.id,
+                name: o.name,
             })
-            .map(|o| Choice { id: o.id, name: o.name })
             .collect();
         let view = CovenantView {
             region: latest.covenant.region.clone(),

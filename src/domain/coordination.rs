@@ -188,7 +188,9 @@ pub fn may_escalate(
         return Ok(());
     }
     let Some(matched_on) = matched_on.filter(|_| involved) else {
-        return Err("Alleen de coördinator en betrokken professionals bij een match kunnen opschalen.".into());
+        return Err(
+            "Alleen de coördinator en betrokken professionals bij een match kunnen opschalen.".into(),
+        );
     };
     if has_person {
         return Err("Deze casus heeft een coördinator; die kan opschalen naar de regio.".into());

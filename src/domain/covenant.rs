@@ -227,7 +227,10 @@ impl Rule {
             if never_coordinates(k) {
                 errors.push(FieldError::new(
                     "outcome",
-                    format!("Een {} coördineert nooit. Kies een andere uitkomst.", kind_name(k)),
+                    format!(
+                        "Een {} coördineert nooit. Kies een andere uitkomst.",
+                        kind_name(k)
+                    ),
                 ));
             }
         }
@@ -296,8 +299,9 @@ impl Covenant {
             None => Appointment {
                 organisation: None,
                 rule: None,
-                explanation: "Geen van de betrokken organisaties mag coördineren; de regio wijst een coördinator aan."
-                    .to_string(),
+                explanation:
+                    "Geen van de betrokken organisaties mag coördineren; de regio wijst een coördinator aan."
+                        .to_string(),
             },
         }
     }
@@ -330,7 +334,7 @@ pub fn dry_run(covenant: &Covenant, current: &[Current]) -> Vec<Change> {
         .filter_map(|c| {
             let a = covenant.appoint(&c.case);
             let to = a.organisation?;
-            (to != c.organisation).then(|| Change {
+            (to != c.organisation).then_some(Change {
                 youth_id: c.youth_id,
                 from: c.organisation,
                 to,

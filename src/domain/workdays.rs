@@ -89,9 +89,15 @@ mod tests {
         ] {
             assert!(!is_working_day(d), "{d}");
         }
-        assert!(is_working_day(date(2026, 5, 5)), "Bevrijdingsdag only in lustrum years");
+        assert!(
+            is_working_day(date(2026, 5, 5)),
+            "Bevrijdingsdag only in lustrum years"
+        );
         assert!(!is_working_day(date(2025, 5, 5)));
-        assert!(!is_working_day(date(2025, 4, 26)), "Koningsdag on the 26th when the 27th is a Sunday");
+        assert!(
+            !is_working_day(date(2025, 4, 26)),
+            "Koningsdag on the 26th when the 27th is a Sunday"
+        );
         assert!(is_working_day(date(2026, 11, 23)));
     }
 

@@ -135,7 +135,10 @@ fn the_first_rule_that_applies_decides_and_order_matters() {
     };
     let wijk = rule(Wijkteam);
     let k = case(3, "GM0014", &[Wijkteam, Jgz]);
-    assert_eq!(decide(&covenant(vec![jgz_young.clone(), wijk.clone()]), &k), (Some(1), Some(2)));
+    assert_eq!(
+        decide(&covenant(vec![jgz_young.clone(), wijk.clone()]), &k),
+        (Some(1), Some(2))
+    );
     assert_eq!(decide(&covenant(vec![wijk, jgz_young]), &k), (Some(1), Some(1)));
 }
 
@@ -178,7 +181,10 @@ fn the_fallback_appoints_the_first_involved_that_may_coordinate() {
         a.explanation,
         format!("Terugvalregel van convenant Groningen v4: {FALLBACK_TEXT} → wijkteam 3")
     );
-    assert_eq!(decide(&covenant(vec![]), &case(1, "GM0014", &[Ggz, Jgz])), (Some(1), Some(1)));
+    assert_eq!(
+        decide(&covenant(vec![]), &case(1, "GM0014", &[Ggz, Jgz])),
+        (Some(1), Some(1))
+    );
 }
 
 #[test]
@@ -251,10 +257,20 @@ fn the_editor_refuses_impossible_rules() {
         max_age: Some(4),
         ..rule(Jgz)
     };
-    let fields: Vec<String> = bad_ages.validate().unwrap_err().into_iter().map(|f| f.field).collect();
+    let fields: Vec<String> = bad_ages
+        .validate()
+        .unwrap_err()
+        .into_iter()
+        .map(|f| f.field)
+        .collect();
     assert_eq!(fields, ["max_age"]);
     for kind in [School, Politie, Gemeente] {
-        let fields: Vec<String> = rule(kind).validate().unwrap_err().into_iter().map(|f| f.field).collect();
+        let fields: Vec<String> = rule(kind)
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
         assert_eq!(fields, ["outcome"]);
     }
     assert!(rule(Jgz).validate().is_ok());
@@ -289,6 +305,8 @@ fn the_dry_run_lists_exactly_the_appointments_that_change() {
     assert_eq!(changes[0].youth_id, Uuid::from_u128(100));
     assert_eq!(changes[0].from, k1.parties[0].id);
     assert_eq!(changes[0].to, k1.parties[1].id);
-    assert!(changes[0].explanation.starts_with("Regel 1 van convenant Groningen v4"));
+    assert!(changes[0]
+        .explanation
+        .starts_with("Regel 1 van convenant Groningen v4"));
     assert!(dry_run(&covenant(vec![]), &current).is_empty());
 }

@@ -137,10 +137,12 @@ pub async fn load(pool: &PgPool, password_hash: &str) -> Result<(), sqlx::Error>
 /// health care, then the neighbourhood team; else the fallback.
 async fn demo_covenant(tx: &mut sqlx::PgConnection, region: uuid::Uuid) -> Result<(), sqlx::Error> {
     use crate::domain::covenant::{KindsMode, Rule, RuleOutcome};
-    let has: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM covenant_versions WHERE region_id = $1 AND version > 1)")
-        .bind(region)
-        .fetch_one(&mut *tx)
-        .await?;
+    let has: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM covenant_versions WHERE region_id = $1 AND version > 1)",
+    )
+    .bind(region)
+    .fetch_one(&mut *tx)
+    .await?;
     if has {
         return Ok(());
     }

@@ -14,15 +14,34 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CoordinationEvent {
     /// The recipient's organisation coordinates now (by the covenant's rules or the region).
-    Appointed { organisation: String, explanation: String },
+    Appointed {
+        organisation: String,
+        explanation: String,
+    },
     /// A new covenant version moved the case to `organisation`.
-    Reapplied { organisation: String },
+    Reapplied {
+        organisation: String,
+    },
     /// A colleague made the recipient the coordinator.
-    Assigned { by: String },
-    HandoverProposed { from: String, to: String },
-    HandoverAccepted { from: String, to: String, by: String },
-    HandoverRejected { from: String, to: String },
-    Escalated { by: String },
+    Assigned {
+        by: String,
+    },
+    HandoverProposed {
+        from: String,
+        to: String,
+    },
+    HandoverAccepted {
+        from: String,
+        to: String,
+        by: String,
+    },
+    HandoverRejected {
+        from: String,
+        to: String,
+    },
+    Escalated {
+        by: String,
+    },
     EscalationDecided,
 }
 
@@ -110,7 +129,9 @@ impl Template for CoordinationNotice {
     fn subject(&self) -> String {
         let what = match &self.event {
             CoordinationEvent::Appointed { .. } => "jouw organisatie coördineert de hulp aan een jeugdige",
-            CoordinationEvent::Reapplied { .. } => "de coördinatie voor een jeugdige gaat naar een andere organisatie",
+            CoordinationEvent::Reapplied { .. } => {
+                "de coördinatie voor een jeugdige gaat naar een andere organisatie"
+            }
             CoordinationEvent::Assigned { .. } => "je bent coördinator voor een jeugdige",
             CoordinationEvent::HandoverProposed { .. } => "voorstel tot overdracht van coördinatie",
             CoordinationEvent::HandoverAccepted { .. } => "overdracht van coördinatie geaccepteerd",
@@ -177,7 +198,9 @@ mod tests {
                 organisation: "A".into(),
                 explanation: "x".into(),
             },
-            CoordinationEvent::Reapplied { organisation: "A".into() },
+            CoordinationEvent::Reapplied {
+                organisation: "A".into(),
+            },
             CoordinationEvent::Assigned { by: "B".into() },
             CoordinationEvent::HandoverProposed {
                 from: "A".into(),

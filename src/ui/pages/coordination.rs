@@ -92,7 +92,11 @@ fn described(actions: CoordinationActions, field: &'static str) -> impl Fn() -> 
 }
 
 /// The coordination section of the youth page.
-pub fn coordination_section(youth: uuid::Uuid, c: CoordinationInfo, actions: CoordinationActions) -> impl IntoView {
+pub fn coordination_section(
+    youth: uuid::Uuid,
+    c: CoordinationInfo,
+    actions: CoordinationActions,
+) -> impl IntoView {
     let youth = youth.to_string();
     let who = match (&c.organisation, &c.coordinator) {
         (None, _) => "nog niet aangewezen".to_string(),
@@ -211,8 +215,10 @@ fn take_form(youth: String, c: &CoordinationInfo, actions: CoordinationActions) 
 
 fn propose_form(youth: String, c: &CoordinationInfo, actions: CoordinationActions) -> impl IntoView {
     let targets = c.handover_targets.clone();
+    // Open again when the server sent it back with a message.
+    let open = move || actions.propose.value().get().is_some_and(|r| r.is_err());
     view! {
-        <details class="zs-details">
+        <details class="zs-details" open=open>
             <summary>"Coördinatie overdragen (warme overdracht)"</summary>
             <ActionForm action=actions.propose>
                 <input type="hidden" name="youth" value=youth/>
@@ -254,8 +260,9 @@ fn propose_form(youth: String, c: &CoordinationInfo, actions: CoordinationAction
 }
 
 fn escalate_form(youth: String, actions: CoordinationActions) -> impl IntoView {
+    let open = move || actions.escalate.value().get().is_some_and(|r| r.is_err());
     view! {
-        <details class="zs-details">
+        <details class="zs-details" open=open>
             <summary>"Opschalen naar de regio"</summary>
             <ActionForm action=actions.escalate>
                 <input type="hidden" name="youth" value=youth/>

@@ -3,7 +3,8 @@
 
 use crate::{
     api::covenant::{
-        covenant, escalations, ActivateCovenant, ApplyCovenant, DecideEscalation, MoveRule, RemoveRule, SaveRule,
+        covenant, escalations, ActivateCovenant, ApplyCovenant, DecideEscalation, MoveRule, RemoveRule,
+        SaveRule,
     },
     domain::{
         coordination::{ChangeRow, CovenantView, EscalationRow},
@@ -109,14 +110,18 @@ fn covenant_view(v: CovenantView, actions: Actions) -> impl IntoView {
         format!(
             "Actief is versie {}{}. Je bewerkt versie {}: een concept dat nog niet geldt.",
             v.active_version,
-            v.active_since.map(|d| format!(" (sinds {})", nl_date(d))).unwrap_or_default(),
+            v.active_since
+                .map(|d| format!(" (sinds {})", nl_date(d)))
+                .unwrap_or_default(),
             v.version
         )
     } else {
         format!(
             "Actief is versie {}{}. Een wijziging maakt een concept (versie {}).",
             v.active_version,
-            v.active_since.map(|d| format!(" (sinds {})", nl_date(d))).unwrap_or_default(),
+            v.active_since
+                .map(|d| format!(" (sinds {})", nl_date(d)))
+                .unwrap_or_default(),
             v.version + 1
         )
     };
@@ -161,7 +166,13 @@ fn covenant_view(v: CovenantView, actions: Actions) -> impl IntoView {
     }
 }
 
-fn move_button(actions: Actions, based_on: String, i: usize, direction: &'static str, label: String) -> impl IntoView {
+fn move_button(
+    actions: Actions,
+    based_on: String,
+    i: usize,
+    direction: &'static str,
+    label: String,
+) -> impl IntoView {
     view! {
         <ActionForm action=actions.moved attr:class="zs-inline-form">
             <input type="hidden" name="based_on" value=based_on/>
@@ -263,8 +274,15 @@ fn rule_form(actions: Actions, v: &CovenantView, form: String, rule: Option<Rule
         .municipalities
         .iter()
         .map(|m| {
-            let checked = rule.as_ref().is_some_and(|r| r.municipalities.iter().any(|p| p.code == m.code));
-            (id(&format!("m-{}", m.code)), format!("municipalities[{}]", m.code), m.name.clone(), checked)
+            let checked = rule
+                .as_ref()
+                .is_some_and(|r| r.municipalities.iter().any(|p| p.code == m.code));
+            (
+                id(&format!("m-{}", m.code)),
+                format!("municipalities[{}]", m.code),
+                m.name.clone(),
+                checked,
+            )
         })
         .collect();
     let kind_boxes: Vec<(String, String, String, bool)> = OrganisationKind::ALL
@@ -272,7 +290,12 @@ fn rule_form(actions: Actions, v: &CovenantView, form: String, rule: Option<Rule
         .filter(|k| *k != OrganisationKind::Gemeente)
         .map(|k| {
             let checked = rule.as_ref().is_some_and(|r| r.kinds.contains(&k));
-            (id(&format!("k-{}", k.as_str())), format!("kinds[{}]", k.as_str()), k.label().to_string(), checked)
+            (
+                id(&format!("k-{}", k.as_str())),
+                format!("kinds[{}]", k.as_str()),
+                k.label().to_string(),
+                checked,
+            )
         })
         .collect();
     let all = rule.as_ref().is_some_and(|r| r.kinds_mode == KindsMode::AllOf);
@@ -288,7 +311,12 @@ fn rule_form(actions: Actions, v: &CovenantView, form: String, rule: Option<Rule
     let kind_options = OrganisationKind::ALL
         .into_iter()
         .filter(|k| !never_coordinates(*k))
-        .map(|k| option(format!("soort:{}", k.as_str()), format!("{} ({})", k.label(), kind_name(k))))
+        .map(|k| {
+            option(
+                format!("soort:{}", k.as_str()),
+                format!("{} ({})", k.label(), kind_name(k)),
+            )
+        })
         .collect_view();
     let org_options = v
         .organisations
@@ -296,8 +324,16 @@ fn rule_form(actions: Actions, v: &CovenantView, form: String, rule: Option<Rule
         .map(|o| option(format!("organisatie:{}", o.id), o.name.clone()))
         .collect_view();
     let version = v.version.to_string();
-    let index = if form == "nieuw" { String::new() } else { form.clone() };
-    let submit = if form == "nieuw" { "Regel toevoegen" } else { "Wijziging opslaan" };
+    let index = if form == "nieuw" {
+        String::new()
+    } else {
+        form.clone()
+    };
+    let submit = if form == "nieuw" {
+        "Regel toevoegen"
+    } else {
+        "Wijziging opslaan"
+    };
     view! {
         <ActionForm action=actions.save attr:class="zs-rule-form">
             <input type="hidden" name="based_on" value=version/>

@@ -9,11 +9,14 @@ use crate::{
         user::CurrentUser,
     },
     error::AppError,
-    ui::{pages::coordination::{coordination_section, CoordinationActions}, components::{
-        form::ErrorNotice,
-        guard::{set_status, RequireRole},
-        table::Table,
-    }},
+    ui::{
+        components::{
+            form::ErrorNotice,
+            guard::{set_status, RequireRole},
+            table::Table,
+        },
+        pages::coordination::{coordination_section, CoordinationActions},
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -228,7 +231,11 @@ fn youth_view(
     coord: CoordinationActions,
     errors: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let coordinator = y.coordination.organisation.clone().unwrap_or_else(|| "nog niet aangewezen".into());
+    let coordinator = y
+        .coordination
+        .organisation
+        .clone()
+        .unwrap_or_else(|| "nog niet aangewezen".into());
     let coordination = coordination_section(y.id, y.coordination.clone(), coord);
     let is_involved = !y.own.is_empty();
     let (active, past): (Vec<OwnInvolvement>, Vec<OwnInvolvement>) =

@@ -72,10 +72,12 @@ pub async fn active(tx: &mut PgConnection, region: Uuid) -> Result<Option<Versio
 
 /// The newest version of `region`, active or a draft.
 pub async fn latest(tx: &mut PgConnection, region: Uuid) -> Result<Option<Version>, sqlx::Error> {
-    let row = sqlx::query(&format!("{SELECT} WHERE v.region_id = $1 ORDER BY v.version DESC LIMIT 1"))
-        .bind(region)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE v.region_id = $1 ORDER BY v.version DESC LIMIT 1"
+    ))
+    .bind(region)
+    .fetch_optional(&mut *tx)
+    .await?;
     Ok(row.as_ref().map(parse))
 }
 
@@ -96,10 +98,11 @@ pub async fn save(
         .bind(region)
         .execute(&mut *tx)
         .await?;
-    let newest: i32 = sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM covenant_versions WHERE region_id = $1")
-        .bind(region)
-        .fetch_one(&mut *tx)
-        .await?;
+    let newest: i32 =
+        sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM covenant_versions WHERE region_id = $1")
+            .bind(region)
+            .fetch_one(&mut *tx)
+            .await?;
     if newest != based_on {
         return Ok(Err(Stale));
     }
@@ -116,7 +119,12 @@ pub async fn save(
 
 /// Activates `version` of `region` if it is the newest and not active yet.
 /// Existing appointments stay as they are.
-pub async fn activate(tx: &mut PgConnection, region: Uuid, version: i32, by: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn activate(
+    tx: &mut PgConnection,
+    region: Uuid,
+    version: i32,
+    by: Uuid,
+) -> Result<bool, sqlx::Error> {
     sqlx::query("SELECT 1 FROM regions WHERE id = $1 FOR UPDATE")
         .bind(region)
         .execute(&mut *tx)
@@ -144,7 +152,11 @@ pub struct DryRun {
 
 /// For every youth of `region` that has a coordinating organisation now:
 /// the appointment `covenant` would make instead, where it differs.
-pub async fn dry_run_in(tx: &mut PgConnection, region: Uuid, covenant: &Covenant) -> Result<DryRun, sqlx::Error> {
+pub async fn dry_run_in(
+    tx: &mut PgConnection,
+    region: Uuid,
+    covenant: &Covenant,
+) -> Result<DryRun, sqlx::Error> {
     let current: Vec<(Uuid, Uuid)> = sqlx::query_as(
         "SELECT c.youth_id, c.organisation_id FROM coordinations c
            JOIN youths y ON y.id = c.youth_id JOIN municipalities m ON m.code = y.municipality_code
@@ -175,7 +187,11 @@ pub async fn dry_run_in(tx: &mut PgConnection, region: Uuid, covenant: &Covenant
 /// Applies the active version to existing cases of `region`: every
 /// appointment the dry run lists moves, with history and mail. Returns
 /// how many moved.
-pub async fn apply_to_existing(tx: &mut PgConnection, region: Uuid, by_name: &str) -> Result<usize, sqlx::Error> {
+pub async fn apply_to_existing(
+    tx: &mut PgConnection,
+    region: Uuid,
+    by_name: &str,
+) -> Result<usize, sqlx::Error> {
     let Some(active) = active(tx, region).await? else {
         return Ok(0);
     };

@@ -40,7 +40,12 @@ pub async fn standing(
     let org: Option<Uuid> = r.get("organisation_id");
     let person: Option<Uuid> = r.get("coordinator_id");
     let is_coordinator = org.is_some_and(|o| is_the_coordinator(actor, o, person));
-    Ok((is_coordinator, r.get("involved"), person.is_some(), r.get("matched_on")))
+    Ok((
+        is_coordinator,
+        r.get("involved"),
+        person.is_some(),
+        r.get("matched_on"),
+    ))
 }
 
 /// Escalates `youth` to its region with `reason`; `Err(hint)` when the
@@ -79,11 +84,20 @@ pub async fn raise(
             "Deze casus is al opgeschaald; de regio heeft nog niet besloten.".into(),
         )));
     }
-    event::write(tx, youth, format!("{} schaalt op naar de regio. Reden: {reason}", actor.name)).await?;
+    event::write(
+        tx,
+        youth,
+        format!("{} schaalt op naar de regio. Reden: {reason}", actor.name),
+    )
+    .await?;
     notify(
         tx,
         youth,
-        &[Audience::RegionAdmins, Audience::CoordinatingSide, Audience::Involved],
+        &[
+            Audience::RegionAdmins,
+            Audience::CoordinatingSide,
+            Audience::Involved,
+        ],
         &CoordinationEvent::Escalated {
             by: actor.name.clone(),
         },
@@ -189,7 +203,12 @@ pub async fn decide(
         .bind(admin.user_id)
         .execute(&mut *tx)
         .await?;
-    event::write(tx, youth, format!("De regio ({}) besluit: {decision}", admin.name)).await?;
+    event::write(
+        tx,
+        youth,
+        format!("De regio ({}) besluit: {decision}", admin.name),
+    )
+    .await?;
     if let Some(org) = appoint {
         let current: Option<Uuid> = sqlx::query_scalar(
             "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
@@ -217,7 +236,12 @@ pub async fn decide(
                 "region",
             )
             .await?;
-            event::write(tx, youth, format!("De regio wijst {name} aan als coördinerende organisatie.")).await?;
+            event::write(
+                tx,
+                youth,
+                format!("De regio wijst {name} aan als coördinerende organisatie."),
+            )
+            .await?;
         }
     }
     notify(

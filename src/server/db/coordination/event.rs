@@ -9,11 +9,13 @@ pub async fn write_many(tx: &mut PgConnection, lines: &[(Uuid, String)]) -> Resu
     if lines.is_empty() {
         return Ok(());
     }
-    sqlx::query("INSERT INTO coordination_events (youth_id, text) SELECT * FROM unnest($1::uuid[], $2::text[])")
-        .bind(lines.iter().map(|l| l.0).collect::<Vec<_>>())
-        .bind(lines.iter().map(|l| l.1.clone()).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO coordination_events (youth_id, text) SELECT * FROM unnest($1::uuid[], $2::text[])",
+    )
+    .bind(lines.iter().map(|l| l.0).collect::<Vec<_>>())
+    .bind(lines.iter().map(|l| l.1.clone()).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

@@ -63,7 +63,12 @@ pub async fn lapse(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::E
     .await?;
     let lines: Vec<(Uuid, String)> = lapsed
         .into_iter()
-        .map(|y| (y, "Het voorstel tot overdracht is vervallen, omdat de betrokkenheid veranderde.".to_string()))
+        .map(|y| {
+            (
+                y,
+                "Het voorstel tot overdracht is vervallen, omdat de betrokkenheid veranderde.".to_string(),
+            )
+        })
         .collect();
     event::write_many(tx, &lines).await
 }
@@ -116,7 +121,11 @@ pub async fn propose(
     if !is_the_coordinator(actor, org, person) {
         return Ok(Err(Refused::NotAllowed));
     }
-    if !targets(tx, youth).await?.iter().any(|(id, _)| *id == p.to_organisation) {
+    if !targets(tx, youth)
+        .await?
+        .iter()
+        .any(|(id, _)| *id == p.to_organisation)
+    {
         return Ok(Err(Refused::BadTarget));
     }
     let id = Uuid::new_v4();
@@ -156,7 +165,10 @@ pub async fn propose(
     notify(
         tx,
         youth,
-        &[Audience::Coordinators(p.to_organisation), Audience::CoordinatingSide],
+        &[
+            Audience::Coordinators(p.to_organisation),
+            Audience::CoordinatingSide,
+        ],
         &CoordinationEvent::HandoverProposed { from, to },
         None,
     )
@@ -194,20 +206,25 @@ pub async fn decide(
     } else {
         "accepted"
     };
-    sqlx::query("UPDATE handovers SET outcome = $2, decided_at = now(), decided_by = $3, reason = $4 WHERE id = $1")
-        .bind(id)
-        .bind(outcome)
-        .bind(actor.user_id)
-        .bind(reject_reason)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE handovers SET outcome = $2, decided_at = now(), decided_by = $3, reason = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(outcome)
+    .bind(actor.user_id)
+    .bind(reject_reason)
+    .execute(&mut *tx)
+    .await?;
     let names = organisation_names(tx, &[from_org, to_org]).await?;
     let (from, to) = (names[&from_org].clone(), names[&to_org].clone());
     if let Some(reason) = reject_reason {
         event::write(
             tx,
             youth,
-            format!("{} ({to}) wijst de overdracht af. Reden: {reason}. {from} blijft coördinator.", actor.name),
+            format!(
+                "{} ({to}) wijst de overdracht af. Reden: {reason}. {from} blijft coördinator.",
+                actor.name
+            ),
         )
         .await?;
         notify(
@@ -251,7 +268,10 @@ pub async fn decide(
     event::write(
         tx,
         youth,
-        format!("{} ({to}) accepteert de overdracht en is nu coördinator.", actor.name),
+        format!(
+            "{} ({to}) accepteert de overdracht en is nu coördinator.",
+            actor.name
+        ),
     )
     .await?;
     Ok(Ok(youth))
@@ -264,17 +284,23 @@ pub async fn replace(
     new: NewCoordination,
     end_reason: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE coordinations SET ended_at = now(), end_reason = $2 WHERE youth_id = $1 AND ended_at IS NULL")
-        .bind(youth)
-        .bind(end_reason)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE coordinations SET ended_at = now(), end_reason = $2 WHERE youth_id = $1 AND ended_at IS NULL",
+    )
+    .bind(youth)
+    .bind(end_reason)
+    .execute(&mut *tx)
+    .await?;
     start(tx, &[new]).await?;
     lapse(tx, &[youth]).await
 }
 
 /// Withdraws an open handover, as the coordinator who may propose one.
-pub async fn withdraw(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+pub async fn withdraw(
+    tx: &mut PgConnection,
+    id: Uuid,
+    actor: &Actor,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
     let Some((youth, _, to_org, _)) = open(tx, id).await? else {
         return Ok(Err(Refused::NotAllowed));
     };
@@ -284,16 +310,23 @@ pub async fn withdraw(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<
     if !is_the_coordinator(actor, org, person) {
         return Ok(Err(Refused::NotAllowed));
     }
-    sqlx::query("UPDATE handovers SET outcome = 'withdrawn', decided_at = now(), decided_by = $2 WHERE id = $1")
-        .bind(id)
-        .bind(actor.user_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE handovers SET outcome = 'withdrawn', decided_at = now(), decided_by = $2 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(actor.user_id)
+    .execute(&mut *tx)
+    .await?;
     let to: String = sqlx::query("SELECT name FROM organisations WHERE id = $1")
         .bind(to_org)
         .fetch_one(&mut *tx)
         .await?
         .get(0);
-    event::write(tx, youth, format!("{} trekt het voorstel tot overdracht aan {to} in.", actor.name)).await?;
+    event::write(
+        tx,
+        youth,
+        format!("{} trekt het voorstel tot overdracht aan {to} in.", actor.name),
+    )
+    .await?;
     Ok(Ok(youth))
 }

@@ -103,12 +103,14 @@ pub async fn organisation_names(
     tx: &mut PgConnection,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, String>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, (Uuid, String)>("SELECT id, name FROM organisations WHERE id = ANY($1)")
-        .bind(ids)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect())
+    Ok(
+        sqlx::query_as::<_, (Uuid, String)>("SELECT id, name FROM organisations WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect(),
+    )
 }
 
 /// The youths' names, for mails.
@@ -187,7 +189,12 @@ pub async fn notify(
             Audience::Coordinators(id) | Audience::User(id) => Some(*id),
             _ => None,
         };
-        for r in sqlx::query(sql).bind(youth_id).bind(arg).fetch_all(&mut *tx).await? {
+        for r in sqlx::query(sql)
+            .bind(youth_id)
+            .bind(arg)
+            .fetch_all(&mut *tx)
+            .await?
+        {
             let id: Uuid = r.get(0);
             if Some(id) != skip && !users.iter().any(|(u, _)| *u == id) {
                 users.push((id, r.get(1)));
@@ -197,7 +204,10 @@ pub async fn notify(
     if users.is_empty() {
         return Ok(());
     }
-    let name = youth_names(tx, &[youth_id]).await?.remove(&youth_id).unwrap_or_default();
+    let name = youth_names(tx, &[youth_id])
+        .await?
+        .remove(&youth_id)
+        .unwrap_or_default();
     let mails: Vec<_> = users
         .into_iter()
         .map(|(user, recipient_name)| {

@@ -83,13 +83,15 @@ pub async fn info(
         }
     } else {
         // A match without a coordinator: say why.
-        let matched: bool = sqlx::query_scalar("SELECT involved_organisations >= 2 FROM youths WHERE id = $1")
-            .bind(youth)
-            .fetch_one(&mut *tx)
-            .await?;
+        let matched: bool =
+            sqlx::query_scalar("SELECT involved_organisations >= 2 FROM youths WHERE id = $1")
+                .bind(youth)
+                .fetch_one(&mut *tx)
+                .await?;
         if matched {
             info.explanation = Some(
-                "Geen van de betrokken organisaties mag coördineren; de regio wijst een coördinator aan.".into(),
+                "Geen van de betrokken organisaties mag coördineren; de regio wijst een coördinator aan."
+                    .into(),
             );
         }
     }
@@ -143,7 +145,8 @@ pub async fn info(
             reason: e.get("reason"),
         });
     } else {
-        let (is_coordinator, involved, has_person, matched_on) = escalation::standing(tx, youth, actor).await?;
+        let (is_coordinator, involved, has_person, matched_on) =
+            escalation::standing(tx, youth, actor).await?;
         match may_escalate(is_coordinator, involved, has_person, matched_on, today) {
             Ok(()) => info.may_escalate = true,
             Err(hint) if matched_on.is_some() && involved => info.escalate_hint = Some(hint),
@@ -170,7 +173,12 @@ async fn colleagues(tx: &mut PgConnection, org: Uuid) -> Result<Vec<Choice>, sql
 /// A coordinator of the coordinating organisation takes the case, or
 /// assigns it to `assignee` (a coordinator colleague). False when the actor
 /// may not, or the assignee is not a coordinator of the organisation.
-pub async fn take(tx: &mut PgConnection, youth: Uuid, actor: &Actor, assignee: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn take(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    actor: &Actor,
+    assignee: Uuid,
+) -> Result<bool, sqlx::Error> {
     let Some(org) = sqlx::query_scalar::<_, Uuid>(
         "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL FOR UPDATE",
     )

@@ -77,7 +77,10 @@ pub async fn start(tx: &mut PgConnection, items: &[NewCoordination]) -> Result<V
     .fetch_all(&mut *tx)
     .await?;
     let started_set: HashSet<Uuid> = started.iter().copied().collect();
-    let done: Vec<&NewCoordination> = items.iter().filter(|i| started_set.contains(&i.youth_id)).collect();
+    let done: Vec<&NewCoordination> = items
+        .iter()
+        .filter(|i| started_set.contains(&i.youth_id))
+        .collect();
     let orgs: Vec<Uuid> = done.iter().map(|i| i.organisation_id).collect();
     let names = super::organisation_names(tx, &orgs).await?;
     let mut texts = Vec::new();
@@ -87,7 +90,10 @@ pub async fn start(tx: &mut PgConnection, items: &[NewCoordination]) -> Result<V
         if matches!(i.how, How::Rule | How::Reappointed | How::Reapplied) {
             texts.push((
                 i.youth_id,
-                format!("{org} is aangewezen als coördinerende organisatie. {}", i.explanation),
+                format!(
+                    "{org} is aangewezen als coördinerende organisatie. {}",
+                    i.explanation
+                ),
             ));
         }
     }
@@ -210,7 +216,10 @@ fn appointment(
             How::Rule
         },
         explanation: match left {
-            Some(old) => format!("Opnieuw aangewezen omdat {old} niet meer betrokken is. {}", a.explanation),
+            Some(old) => format!(
+                "Opnieuw aangewezen omdat {old} niet meer betrokken is. {}",
+                a.explanation
+            ),
             None => a.explanation,
         },
     })
