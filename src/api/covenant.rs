@@ -119,7 +119,7 @@ pub async fn save_rule(
         let result = match rule {
             Some(rule) if errors.is_empty() => {
                 let at = index.trim().parse::<usize>().ok();
-                ssr::edit(act.tx(), region, based_on, uid, |rules| match at {
+                ssr::edit(act.tx(), region, based_on, uid, |rules, _| match at {
                     Some(i) if i < rules.len() => {
                         rules[i] = rule;
                         true
@@ -162,7 +162,7 @@ pub async fn move_rule(based_on: i32, index: usize, direction: String) -> Result
         let region = act.user.region_id;
         let uid = act.user.id;
         let up = direction == "omhoog";
-        let result = ssr::edit(act.tx(), region, based_on, uid, |rules| {
+        let result = ssr::edit(act.tx(), region, based_on, uid, |rules, _| {
             let other = if up { index.checked_sub(1) } else { Some(index + 1) };
             match other {
                 Some(j) if index < rules.len() && j < rules.len() => {
@@ -187,8 +187,32 @@ pub async fn remove_rule(based_on: i32, index: usize) -> Result<i32, AppError> {
         let mut act = Act::begin(&[Role::RegionAdmin]).await?;
         let region = act.user.region_id;
         let uid = act.user.id;
-        let result = ssr::edit(act.tx(), region, based_on, uid, |rules| {
+        let result = ssr::edit(act.tx(), region, based_on, uid, |rules, _| {
             (index < rules.len()).then(|| rules.remove(index)).is_some()
+        })
+        .await?;
+        act.settle("covenant_edit", "covenant", vec![region.to_string()], result)
+            .await
+    })
+    .await
+}
+
+/// Sets whether a family gets one coordinator (`family` present: yes),
+/// writing the next version.
+#[server(endpoint = "set_family_coordination")]
+pub async fn set_family_coordination(
+    based_on: i32,
+    #[server(default)] family: Option<String>,
+) -> Result<i32, AppError> {
+    use crate::{api::act::Act, api::respond, domain::role::Role};
+    respond(async move {
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let region = act.user.region_id;
+        let uid = act.user.id;
+        let on = family.is_some();
+        let result = ssr::edit(act.tx(), region, based_on, uid, |_, f| {
+            *f = on;
+            true
         })
         .await?;
         act.settle("covenant_edit", "covenant", vec![region.to_string()], result)
@@ -341,7 +365,7 @@ mod ssr {
         region: Uuid,
         based_on: i32,
         by: Uuid,
-        change: impl FnOnce(&mut Vec<Rule>) -> bool,
+        change: impl FnOnce(&mut Vec<Rule>, &mut bool) -> bool,
     ) -> Result<Result<i32, AppError>, AppError> {
         let stale = || Err(AppError::invalid(vec![FieldError::new("version", STALE)]));
         let Some(latest) = covenant::latest(tx, region).await? else {
@@ -351,13 +375,16 @@ mod ssr {
             return Ok(stale());
         }
         let mut rules = latest.covenant.rules;
-        if !change(&mut rules) {
+        let mut family = latest.covenant.family_coordination;
+        if !change(&mut rules, &mut family) {
             return Ok(stale());
         }
-        Ok(match covenant::save(tx, region, based_on, &rules, by).await? {
-            Ok(v) => Ok(v),
-            Err(_) => stale(),
-        })
+        Ok(
+            match covenant::save(tx, region, based_on, &rules, family, by).await? {
+                Ok(v) => Ok(v),
+                Err(_) => stale(),
+            },
+        )
     }
 
     /// The page and the ids of the youths its dry run names (for the audit row).
@@ -407,6 +434,7 @@ mod ssr {
                 })
                 .collect(),
             fallback: format!("Anders: {FALLBACK_TEXT}."),
+            family_coordination: latest.covenant.family_coordination,
             changes,
             checked: run.checked,
             municipalities: db::organisations::municipalities_in_region(&mut *tx, region).await?,

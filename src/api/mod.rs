@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod coordination;
 pub mod covenant;
+pub mod family;
 pub mod mail;
 pub mod overview;
 pub mod youths;

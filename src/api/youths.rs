@@ -134,6 +134,7 @@ pub async fn get_youth(id: Uuid) -> Result<YouthDetail, AppError> {
             match db::youths::detail(&mut tx, id, user.id, today()).await? {
                 Some(mut d) => {
                     d.coordination = db::coordination::read::info(&mut tx, id, &actor, today()).await?;
+                    d.family = db::family::info(&mut tx, id, &actor).await?;
                     Some(d)
                 }
                 None => None,

@@ -66,6 +66,9 @@ pub struct Covenant {
     pub region: String,
     pub version: i32,
     pub rules: Vec<Rule>,
+    /// One coordinator for the whole family: a youth linked into a family
+    /// whose other member has a coordinator gets the same organisation.
+    pub family_coordination: bool,
 }
 
 /// An involved organisation, as the engine sees it.

@@ -140,6 +140,7 @@ pub struct YouthDetail {
     pub involved: Vec<InvolvedParty>,
     pub own: Vec<OwnInvolvement>,
     pub coordination: super::coordination::CoordinationInfo,
+    pub family: super::coordination::FamilyInfo,
 }
 
 /// The answer to a registration or signal from the form.

@@ -41,6 +41,7 @@ fn covenant(rules: Vec<Rule>) -> Covenant {
         region: "Groningen".into(),
         version: 4,
         rules,
+        family_coordination: false,
     }
 }
 

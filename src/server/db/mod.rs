@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod coordination;
+pub mod family;
 pub mod flashes;
 pub mod involvements;
 pub mod jobs;

@@ -1,6 +1,7 @@
 //! The region admin's covenant page (decision rules, dry run, activation)
 //! and the escalations page.
 
+use crate::api::covenant::SetFamilyCoordination;
 use crate::{
     api::covenant::{
         covenant, escalations, ActivateCovenant, ApplyCovenant, DecideEscalation, MoveRule, RemoveRule,
@@ -35,6 +36,7 @@ struct Actions {
     remove: ServerAction<RemoveRule>,
     activate: ServerAction<ActivateCovenant>,
     apply: ServerAction<ApplyCovenant>,
+    family: ServerAction<SetFamilyCoordination>,
 }
 
 impl Actions {
@@ -44,6 +46,7 @@ impl Actions {
             + self.remove.version().get()
             + self.activate.version().get()
             + self.apply.version().get()
+            + self.family.version().get()
     }
 
     /// An error that belongs to no single rule form.
@@ -55,6 +58,7 @@ impl Actions {
             self.remove.value().get().and_then(Result::err),
             self.activate.value().get().and_then(Result::err),
             self.apply.value().get().and_then(Result::err),
+            self.family.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
@@ -79,6 +83,7 @@ fn covenant_page(_user: CurrentUser) -> AnyView {
         remove: ServerAction::new(),
         activate: ServerAction::new(),
         apply: ServerAction::new(),
+        family: ServerAction::new(),
     };
     let view_data = Resource::new(move || actions.version(), |_| covenant());
     view! {
@@ -158,6 +163,18 @@ fn covenant_view(v: CovenantView, actions: Actions) -> impl IntoView {
             }).collect_view()}
             <li class="zs-rule"><p class="utrecht-paragraph">{format!("Terugvalregel. {}", v.fallback)}</p></li>
         </ol>
+        <h2 class="utrecht-heading-2">"Eén gezin, één coördinator"</h2>
+        <ActionForm action=actions.family>
+            <input type="hidden" name="based_on" value=v.version.to_string()/>
+            <div class="utrecht-form-field utrecht-form-field--checkbox zs-check">
+                <input class="utrecht-checkbox utrecht-checkbox--html-input" type="checkbox" id="family" name="family"
+                    checked=v.family_coordination/>
+                <label class="utrecht-form-label utrecht-form-label--checkbox" for="family">
+                    "Een jeugdige uit een gezin krijgt de coördinerende organisatie van de andere jeugdigen uit dat gezin"
+                </label>
+            </div>
+            <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Gezinscoördinatie opslaan"</button>
+        </ActionForm>
         <details class="zs-details" open=v.rules.is_empty()>
             <summary>"Regel toevoegen"</summary>
             {rule_form(actions, &v, "nieuw".into(), None)}

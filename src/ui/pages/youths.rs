@@ -1,5 +1,6 @@
 //! "Mijn jeugdigen" and the youth page.
 
+use crate::ui::pages::family::{family_section, FamilyActions};
 use crate::{
     api::youths::{get_youth, list_my_youths, ChangeEndDate, CloseSignal, EndRegistration},
     domain::{
@@ -178,6 +179,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
     let close = ServerAction::<CloseSignal>::new();
     let change = ServerAction::<ChangeEndDate>::new();
     let coord = CoordinationActions::new();
+    let family = FamilyActions::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| uuid::Uuid::parse_str(&s).ok()));
     let youth = Resource::new(
         move || {
@@ -187,6 +189,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
                 close.version().get(),
                 change.version().get(),
                 coord.version(),
+                family.version(),
             )
         },
         |(id, ..)| async move {
@@ -216,7 +219,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
             {move || youth.get().map(|r| match r {
                 Err(AppError::NotFound) => view! { <YouthNotFound/> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                Ok(y) => youth_view(y, end, close, change, coord, errors).into_any(),
+                Ok(y) => youth_view(y, end, close, change, (coord, family), errors).into_any(),
             })}
         </Suspense>
     }
@@ -228,9 +231,10 @@ fn youth_view(
     end: ServerAction<EndRegistration>,
     close: ServerAction<CloseSignal>,
     change: ServerAction<ChangeEndDate>,
-    coord: CoordinationActions,
+    (coord, family): (CoordinationActions, FamilyActions),
     errors: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let family_part = family_section(y.id, y.family.clone(), family);
     let coordinator = y
         .coordination
         .organisation
@@ -270,6 +274,8 @@ fn youth_view(
             }).collect_view()}
         </Table>
         {coordination}
+        {move || family.error().map(|e| view! { <ErrorNotice error=e/> })}
+        {family_part}
         <h2 class="utrecht-heading-2">"Jouw registraties en signalen"</h2>
         {(!is_involved).then(|| view! {
             <p class="utrecht-paragraph">"Je bent zelf niet betrokken; je ziet deze jeugdige als coördinator."</p>

@@ -26,12 +26,13 @@ fn parse(r: &sqlx::postgres::PgRow) -> Version {
             region: r.get("region"),
             version: r.get("version"),
             rules,
+            family_coordination: r.get("family_coordination"),
         },
         activated_on: r.get("activated_on"),
     }
 }
 
-const SELECT: &str = "SELECT v.id, v.version, v.rules, g.name AS region,
+const SELECT: &str = "SELECT v.id, v.version, v.rules, v.family_coordination, g.name AS region,
         (v.activated_at AT TIME ZONE 'Europe/Amsterdam')::date AS activated_on
    FROM covenant_versions v JOIN regions g ON g.id = v.region_id";
 
@@ -41,7 +42,7 @@ pub async fn active_for_regions(
     regions: &[Uuid],
 ) -> Result<HashMap<Uuid, (Uuid, Covenant)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT DISTINCT ON (v.region_id) v.region_id, v.id, v.version, v.rules, g.name AS region,
+        "SELECT DISTINCT ON (v.region_id) v.region_id, v.id, v.version, v.rules, v.family_coordination, g.name AS region,
                 (v.activated_at AT TIME ZONE 'Europe/Amsterdam')::date AS activated_on
            FROM covenant_versions v JOIN regions g ON g.id = v.region_id
           WHERE v.region_id = ANY($1) AND v.activated_at IS NOT NULL
@@ -92,6 +93,7 @@ pub async fn save(
     region: Uuid,
     based_on: i32,
     rules: &[Rule],
+    family_coordination: bool,
     by: Uuid,
 ) -> Result<Result<i32, Stale>, sqlx::Error> {
     sqlx::query("SELECT 1 FROM regions WHERE id = $1 FOR UPDATE")
@@ -106,14 +108,18 @@ pub async fn save(
     if newest != based_on {
         return Ok(Err(Stale));
     }
-    sqlx::query("INSERT INTO covenant_versions (id, region_id, version, rules, created_by) VALUES ($1, $2, $3, $4, $5)")
-        .bind(Uuid::new_v4())
-        .bind(region)
-        .bind(newest + 1)
-        .bind(serde_json::to_value(rules).expect("rules serialise"))
-        .bind(by)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO covenant_versions (id, region_id, version, rules, family_coordination, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(Uuid::new_v4())
+    .bind(region)
+    .bind(newest + 1)
+    .bind(serde_json::to_value(rules).expect("rules serialise"))
+    .bind(family_coordination)
+    .bind(by)
+    .execute(&mut *tx)
+    .await?;
     Ok(Ok(newest + 1))
 }
 

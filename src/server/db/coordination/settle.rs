@@ -149,8 +149,13 @@ pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::
                FROM youths y
               WHERE y.id = c.youth_id AND c.ended_at IS NULL AND c.youth_id = ANY($1)
                 AND (y.involved_organisations < 2
+                     -- still involved with the youth or, for a family, with one of its youths
                      OR NOT EXISTS (SELECT 1 FROM involvements i
-                                     WHERE i.youth_id = c.youth_id AND i.organisation_id = c.organisation_id))
+                                     WHERE i.organisation_id = c.organisation_id
+                                       AND (i.youth_id = c.youth_id
+                                            OR i.youth_id IN (SELECT m2.youth_id FROM family_members m1
+                                                                JOIN family_members m2 ON m2.family_id = m1.family_id
+                                                               WHERE m1.youth_id = c.youth_id))))
              RETURNING c.youth_id, c.organisation_id, c.end_reason)
          SELECT e.youth_id, o.name, e.end_reason FROM e JOIN organisations o ON o.id = e.organisation_id",
     )
@@ -184,15 +189,55 @@ pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::
     }
     let regions: Vec<Uuid> = cases.values().map(|c| c.region_id).collect();
     let covenants = active_for_regions(tx, &regions).await?;
+    let family = family_coordinators(tx, &cases.keys().copied().collect::<Vec<_>>()).await?;
     let items: Vec<NewCoordination> = cases
         .iter()
         .filter_map(|(youth_id, c)| {
             let (version_id, covenant) = covenants.get(&c.region_id)?;
-            appointment(*youth_id, c, *version_id, covenant, left.get(youth_id))
+            match family.get(youth_id) {
+                Some((org, name)) if covenant.family_coordination && left.get(youth_id) != Some(name) => {
+                    Some(NewCoordination {
+                        youth_id: *youth_id,
+                        organisation_id: *org,
+                        coordinator_id: None,
+                        covenant_version_id: Some(*version_id),
+                        rule_number: None,
+                        how: How::Rule,
+                        explanation: format!(
+                            "Eén gezin, één coördinator (convenant {} v{}): {name} coördineert al voor het gezin.",
+                            covenant.region, covenant.version
+                        ),
+                    })
+                }
+                _ => appointment(*youth_id, c, *version_id, covenant, left.get(youth_id)),
+            }
         })
         .collect();
     start(tx, &items).await?;
     Ok(())
+}
+
+/// For youths in a family: the organisation that coordinates another of
+/// its youths (the longest-standing), if it may coordinate.
+async fn family_coordinators(
+    tx: &mut PgConnection,
+    youths: &[Uuid],
+) -> Result<HashMap<Uuid, (Uuid, String)>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, (Uuid, Uuid, String)>(
+        "SELECT DISTINCT ON (m1.youth_id) m1.youth_id, c.organisation_id, o.name
+           FROM family_members m1
+           JOIN family_members m2 ON m2.family_id = m1.family_id AND m2.youth_id <> m1.youth_id
+           JOIN coordinations c ON c.youth_id = m2.youth_id AND c.ended_at IS NULL
+           JOIN organisations o ON o.id = c.organisation_id
+          WHERE m1.youth_id = ANY($1) AND o.may_coordinate AND o.kind NOT IN ('school', 'politie', 'gemeente')
+          ORDER BY m1.youth_id, c.started_at",
+    )
+    .bind(youths)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(y, o, n)| (y, (o, n)))
+    .collect())
 }
 
 /// The rules' appointment for one case, if anyone may coordinate.

@@ -161,6 +161,7 @@ pub async fn detail(
         involved,
         own,
         coordination: Default::default(),
+        family: Default::default(),
     }))
 }
 

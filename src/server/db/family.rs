@@ -1,0 +1,400 @@
+//! Families (youths of one household), their one plan and consent. The
+//! plan and consent belong to the family, or to the youth when it is in
+//! none. Callers check that the actor may view the youth (and, to link,
+//! the other youth too).
+
+use super::coordination::handover::Actor;
+use crate::domain::{
+    coordination::{Agreement, Choice, ConsentView, FamilyInfo, FamilyMember, PlanView},
+    records::nl_date,
+    youth::full_name,
+};
+use chrono::NaiveDate;
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// Whose plan and consent: the family's, or the youth's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Family(Uuid),
+    Youth(Uuid),
+}
+
+impl Owner {
+    fn split(self) -> (Option<Uuid>, Option<Uuid>) {
+        match self {
+            Owner::Family(f) => (Some(f), None),
+            Owner::Youth(y) => (None, Some(y)),
+        }
+    }
+}
+
+pub async fn family_of(tx: &mut PgConnection, youth: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT family_id FROM family_members WHERE youth_id = $1")
+        .bind(youth)
+        .fetch_optional(&mut *tx)
+        .await
+}
+
+pub async fn owner(tx: &mut PgConnection, youth: Uuid) -> Result<Owner, sqlx::Error> {
+    Ok(match family_of(tx, youth).await? {
+        Some(f) => Owner::Family(f),
+        None => Owner::Youth(youth),
+    })
+}
+
+/// The family part of the youth page, as `actor` sees it.
+pub async fn info(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<FamilyInfo, sqlx::Error> {
+    let family = family_of(tx, youth).await?;
+    let members = match family {
+        None => Vec::new(),
+        Some(f) => {
+            let rows = sqlx::query(
+                "SELECT y.id, y.given_names, y.prefix, y.family_name FROM family_members m JOIN youths y ON y.id = m.youth_id
+                  WHERE m.family_id = $1 AND m.youth_id <> $2 ORDER BY y.birth_date, y.id",
+            )
+            .bind(f)
+            .bind(youth)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut out = Vec::new();
+            for r in rows {
+                let id: Uuid = r.get("id");
+                out.push(FamilyMember {
+                    youth_id: id,
+                    name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+                    may_view: super::coordination::read::may_view(tx, id, actor).await?,
+                });
+            }
+            out
+        }
+    };
+    // The actor's other youths that are in no family (or in another one they
+    // could not join): those can be added to this one.
+    let candidates = sqlx::query(
+        "SELECT DISTINCT y.id, y.given_names, y.prefix, y.family_name
+           FROM involvements i JOIN youths y ON y.id = i.youth_id
+          WHERE i.user_id = $1 AND y.id <> $2
+            AND NOT EXISTS (SELECT 1 FROM family_members m WHERE m.youth_id = y.id)
+          ORDER BY y.family_name, y.given_names, y.id
+          LIMIT 200",
+    )
+    .bind(actor.user_id)
+    .bind(youth)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| Choice {
+        id: r.get("id"),
+        name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+    })
+    .collect();
+    let owner = family.map_or(Owner::Youth(youth), Owner::Family);
+    Ok(FamilyInfo {
+        members,
+        in_family: family.is_some(),
+        candidates,
+        plan: plan(tx, owner).await?,
+        consents: consents(tx, owner).await?,
+    })
+}
+
+async fn plan(tx: &mut PgConnection, owner: Owner) -> Result<PlanView, sqlx::Error> {
+    let (f, y) = owner.split();
+    let Some(p) = sqlx::query(
+        "SELECT p.id, p.goals, p.review_on, p.family_agreed_on, u.name,
+                (p.updated_at AT TIME ZONE 'Europe/Amsterdam')::date AS updated_on
+           FROM plans p JOIN users u ON u.id = p.updated_by
+          WHERE p.family_id IS NOT DISTINCT FROM $1 AND p.youth_id IS NOT DISTINCT FROM $2",
+    )
+    .bind(f)
+    .bind(y)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(PlanView::default());
+    };
+    let agreements = sqlx::query_as::<_, (Uuid, String, String, Option<NaiveDate>)>(
+        "SELECT id, who, what, due_on FROM plan_agreements WHERE plan_id = $1 ORDER BY due_on NULLS LAST, created_at",
+    )
+    .bind(p.get::<Uuid, _>("id"))
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(id, who, what, due_on)| Agreement { id, who, what, due_on })
+    .collect();
+    Ok(PlanView {
+        goals: p.get("goals"),
+        review_on: p.get("review_on"),
+        family_agreed_on: p.get("family_agreed_on"),
+        agreements,
+        updated: Some(format!(
+            "{}, {}",
+            p.get::<String, _>("name"),
+            nl_date(p.get("updated_on"))
+        )),
+    })
+}
+
+async fn consents(tx: &mut PgConnection, owner: Owner) -> Result<Vec<ConsentView>, sqlx::Error> {
+    let (f, y) = owner.split();
+    Ok(sqlx::query(
+        "SELECT c.id, c.kind, c.given_by, c.what, c.with_whom, c.valid_from, c.valid_until, c.justification,
+                u.name, c.withdrawn_at IS NOT NULL AS withdrawn
+           FROM consents c JOIN users u ON u.id = c.recorded_by
+          WHERE c.family_id IS NOT DISTINCT FROM $1 AND c.youth_id IS NOT DISTINCT FROM $2
+          ORDER BY c.recorded_at DESC",
+    )
+    .bind(f)
+    .bind(y)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| ConsentView {
+        id: r.get("id"),
+        given: r.get::<String, _>("kind") == "given",
+        given_by: r.get("given_by"),
+        what: r.get("what"),
+        with_whom: r.get("with_whom"),
+        valid_from: r.get("valid_from"),
+        valid_until: r.get("valid_until"),
+        justification: r.get("justification"),
+        recorded_by: r.get("name"),
+        withdrawn: r.get("withdrawn"),
+    })
+    .collect())
+}
+
+/// Why two youths cannot be linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRefused {
+    SameYouth,
+    /// Both are in a family already, and not the same one.
+    OtherFamily,
+}
+
+/// Links `other` into the family of `youth` (making one when needed).
+/// A youth's own plan and consents move to the new family's when it had
+/// none. Returns the family.
+pub async fn link(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    other: Uuid,
+    actor: &Actor,
+) -> Result<Result<Uuid, LinkRefused>, sqlx::Error> {
+    if youth == other {
+        return Ok(Err(LinkRefused::SameYouth));
+    }
+    let (a, b) = (family_of(tx, youth).await?, family_of(tx, other).await?);
+    let family = match (a, b) {
+        (Some(x), Some(y)) if x == y => return Ok(Ok(x)),
+        (Some(_), Some(_)) => return Ok(Err(LinkRefused::OtherFamily)),
+        (Some(f), None) | (None, Some(f)) => f,
+        (None, None) => {
+            let f = Uuid::new_v4();
+            sqlx::query("INSERT INTO families (id, created_by) VALUES ($1, $2)")
+                .bind(f)
+                .bind(actor.user_id)
+                .execute(&mut *tx)
+                .await?;
+            f
+        }
+    };
+    for y in [youth, other] {
+        sqlx::query("INSERT INTO family_members (youth_id, family_id, added_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(y)
+            .bind(family)
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await?;
+        // The first youth plan becomes the family plan; consents go along.
+        sqlx::query(
+            "UPDATE plans SET family_id = $2, youth_id = NULL
+              WHERE youth_id = $1 AND NOT EXISTS (SELECT 1 FROM plans WHERE family_id = $2)",
+        )
+        .bind(y)
+        .bind(family)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE consents SET family_id = $2, youth_id = NULL WHERE youth_id = $1")
+            .bind(y)
+            .bind(family)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let names: Vec<String> = sqlx::query(
+        "SELECT given_names, prefix, family_name FROM youths WHERE id = ANY($1) ORDER BY birth_date",
+    )
+    .bind(vec![youth, other])
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| full_name(r.get(0), r.get(1), r.get(2)))
+    .collect();
+    let text = format!("{} brengt {} samen in één gezin.", actor.name, names.join(" en "));
+    for y in [youth, other] {
+        sqlx::query("INSERT INTO coordination_events (youth_id, text) VALUES ($1, $2)")
+            .bind(y)
+            .bind(&text)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Under a covenant with one coordinator per family, a matched youth
+    // without one gets the family's.
+    super::coordination::settle(tx, &[youth, other]).await?;
+    Ok(Ok(family))
+}
+
+/// Takes `youth` out of its family (the plan and consents stay with the family).
+pub async fn unlink(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM family_members WHERE youth_id = $1")
+        .bind(youth)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if done > 0 {
+        sqlx::query("INSERT INTO coordination_events (youth_id, text) VALUES ($1, $2)")
+            .bind(youth)
+            .bind(format!("{} haalt de jeugdige uit het gezin.", actor.name))
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(done > 0)
+}
+
+/// Writes the plan's goals, review date and the family's agreement.
+pub async fn save_plan(
+    tx: &mut PgConnection,
+    owner: Owner,
+    actor: &Actor,
+    goals: &str,
+    review_on: Option<NaiveDate>,
+    family_agreed_on: Option<NaiveDate>,
+) -> Result<Uuid, sqlx::Error> {
+    let (f, y) = owner.split();
+    let conflict = if f.is_some() { "family_id" } else { "youth_id" };
+    sqlx::query_scalar(&format!(
+        "INSERT INTO plans (id, family_id, youth_id, goals, review_on, family_agreed_on, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT ({conflict}) DO UPDATE SET goals = EXCLUDED.goals, review_on = EXCLUDED.review_on,
+               family_agreed_on = EXCLUDED.family_agreed_on, updated_by = EXCLUDED.updated_by, updated_at = now()
+         RETURNING id"
+    ))
+    .bind(Uuid::new_v4())
+    .bind(f)
+    .bind(y)
+    .bind(goals)
+    .bind(review_on)
+    .bind(family_agreed_on)
+    .bind(actor.user_id)
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// Adds "who does what, by when" to the plan (made if there is none yet).
+pub async fn add_agreement(
+    tx: &mut PgConnection,
+    owner: Owner,
+    actor: &Actor,
+    who: &str,
+    what: &str,
+    due_on: Option<NaiveDate>,
+) -> Result<(), sqlx::Error> {
+    let (f, y) = owner.split();
+    let plan: Option<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM plans WHERE family_id IS NOT DISTINCT FROM $1 AND youth_id IS NOT DISTINCT FROM $2",
+    )
+    .bind(f)
+    .bind(y)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let plan = match plan {
+        Some(p) => p,
+        None => save_plan(tx, owner, actor, "", None, None).await?,
+    };
+    sqlx::query("INSERT INTO plan_agreements (id, plan_id, who, what, due_on, created_by) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(Uuid::new_v4())
+        .bind(plan)
+        .bind(who)
+        .bind(what)
+        .bind(due_on)
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Removes agreement `id` if it belongs to `owner`'s plan.
+pub async fn remove_agreement(tx: &mut PgConnection, owner: Owner, id: Uuid) -> Result<bool, sqlx::Error> {
+    let (f, y) = owner.split();
+    Ok(sqlx::query(
+        "DELETE FROM plan_agreements a USING plans p
+          WHERE a.id = $1 AND p.id = a.plan_id
+            AND p.family_id IS NOT DISTINCT FROM $2 AND p.youth_id IS NOT DISTINCT FROM $3",
+    )
+    .bind(id)
+    .bind(f)
+    .bind(y)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// A consent record as checked by `domain::coordination::check_consent`.
+#[derive(Debug, Clone)]
+pub struct NewConsent {
+    pub given: bool,
+    pub given_by: String,
+    pub what: String,
+    pub with_whom: String,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    pub justification: String,
+}
+
+pub async fn record_consent(
+    tx: &mut PgConnection,
+    owner: Owner,
+    actor: &Actor,
+    c: &NewConsent,
+) -> Result<Uuid, sqlx::Error> {
+    let (f, y) = owner.split();
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "INSERT INTO consents (id, family_id, youth_id, kind, given_by, what, with_whom, valid_from, valid_until,
+                               justification, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(id)
+    .bind(f)
+    .bind(y)
+    .bind(if c.given { "given" } else { "not_informed" })
+    .bind(c.given_by.trim())
+    .bind(c.what.trim())
+    .bind(c.with_whom.trim())
+    .bind(c.valid_from)
+    .bind(c.valid_until)
+    .bind(c.justification.trim())
+    .bind(actor.user_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(id)
+}
+
+/// Marks consent `id` of `owner` withdrawn.
+pub async fn withdraw_consent(tx: &mut PgConnection, owner: Owner, id: Uuid) -> Result<bool, sqlx::Error> {
+    let (f, y) = owner.split();
+    Ok(sqlx::query(
+        "UPDATE consents SET withdrawn_at = now()
+          WHERE id = $1 AND withdrawn_at IS NULL
+            AND family_id IS NOT DISTINCT FROM $2 AND youth_id IS NOT DISTINCT FROM $3",
+    )
+    .bind(id)
+    .bind(f)
+    .bind(y)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
