@@ -813,3 +813,38 @@ async fn the_coordinators_overview_lists_the_organisations_cases_and_incoming_ha
     let carla = person(&app, "Carla", OrganisationKind::School, PRO).await;
     assert_eq!(call(&app, &carla, "my_coordination", &[]).await.status(), 403);
 }
+
+#[tokio::test]
+async fn the_dry_run_leaves_appointments_people_made_alone() {
+    let app = TestApp::spawn().await;
+    let rita = person(&app, "Rita", OrganisationKind::Gemeente, &[Role::RegionAdmin]).await;
+    let anna = person(&app, "Anna", OrganisationKind::Jgz, COORD).await;
+    let bram = person(&app, "Bram", OrganisationKind::Wijkteam, COORD).await;
+    involve(&app, &anna, TODDLER, false).await;
+    involve(&app, &bram, TODDLER, false).await;
+    let id = youth_id(&app, TODDLER).await;
+    let wij = bram.user.organisation_id.to_string();
+    call(
+        &app,
+        &anna,
+        "propose_handover",
+        &[("youth", &id), ("to_organisation", &wij)],
+    )
+    .await;
+    let handover: String = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM handovers")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        call(&app, &bram, "accept_handover", &[("id", &handover)])
+            .await
+            .status(),
+        200
+    );
+    // Rules that would send the toddler back to JGZ do not list the handed-over case.
+    add_rule(&app, &rita, "1", &[("max_age", "4"), ("outcome", "soort:jgz")]).await;
+    let v: Value = call(&app, &rita, "covenant", &[]).await.json().await.unwrap();
+    assert_eq!(v["checked"], 0);
+    assert_eq!(v["changes"], serde_json::json!([]));
+}

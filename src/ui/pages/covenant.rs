@@ -212,7 +212,7 @@ fn dry_run(v: CovenantView, actions: Actions) -> impl IntoView {
         view! {
             <h2 class="utrecht-heading-2">{format!("Proefrun: wat verandert er met versie {}?", number)}</h2>
             <p class="utrecht-paragraph">{format!(
-                "Van de {} casussen met een coördinerende organisatie zou{} {} een andere krijgen onder versie {}.",
+                "Van de {} casussen waarin de regels de coördinerende organisatie aanwezen, zou{} {} een andere krijgen onder versie {}. Toewijzingen na een overdracht, door de regio of voor een heel gezin blijven zoals ze zijn.",
                 checked, if count == 1 { "" } else { "den" }, count, number
             )}</p>
             {changes_table(changes)}

@@ -156,8 +156,8 @@ pub struct DryRun {
     pub checked: usize,
 }
 
-/// For every youth of `region` that has a coordinating organisation now:
-/// the appointment `covenant` would make instead, where it differs.
+/// For every youth of `region` whose coordinating organisation the rules
+/// appointed: the appointment `covenant` would make instead, where it differs.
 pub async fn dry_run_in(
     tx: &mut PgConnection,
     region: Uuid,
@@ -166,7 +166,10 @@ pub async fn dry_run_in(
     let current: Vec<(Uuid, Uuid)> = sqlx::query_as(
         "SELECT c.youth_id, c.organisation_id FROM coordinations c
            JOIN youths y ON y.id = c.youth_id JOIN municipalities m ON m.code = y.municipality_code
-          WHERE c.ended_at IS NULL AND m.region_id = $1",
+          WHERE c.ended_at IS NULL AND m.region_id = $1
+            -- Appointments people made (a handover, the region's decision) and
+            -- one coordinator per family are not the rules' to undo.
+            AND c.how IN ('rule', 'reappointed', 'reapplied') AND c.rule_number IS NOT NULL",
     )
     .bind(region)
     .fetch_all(&mut *tx)
