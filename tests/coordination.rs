@@ -4,33 +4,13 @@
 
 mod common;
 
-use common::{TestApp, TestUser};
-use reqwest::Client;
+use common::{Person, TestApp, TestUser};
 use serde_json::Value;
 use zorgsignaal::domain::{organisation::OrganisationKind, role::Role};
 
 const TODDLER: &str = "100023757"; // born two years ago
 const CHILD: &str = "100039595"; // ten years old
 const OTHER: &str = "100126704";
-
-struct Person {
-    user: TestUser,
-    client: Client,
-}
-
-async fn person(app: &TestApp, name: &str, kind: OrganisationKind, roles: &[Role]) -> Person {
-    app.municipality().await;
-    let user = app
-        .user()
-        .name(name)
-        .email(&format!("{}@{}.example", name.to_lowercase(), kind.as_str()))
-        .organisation_kind(kind)
-        .roles(roles)
-        .create()
-        .await;
-    let client = app.logged_in(&user).await;
-    Person { user, client }
-}
 
 const PRO: &[Role] = &[Role::Professional];
 const COORD: &[Role] = &[Role::Professional, Role::Coordinator];
@@ -52,7 +32,11 @@ fn youth_args(bsn: &str) -> Vec<(&'static str, String)> {
 }
 
 async fn call(app: &TestApp, p: &Person, endpoint: &str, args: &[(&str, &str)]) -> reqwest::Response {
-    app.call(&p.client, endpoint, args).await
+    app.call_as(p, endpoint, args).await
+}
+
+async fn person(app: &TestApp, name: &str, kind: OrganisationKind, roles: &[Role]) -> Person {
+    app.person(name, kind, roles).await
 }
 
 /// Registers (JGZ, wijkteam, GGZ) or signals (school, police) on `bsn`.
@@ -847,4 +831,52 @@ async fn the_dry_run_leaves_appointments_people_made_alone() {
     let v: Value = call(&app, &rita, "covenant", &[]).await.json().await.unwrap();
     assert_eq!(v["checked"], 0);
     assert_eq!(v["changes"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn only_the_coordinator_withdraws_a_handover_and_then_it_cannot_be_accepted() {
+    let app = TestApp::spawn().await;
+    let anna = person(&app, "Anna", OrganisationKind::Jgz, COORD).await;
+    let bram = person(&app, "Bram", OrganisationKind::Wijkteam, COORD).await;
+    involve(&app, &anna, CHILD, false).await;
+    involve(&app, &bram, CHILD, false).await;
+    let id = youth_id(&app, CHILD).await;
+    let wij = bram.user.organisation_id.to_string();
+    call(
+        &app,
+        &anna,
+        "propose_handover",
+        &[("youth", &id), ("to_organisation", &wij)],
+    )
+    .await;
+    let c = coordination(&app, &anna, &id).await;
+    assert_eq!(c["may_withdraw_handover"], true);
+    let handover = c["handover"]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        call(&app, &bram, "withdraw_handover", &[("id", &handover)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        call(&app, &anna, "withdraw_handover", &[("id", &handover)])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        call(&app, &bram, "accept_handover", &[("id", &handover)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(active(&app, CHILD).await.0, Some(anna.user.organisation_id));
+    assert_eq!(
+        app.count("SELECT count(*) FROM handovers WHERE outcome = 'withdrawn'")
+            .await,
+        1
+    );
+    assert!(coordination(&app, &anna, &id).await["history"]
+        .to_string()
+        .contains("trekt het voorstel tot overdracht"));
 }

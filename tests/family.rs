@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{TestApp, TestUser};
-use reqwest::Client;
+use common::{Person, TestApp};
 use serde_json::Value;
 use zorgsignaal::domain::{organisation::OrganisationKind, role::Role};
 
@@ -13,29 +12,14 @@ const A: &str = "100174218";
 const B: &str = "100372193";
 const C: &str = "100419707";
 
-struct Person {
-    user: TestUser,
-    client: Client,
-}
-
-async fn person(app: &TestApp, name: &str, kind: OrganisationKind, roles: &[Role]) -> Person {
-    app.municipality().await;
-    let user = app
-        .user()
-        .name(name)
-        .email(&format!("{}@{}.example", name.to_lowercase(), kind.as_str()))
-        .organisation_kind(kind)
-        .roles(roles)
-        .create()
-        .await;
-    let client = app.logged_in(&user).await;
-    Person { user, client }
-}
-
 const COORD: &[Role] = &[Role::Professional, Role::Coordinator];
 
 async fn call(app: &TestApp, p: &Person, endpoint: &str, args: &[(&str, &str)]) -> reqwest::Response {
-    app.call(&p.client, endpoint, args).await
+    app.call_as(p, endpoint, args).await
+}
+
+async fn person(app: &TestApp, name: &str, kind: OrganisationKind, roles: &[Role]) -> Person {
+    app.person(name, kind, roles).await
 }
 
 async fn involve(app: &TestApp, p: &Person, bsn: &str, given: &str) {

@@ -34,16 +34,8 @@ fn youth<'a>(bsn: &'a str, kind: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
 }
 
 async fn person(app: &TestApp, name: &str, kind: OrganisationKind) -> (TestUser, Client) {
-    app.municipality().await;
-    let user = app
-        .user()
-        .name(name)
-        .email(&format!("{}@{}.example", name.to_lowercase(), kind.as_str()))
-        .organisation_kind(kind)
-        .create()
-        .await;
-    let client = app.logged_in(&user).await;
-    (user, client)
+    let p = app.person(name, kind, &[Role::Professional]).await;
+    (p.user, p.client)
 }
 
 async fn register(app: &TestApp, client: &Client, bsn: &str) {

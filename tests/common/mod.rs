@@ -316,6 +316,35 @@ impl Drop for TestApp {
     }
 }
 
+/// A user with a logged-in client.
+pub struct Person {
+    pub user: TestUser,
+    pub client: Client,
+}
+
+impl TestApp {
+    /// A logged-in user `name` (e-mail `name@kind.example`) with `roles`, in
+    /// the test region's organisation of `kind`.
+    pub async fn person(&self, name: &str, kind: OrganisationKind, roles: &[Role]) -> Person {
+        self.municipality().await;
+        let user = self
+            .user()
+            .name(name)
+            .email(&format!("{}@{}.example", name.to_lowercase(), kind.as_str()))
+            .organisation_kind(kind)
+            .roles(roles)
+            .create()
+            .await;
+        let client = self.logged_in(&user).await;
+        Person { user, client }
+    }
+
+    /// Calls a server function as `p`.
+    pub async fn call_as(&self, p: &Person, endpoint: &str, args: &[(&str, &str)]) -> Response {
+        self.call(&p.client, endpoint, args).await
+    }
+}
+
 pub struct TestUser {
     pub id: Uuid,
     pub organisation_id: Uuid,

@@ -291,6 +291,17 @@ pub async fn save_plan(
     .await
 }
 
+async fn plan_id(tx: &mut PgConnection, owner: Owner) -> Result<Option<Uuid>, sqlx::Error> {
+    let (f, y) = owner.split();
+    sqlx::query_scalar(
+        "SELECT id FROM plans WHERE family_id IS NOT DISTINCT FROM $1 AND youth_id IS NOT DISTINCT FROM $2",
+    )
+    .bind(f)
+    .bind(y)
+    .fetch_optional(&mut *tx)
+    .await
+}
+
 /// Adds "who does what, by when" to the plan (made if there is none yet).
 pub async fn add_agreement(
     tx: &mut PgConnection,
@@ -300,15 +311,7 @@ pub async fn add_agreement(
     what: &str,
     due_on: Option<NaiveDate>,
 ) -> Result<(), sqlx::Error> {
-    let (f, y) = owner.split();
-    let plan: Option<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM plans WHERE family_id IS NOT DISTINCT FROM $1 AND youth_id IS NOT DISTINCT FROM $2",
-    )
-    .bind(f)
-    .bind(y)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let plan = match plan {
+    let plan = match plan_id(tx, owner).await? {
         Some(p) => p,
         None => save_plan(tx, owner, actor, "", None, None).await?,
     };
@@ -326,19 +329,18 @@ pub async fn add_agreement(
 
 /// Removes agreement `id` if it belongs to `owner`'s plan.
 pub async fn remove_agreement(tx: &mut PgConnection, owner: Owner, id: Uuid) -> Result<bool, sqlx::Error> {
-    let (f, y) = owner.split();
-    Ok(sqlx::query(
-        "DELETE FROM plan_agreements a USING plans p
-          WHERE a.id = $1 AND p.id = a.plan_id
-            AND p.family_id IS NOT DISTINCT FROM $2 AND p.youth_id IS NOT DISTINCT FROM $3",
+    let Some(plan) = plan_id(tx, owner).await? else {
+        return Ok(false);
+    };
+    Ok(
+        sqlx::query("DELETE FROM plan_agreements WHERE id = $1 AND plan_id = $2")
+            .bind(id)
+            .bind(plan)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1,
     )
-    .bind(id)
-    .bind(f)
-    .bind(y)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1)
 }
 
 /// A consent record as checked by `domain::coordination::check_consent`.

@@ -91,6 +91,37 @@ fn described(actions: CoordinationActions, field: &'static str) -> impl Fn() -> 
     }
 }
 
+/// A labelled text area with an optional description and, beside it, the
+/// message for field `id` (its control's id; `name` is what the form sends).
+fn text_area(
+    actions: CoordinationActions,
+    (id, name): (&'static str, &'static str),
+    label: &'static str,
+    hint: Option<&'static str>,
+    max: u32,
+) -> impl IntoView {
+    let hint_id = format!("{id}-uitleg");
+    let error = described(actions, id);
+    let described_by = {
+        let hint_id = hint_id.clone();
+        move || {
+            let ids: Vec<String> = hint.map(|_| hint_id.clone()).into_iter().chain(error()).collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="utrecht-form-field zs-field">
+            <div class="utrecht-form-field__label">
+                <label class="utrecht-form-label" for=id>{label}</label>
+            </div>
+            {hint.map(|h| view! { <div class="utrecht-form-field-description" id=hint_id.clone()>{h}</div> })}
+            <textarea class="utrecht-textarea" id=id name=name rows="3" maxlength=max.to_string()
+                aria-describedby=described_by></textarea>
+            {field_error(actions, id)}
+        </div>
+    }
+}
+
 /// The coordination section of the youth page.
 pub fn coordination_section(
     youth: uuid::Uuid,
@@ -173,14 +204,7 @@ fn handover_card(
                 </ActionForm>
                 <ActionForm action=actions.reject attr:class="zs-inline-form">
                     <input type="hidden" name="id" value=id2.clone()/>
-                    <div class="utrecht-form-field zs-field">
-                        <div class="utrecht-form-field__label">
-                            <label class="utrecht-form-label" for="reason">"Reden van afwijzen"</label>
-                        </div>
-                        <textarea class="utrecht-textarea" id="reason" name="reason" rows="2" maxlength="1000"
-                            aria-describedby=described(actions, "reason")></textarea>
-                        {field_error(actions, "reason")}
-                    </div>
+                    {text_area(actions, ("reason", "reason"), "Reden van afwijzen", None, 1000)}
                     <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Overdracht afwijzen"</button>
                 </ActionForm>
             })}
@@ -242,17 +266,13 @@ fn propose_form(youth: String, c: &CoordinationInfo, actions: CoordinationAction
                         </div>
                     }).collect_view()}
                 </fieldset>
-                <div class="utrecht-form-field zs-field">
-                    <div class="utrecht-form-field__label">
-                        <label class="utrecht-form-label" for="agreements">"Afspraken en toelichting"</label>
-                    </div>
-                    <div class="utrecht-form-field-description" id="agreements-uitleg">
-                        "Zichtbaar voor alle betrokken professionals. Schrijf niet op wat er speelt."
-                    </div>
-                    <textarea class="utrecht-textarea" id="agreements" name="agreements" rows="3" maxlength="2000"
-                        aria-describedby="agreements-uitleg"></textarea>
-                    {field_error(actions, "agreements")}
-                </div>
+                {text_area(
+                    actions,
+                    ("agreements", "agreements"),
+                    "Afspraken en toelichting",
+                    Some("Zichtbaar voor alle betrokken professionals. Schrijf niet op wat er speelt."),
+                    2000,
+                )}
                 <button type="submit" class="utrecht-button utrecht-button--primary-action">"Overdracht voorstellen"</button>
             </ActionForm>
         </details>
@@ -266,17 +286,13 @@ fn escalate_form(youth: String, actions: CoordinationActions) -> impl IntoView {
             <summary>"Opschalen naar de regio"</summary>
             <ActionForm action=actions.escalate>
                 <input type="hidden" name="youth" value=youth/>
-                <div class="utrecht-form-field zs-field">
-                    <div class="utrecht-form-field__label">
-                        <label class="utrecht-form-label" for="escalation_reason">"Reden van opschalen"</label>
-                    </div>
-                    <div class="utrecht-form-field-description" id="escalation_reason-uitleg">
-                        "De regio en alle betrokken professionals lezen dit. Schrijf niet op wat er speelt, wel waarom de coördinatie vastloopt."
-                    </div>
-                    <textarea class="utrecht-textarea" id="escalation_reason" name="reason" rows="3" maxlength="2000"
-                        aria-describedby="escalation_reason-uitleg"></textarea>
-                    {field_error(actions, "escalation_reason")}
-                </div>
+                {text_area(
+                    actions,
+                    ("escalation_reason", "reason"),
+                    "Reden van opschalen",
+                    Some("De regio en alle betrokken professionals lezen dit. Schrijf niet op wat er speelt, wel waarom de coördinatie vastloopt."),
+                    2000,
+                )}
                 <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opschalen"</button>
             </ActionForm>
         </details>

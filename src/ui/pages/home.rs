@@ -51,9 +51,11 @@ fn start_page(user: CurrentUser) -> AnyView {
                 <section class="zs-card" aria-labelledby="mijn-coordinaties">
                     <h2 class="utrecht-heading-2" id="mijn-coordinaties">"Mijn coördinaties"</h2>
                     <p class="utrecht-paragraph">
-                        "Hier zie je de jeugdigen en gezinnen die jij coördineert, met hun acties en voortgang."
+                        "Hier zie je de jeugdigen en gezinnen die jouw organisatie coördineert, welke nog op te pakken zijn, en overdrachten aan jouw organisatie."
                     </p>
-                    <p class="utrecht-paragraph zs-empty">"Je coördineert nog geen jeugdigen."</p>
+                    <p class="utrecht-paragraph">
+                        <a class="utrecht-link" href="/coordinatie">"Naar Coördinatie"</a>
+                    </p>
                 </section>
             })}
             {user.has(Role::RegionAdmin).then(|| view! {
@@ -62,9 +64,11 @@ fn start_page(user: CurrentUser) -> AnyView {
                     <p class="utrecht-paragraph">
                         "Je beheert het convenant, de organisaties en de gebruikers van de regio."
                     </p>
-                    <p class="utrecht-paragraph">
-                        <a class="utrecht-link" href="/regio">"Organisaties en gemeenten van de regio"</a>
-                    </p>
+                    <ul class="utrecht-unordered-list">
+                        <li><a class="utrecht-link" href="/regio">"Organisaties en gemeenten van de regio"</a></li>
+                        <li><a class="utrecht-link" href="/regio/convenant">"Convenant en beslisregels"</a></li>
+                        <li><a class="utrecht-link" href="/regio/opschalingen">"Opschalingen"</a></li>
+                    </ul>
                 </section>
             })}
             {(user.has(Role::MunicipalityAnalyst) || user.has(Role::RegionAdmin)).then(|| view! {

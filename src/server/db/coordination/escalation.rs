@@ -224,15 +224,13 @@ pub async fn decide(
             replace(
                 tx,
                 youth,
-                NewCoordination {
-                    youth_id: youth,
-                    organisation_id: org,
-                    coordinator_id: None,
-                    covenant_version_id: None,
-                    rule_number: None,
-                    how: How::Region,
-                    explanation: format!("Aangewezen door de regio na opschaling ({}).", admin.name),
-                },
+                NewCoordination::by_people(
+                    youth,
+                    org,
+                    None,
+                    How::Region,
+                    format!("Aangewezen door de regio na opschaling ({}).", admin.name),
+                ),
                 "region",
             )
             .await?;

@@ -253,15 +253,13 @@ pub async fn decide(
     replace(
         tx,
         youth,
-        NewCoordination {
-            youth_id: youth,
-            organisation_id: to_org,
-            coordinator_id: Some(actor.user_id),
-            covenant_version_id: None,
-            rule_number: None,
-            how: How::Handover,
-            explanation: format!("Warme overdracht van {from}, geaccepteerd door {}.", actor.name),
-        },
+        NewCoordination::by_people(
+            youth,
+            to_org,
+            Some(actor.user_id),
+            How::Handover,
+            format!("Warme overdracht van {from}, geaccepteerd door {}.", actor.name),
+        ),
         "handover",
     )
     .await?;

@@ -54,6 +54,28 @@ pub struct NewCoordination {
     pub explanation: String,
 }
 
+impl NewCoordination {
+    /// An appointment people made (a handover, the region's decision):
+    /// no covenant version or rule.
+    pub fn by_people(
+        youth_id: Uuid,
+        organisation_id: Uuid,
+        coordinator_id: Option<Uuid>,
+        how: How,
+        explanation: String,
+    ) -> Self {
+        NewCoordination {
+            youth_id,
+            organisation_id,
+            coordinator_id,
+            covenant_version_id: None,
+            rule_number: None,
+            how,
+            explanation,
+        }
+    }
+}
+
 /// Starts `items` (youths without an active coordination; one that got
 /// one meanwhile is skipped), writes their history and queues the mail to
 /// the new organisations' coordinators. Returns the youths started.
