@@ -209,3 +209,46 @@ test("anna escalates a case to the region and rita records the decision", async 
   await settled(page, testInfo);
   await expect(coordinationFacts(page)).toContainText("De regio (Rita Hoekstra) besluit: De regio spreekt GGD en school samen aan.");
 });
+
+test("bram rejects a handover with a reason, and anna withdraws her next proposal", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const bsn = validBsn(seedFor(testInfo) + 16_000_000);
+  const family = `Afwijzing-${testInfo.project.name}-${bsn.slice(0, 4)}`;
+  const born = toddlerBirthDate();
+  await as(page, testInfo, "bram@wij.example");
+  const youthUrl = await register(page, testInfo, bsn, family, born);
+  await logOut(page);
+  await as(page, testInfo, "anna@ggd.example");
+  await register(page, testInfo, bsn, family, born);
+  await settled(page, testInfo);
+  const propose = async () => {
+    await page.getByText("Coördinatie overdragen (warme overdracht)", { exact: true }).click();
+    await page.getByLabel("Overdragen aan").selectOption({ label: "WIJ Groningen" });
+    await page.getByRole("button", { name: "Overdracht voorstellen" }).click();
+    await expect(page.getByRole("region", { name: "Overdracht voorgesteld aan WIJ Groningen" })).toBeVisible();
+  };
+  await propose();
+  await logOut(page);
+
+  await as(page, testInfo, "bram@wij.example");
+  await page.goto(youthUrl);
+  await settled(page, testInfo);
+  await page.getByRole("button", { name: "Overdracht afwijzen" }).click();
+  await expect(page.getByText("Schrijf op waarom (1 tot 1000 tekens).")).toBeVisible();
+  await expectAccessible(page, testInfo);
+  await page.getByLabel("Reden van afwijzen").fill("Wij hebben nu geen plek.");
+  await page.getByRole("button", { name: "Overdracht afwijzen" }).click();
+  await expect(page.getByRole("region", { name: /Overdracht voorgesteld/ })).toHaveCount(0);
+  await expect(coordinationFacts(page)).toContainText("Bram Bakker (WIJ Groningen) wijst de overdracht af. Reden: Wij hebben nu geen plek.");
+  await expect(coordinationFacts(page)).toContainText("GGD Groningen (nog niemand van GGD Groningen heeft de casus opgepakt)");
+  await logOut(page);
+
+  await as(page, testInfo, "anna@ggd.example");
+  await page.goto(youthUrl);
+  await settled(page, testInfo);
+  await propose();
+  await page.getByRole("button", { name: "Voorstel intrekken" }).click();
+  await expect(page.getByRole("region", { name: /Overdracht voorgesteld/ })).toHaveCount(0);
+  await expect(coordinationFacts(page)).toContainText("Anna de Vries trekt het voorstel tot overdracht aan WIJ Groningen in.");
+  await expectAccessible(page, testInfo);
+});

@@ -33,6 +33,13 @@ test("anna links two youths into one family and keeps one plan and consent for i
   await expect(section).toContainText("Samen met het gezin opgesteld; het gezin stemde in op");
   await expect(section).toContainText("Laatst bijgewerkt door Anna de Vries");
 
+  await section.getByText("Afspraak toevoegen", { exact: true }).first().click();
+  await section.getByLabel("Wie", { exact: true }).fill("Anna (GGD)");
+  await section.getByLabel("Wat", { exact: true }).fill("Huisbezoek met het gezin");
+  await section.getByLabel("Uiterlijk (datum)").fill("2030-01-15");
+  await section.getByRole("button", { name: "Afspraak toevoegen" }).click();
+  await expect(section.getByRole("listitem").filter({ hasText: "Anna (GGD): Huisbezoek met het gezin, uiterlijk 15 januari 2030" })).toBeVisible();
+
   await section.getByText("Toestemming vastleggen", { exact: true }).click();
   await section.getByLabel("Gezin niet geïnformeerd, omdat dat onveilig zou zijn (Meldcode)").check();
   await section.getByRole("button", { name: "Vastleggen" }).click();
