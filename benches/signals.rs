@@ -50,12 +50,13 @@ async fn log_in(base: &str, email: &str) -> reqwest::Client {
 
 /// Gives one signal through the server function, as the form does with
 /// JavaScript; true when it was recorded. The body is read to the end.
+/// Gives one signal; `Err` names what went wrong (an HTTP status or a transport error).
 async fn give_signal(
     client: &reqwest::Client,
     base: &str,
     youth: &(String, String, String),
     kind: &str,
-) -> bool {
+) -> Result<(), String> {
     let (bsn, family, birth) = youth;
     let res = client
         .post(format!("{base}/api/signal"))
@@ -73,16 +74,27 @@ async fn give_signal(
         .await;
     match res {
         Ok(r) => {
-            let ok = r.status().is_success();
+            let status = r.status();
             let _ = r.bytes().await;
-            ok
+            if status.is_success() {
+                Ok(())
+            } else {
+                Err(format!("HTTP {}", status.as_u16()))
+            }
         }
-        Err(_) => false,
+        Err(e) => Err(format!("transport: {e}")),
     }
 }
 
 #[tokio::main]
 async fn main() {
+    // The app's own warnings and errors (with their ZS- reference and cause) on stderr.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+        ))
+        .with_writer(std::io::stderr)
+        .init();
     let url = env(
         "BENCH_DATABASE_URL",
         "postgres://postgres@127.0.0.1:54331/zs_bench",
@@ -222,7 +234,7 @@ async fn main() {
         let (base, targets) = (base.clone(), targets.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            let mut errors = 0u64;
+            let mut errors: Vec<String> = Vec::new();
             let mut n: u64 = c as u64 * 7_919;
             while Instant::now() < deadline {
                 n = n
@@ -231,23 +243,24 @@ async fn main() {
                 let youth = &targets[(n >> 33) as usize % targets.len()];
                 let kind = kinds[(n >> 20) as usize % kinds.len()];
                 let started = Instant::now();
-                let ok = give_signal(&client, &base, youth, kind).await;
-                if ok {
-                    latencies.push(started.elapsed());
-                } else {
-                    errors += 1;
+                match give_signal(&client, &base, youth, kind).await {
+                    Ok(()) => latencies.push(started.elapsed()),
+                    Err(e) => errors.push(e),
                 }
             }
             (latencies, errors)
         }));
     }
     let mut latencies = Vec::new();
-    let mut errors = 0;
+    let mut failures: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for t in tasks {
         let (l, e) = t.await.unwrap();
         latencies.extend(l);
-        errors += e;
+        for what in e {
+            *failures.entry(what).or_default() += 1;
+        }
     }
+    let errors: usize = failures.values().sum();
     latencies.sort();
     let signals_per_s = latencies.len() as f64 / seconds as f64;
     println!(
@@ -256,6 +269,9 @@ async fn main() {
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99)
     );
+    for (what, n) in &failures {
+        println!("  errors: {n} × {what}");
+    }
 
     // No enumeration: one client gives signals on youths that are known
     // and on BSNs never seen, alternating; the two latency profiles should
@@ -276,7 +292,7 @@ async fn main() {
             (bsn, format!("Nieuw{fresh}"), "2013-02-03".to_string())
         };
         let started = Instant::now();
-        if give_signal(&probe, &base, &youth, "overig").await {
+        if give_signal(&probe, &base, &youth, "overig").await.is_ok() {
             if i % 2 == 0 { &mut known } else { &mut unknown }.push(started.elapsed());
         }
     }
