@@ -1,6 +1,7 @@
 //! Pure domain code: compiles for the browser (WASM) and the server, so a
 //! form validates as you type with the same code the server runs.
 
+pub mod actions;
 pub mod bsn;
 pub mod coordination;
 pub mod covenant;
