@@ -1,7 +1,6 @@
 //! Actions (voortgangsbewaking): the rules that decide an action's lane on
 //! the coordinator's board, what overdue means, the form's checks, and the
 //! progress figures per youth or family. Pure, shared with the browser.
-//! (Issue 6 builds the tables, server functions and the live board on this.)
 
 use crate::error::FieldError;
 use chrono::{Months, NaiveDate};
@@ -152,6 +151,33 @@ impl ActionForm {
             _ => Err(e),
         }
     }
+}
+
+/// An action as one viewer sees it. `private_note` is filled for the
+/// assignee who wrote it and for no one else (`db::actions::list` is the
+/// only reader of notes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionView {
+    pub id: uuid::Uuid,
+    pub youth_id: uuid::Uuid,
+    pub youth_name: String,
+    pub title: String,
+    pub description: String,
+    pub organisation: String,
+    /// The person it is assigned to; `None` while the organisation has not picked one.
+    pub assignee: Option<String>,
+    pub due_on: NaiveDate,
+    pub lane: Option<Lane>,
+    /// When it was ticked done, and by whom.
+    pub done: Option<(NaiveDate, String)>,
+    pub cancelled: bool,
+    pub private_note: Option<String>,
+    pub history: Vec<super::records::HistoryEntry>,
+    /// The viewer may tick it done (the assignee, or a professional of the
+    /// assigned organisation who is involved, while nobody is picked).
+    pub may_tick: bool,
+    /// The viewer coordinates the youth: may change, reassign or cancel.
+    pub may_change: bool,
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! All SQL of the application lives below this module, one file per aggregate.
 
+pub mod actions;
 pub mod audit;
 pub mod coordination;
 pub mod family;

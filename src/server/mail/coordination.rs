@@ -43,6 +43,11 @@ pub enum CoordinationEvent {
         by: String,
     },
     EscalationDecided,
+    /// An action waits for the recipient (never its text: only the date).
+    ActionAssigned {
+        by: String,
+        due_on: chrono::NaiveDate,
+    },
 }
 
 /// A coordination mail about one youth.
@@ -119,6 +124,16 @@ impl CoordinationNotice {
                 ],
                 "Bekijk het besluit",
             ),
+            CoordinationEvent::ActionAssigned { by, due_on } => (
+                vec![
+                    format!(
+                        "{by} heeft bij {y} een actie voor je klaargezet, uiterlijk {}.",
+                        crate::domain::records::nl_date(*due_on)
+                    ),
+                    "Wat er van je verwacht wordt, staat in Zorgsignaal.".into(),
+                ],
+                "Bekijk de actie",
+            ),
         }
     }
 }
@@ -138,6 +153,7 @@ impl Template for CoordinationNotice {
             CoordinationEvent::HandoverRejected { .. } => "overdracht van coördinatie afgewezen",
             CoordinationEvent::Escalated { .. } => "een casus is opgeschaald naar de regio",
             CoordinationEvent::EscalationDecided => "de regio heeft besloten over een opschaling",
+            CoordinationEvent::ActionAssigned { .. } => "er staat een actie voor je klaar",
         };
         format!("Zorgsignaal: {what}")
     }
@@ -217,6 +233,10 @@ mod tests {
             },
             CoordinationEvent::Escalated { by: "C".into() },
             CoordinationEvent::EscalationDecided,
+            CoordinationEvent::ActionAssigned {
+                by: "C".into(),
+                due_on: chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+            },
         ];
         let subjects: std::collections::HashSet<String> =
             events.iter().map(|e| notice(e.clone()).subject()).collect();

@@ -1,0 +1,193 @@
+//! Actions: the coordinator sets them out, the assignee ticks them done.
+//! What the assignee writes about what was done reaches no one else: the
+//! answers below come from `db::actions::list`, which reads the note for
+//! its author only.
+
+use crate::{domain::actions::ActionView, error::AppError};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+pub const ASSIGNEE_REQUIRED: &str = "Kies een betrokken professional of organisatie.";
+pub const ASSIGNEE_NOT_INVOLVED: &str =
+    "Deze professional of organisatie is niet (meer) betrokken bij de jeugdige.";
+pub const NOTE_TOO_LONG: &str = "De notitie is te lang (hoogstens 4000 tekens).";
+
+/// The coordinator sets out an action for `youth`. `assignee` is
+/// `gebruiker:<id>` or `organisatie:<id>`.
+#[server(endpoint = "create_action")]
+pub async fn create_action(
+    youth: Uuid,
+    #[server(default)] title: String,
+    #[server(default)] description: String,
+    #[server(default)] due_on: String,
+    #[server(default)] assignee: String,
+) -> Result<(), AppError> {
+    use crate::{api::respond, server::db::actions};
+    respond(async move {
+        let mut act = ssr::begin().await?;
+        let actor = act.actor();
+        let result = match ssr::check(&title, &description, &due_on, &assignee) {
+            Err(e) => Err(e),
+            Ok((new, who)) => actions::create(act.tx(), youth, &actor, &new, who)
+                .await?
+                .map(|_| ())
+                .map_err(ssr::refusal),
+        };
+        act.settle("action_create", "youth", vec![youth.to_string()], result)
+            .await
+    })
+    .await
+}
+
+/// The coordinator changes or reassigns an open action.
+#[server(endpoint = "change_action")]
+pub async fn change_action(
+    id: Uuid,
+    #[server(default)] title: String,
+    #[server(default)] description: String,
+    #[server(default)] due_on: String,
+    #[server(default)] assignee: String,
+) -> Result<(), AppError> {
+    use crate::{api::respond, server::db::actions};
+    respond(async move {
+        let mut act = ssr::begin().await?;
+        let actor = act.actor();
+        let result = match ssr::check(&title, &description, &due_on, &assignee) {
+            Err(e) => Err(e),
+            Ok((new, who)) => actions::change(act.tx(), id, &actor, &new, who)
+                .await?
+                .map_err(ssr::refusal),
+        };
+        act.settle("action_change", "action", vec![id.to_string()], result)
+            .await
+    })
+    .await
+}
+
+/// The coordinator cancels an open action.
+#[server(endpoint = "cancel_action")]
+pub async fn cancel_action(id: Uuid) -> Result<(), AppError> {
+    use crate::{api::respond, server::db::actions};
+    respond(async move {
+        let mut act = ssr::begin().await?;
+        let actor = act.actor();
+        let ok = actions::cancel(act.tx(), id, &actor).await?;
+        let result = if ok { Ok(()) } else { Err(AppError::NotFound) };
+        act.settle("action_cancel", "action", vec![id.to_string()], result)
+            .await
+    })
+    .await
+}
+
+/// The assignee ticks an action done, with an optional private note.
+#[server(endpoint = "complete_action")]
+pub async fn complete_action(id: Uuid, #[server(default)] note: String) -> Result<(), AppError> {
+    use crate::{api::respond, error::FieldError, server::db::actions};
+    respond(async move {
+        let mut act = ssr::begin().await?;
+        let actor = act.actor();
+        let note = note.trim();
+        let result = if note.chars().count() > 4000 {
+            Err(AppError::invalid(vec![FieldError::new("note", NOTE_TOO_LONG)]))
+        } else if actions::tick(act.tx(), id, &actor, (!note.is_empty()).then_some(note)).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        };
+        act.settle("action_complete", "action", vec![id.to_string()], result)
+            .await
+    })
+    .await
+}
+
+/// The actions of a youth the caller may see.
+#[server(endpoint = "youth_actions")]
+pub async fn youth_actions(youth: Uuid) -> Result<Vec<ActionView>, AppError> {
+    use crate::{
+        api::respond,
+        domain::today,
+        server::db::{actions, coordination::read},
+    };
+    respond(async move {
+        let mut act = ssr::begin().await?;
+        let actor = act.actor();
+        let result = if read::may_view(act.tx(), youth, &actor).await? {
+            Ok(actions::list(act.tx(), actions::Scope::Youth(youth), &actor, today()).await?)
+        } else {
+            Err(AppError::NotFound)
+        };
+        act.settle("action_list", "youth", vec![youth.to_string()], result)
+            .await
+    })
+    .await
+}
+
+/// "Mijn acties": every open action for the caller, by due date.
+#[server(endpoint = "my_actions")]
+pub async fn my_actions() -> Result<Vec<ActionView>, AppError> {
+    use crate::{api::respond, domain::today, server::db::actions};
+    respond(async move {
+        let mut act = ssr::begin().await?;
+        let actor = act.actor();
+        let list = actions::list(act.tx(), actions::Scope::Mine, &actor, today()).await?;
+        let ids = list.iter().map(|a| a.youth_id.to_string()).collect();
+        act.settle("action_list", "youth", ids, Ok(list)).await
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::{
+        api::act::Act,
+        domain::{
+            actions::{ActionForm, NewAction},
+            role::Role,
+            today,
+        },
+        error::FieldError,
+        server::db::actions::{Assignee, Refused},
+    };
+
+    pub async fn begin() -> Result<Act, AppError> {
+        Act::begin(&[Role::Professional, Role::Coordinator]).await
+    }
+
+    /// Checks the form; messages per field.
+    pub fn check(
+        title: &str,
+        description: &str,
+        due_on: &str,
+        assignee: &str,
+    ) -> Result<(NewAction, Assignee), AppError> {
+        let form = ActionForm {
+            title: title.into(),
+            description: description.into(),
+            due_on: due_on.into(),
+        };
+        let mut errors = Vec::new();
+        let new = form.validate(today()).map_err(|e| errors.extend(e)).ok();
+        let who = match assignee.trim().split_once(':') {
+            Some(("gebruiker", id)) => Uuid::parse_str(id).ok().map(Assignee::User),
+            Some(("organisatie", id)) => Uuid::parse_str(id).ok().map(Assignee::Organisation),
+            _ => None,
+        };
+        if who.is_none() {
+            errors.push(FieldError::new("assignee", ASSIGNEE_REQUIRED));
+        }
+        match (new, who) {
+            (Some(new), Some(who)) if errors.is_empty() => Ok((new, who)),
+            _ => Err(AppError::invalid(errors)),
+        }
+    }
+
+    pub fn refusal(r: Refused) -> AppError {
+        match r {
+            Refused::NotAllowed => AppError::NotFound,
+            Refused::NotInvolved => {
+                AppError::invalid(vec![FieldError::new("assignee", ASSIGNEE_NOT_INVOLVED)])
+            }
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! Actions: created, changed and cancelled by the youth's coordinator,
+//! ticked done by the assignee. The assignee's private note is read in one
+//! place only, [`list`], and only for its author.
+
+use super::coordination::{
+    handover::{is_the_coordinator, Actor},
+    notify, Audience,
+};
+use crate::{
+    domain::{
+        actions::{ActionView, Facts, NewAction},
+        records::{nl_date, HistoryEntry},
+        youth::full_name,
+    },
+    server::mail::coordination::CoordinationEvent,
+};
+use chrono::NaiveDate;
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// To whom an action goes: an involved professional, or an involved
+/// organisation that then picks a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    User(Uuid),
+    Organisation(Uuid),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Not the coordinator (or the assignee), or no such action: alike.
+    NotAllowed,
+    /// The assignee is not involved with the youth.
+    NotInvolved,
+}
+
+/// True when `actor` coordinates `youth` now.
+pub async fn coordinates(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
+    let row: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
+        "SELECT organisation_id, coordinator_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
+    )
+    .bind(youth)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row.is_some_and(|(org, person)| is_the_coordinator(actor, org, person)))
+}
+
+/// The (organisation, person) an assignee stands for, if involved with `youth`.
+async fn resolve(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    who: Assignee,
+) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
+    Ok(match who {
+        Assignee::User(u) => sqlx::query_scalar::<_, Uuid>(
+            "SELECT organisation_id FROM involvements WHERE youth_id = $1 AND user_id = $2 LIMIT 1",
+        )
+        .bind(youth)
+        .bind(u)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|org| (org, Some(u))),
+        Assignee::Organisation(o) => sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM involvements WHERE youth_id = $1 AND organisation_id = $2)",
+        )
+        .bind(youth)
+        .bind(o)
+        .fetch_one(&mut *tx)
+        .await?
+        .then_some((o, None)),
+    })
+}
+
+async fn event(tx: &mut PgConnection, action: Uuid, text: String) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO action_events (action_id, text) VALUES ($1, $2)")
+        .bind(action)
+        .bind(text)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+async fn user_name(tx: &mut PgConnection, id: Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+}
+
+async fn org_name(tx: &mut PgConnection, id: Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+}
+
+/// Mails the assignee (or the assigned organisation's professionals involved
+/// with the youth) that an action waits for them. The mail names the youth
+/// and the due date, never the action's text.
+async fn mail_assigned(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    org: Uuid,
+    person: Option<Uuid>,
+    due_on: NaiveDate,
+    by: &str,
+) -> Result<(), sqlx::Error> {
+    let audiences: Vec<Audience> = match person {
+        Some(p) => vec![Audience::User(p)],
+        None => sqlx::query_scalar::<_, Uuid>(
+            "SELECT DISTINCT user_id FROM involvements WHERE youth_id = $1 AND organisation_id = $2",
+        )
+        .bind(youth)
+        .bind(org)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(Audience::User)
+        .collect(),
+    };
+    notify(
+        tx,
+        youth,
+        &audiences,
+        &CoordinationEvent::ActionAssigned {
+            by: by.to_string(),
+            due_on,
+        },
+        None,
+    )
+    .await
+}
+
+/// The coordinator creates an action for `youth`.
+pub async fn create(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    actor: &Actor,
+    new: &NewAction,
+    who: Assignee,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    if !coordinates(tx, youth, actor).await? {
+        return Ok(Err(Refused::NotAllowed));
+    }
+    let Some((org, person)) = resolve(tx, youth, who).await? else {
+        return Ok(Err(Refused::NotInvolved));
+    };
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "INSERT INTO actions (id, youth_id, title, description, assignee_organisation_id, assignee_id, due_on, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(youth)
+    .bind(&new.title)
+    .bind(&new.description)
+    .bind(org)
+    .bind(person)
+    .bind(new.due_on)
+    .bind(actor.user_id)
+    .execute(&mut *tx)
+    .await?;
+    let to = match person {
+        Some(p) => user_name(tx, p).await?,
+        None => org_name(tx, org).await?,
+    };
+    event(
+        tx,
+        id,
+        format!(
+            "{} zet de actie uit bij {to}, uiterlijk {}.",
+            actor.name,
+            nl_date(new.due_on)
+        ),
+    )
+    .await?;
+    mail_assigned(tx, youth, org, person, new.due_on, &actor.name).await?;
+    Ok(Ok(id))
+}
+
+/// The coordinator changes an open action: text, due date and assignee
+/// (a new assignee is mailed).
+pub async fn change(
+    tx: &mut PgConnection,
+    id: Uuid,
+    actor: &Actor,
+    new: &NewAction,
+    who: Assignee,
+) -> Result<Result<(), Refused>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT youth_id, assignee_organisation_id, assignee_id FROM actions
+          WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(Err(Refused::NotAllowed));
+    };
+    let youth: Uuid = r.get("youth_id");
+    if !coordinates(tx, youth, actor).await? {
+        return Ok(Err(Refused::NotAllowed));
+    }
+    let Some((org, person)) = resolve(tx, youth, who).await? else {
+        return Ok(Err(Refused::NotInvolved));
+    };
+    let reassigned = (org, person) != (r.get("assignee_organisation_id"), r.get("assignee_id"));
+    sqlx::query(
+        "UPDATE actions SET title = $2, description = $3, due_on = $4, assignee_organisation_id = $5, assignee_id = $6,
+                            overdue_mailed_at = CASE WHEN due_on = $4 THEN overdue_mailed_at END
+          WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&new.title)
+    .bind(&new.description)
+    .bind(new.due_on)
+    .bind(org)
+    .bind(person)
+    .execute(&mut *tx)
+    .await?;
+    let text = if reassigned {
+        let to = match person {
+            Some(p) => user_name(tx, p).await?,
+            None => org_name(tx, org).await?,
+        };
+        mail_assigned(tx, youth, org, person, new.due_on, &actor.name).await?;
+        format!(
+            "{} wijzigt de actie en zet haar uit bij {to}, uiterlijk {}.",
+            actor.name,
+            nl_date(new.due_on)
+        )
+    } else {
+        format!(
+            "{} wijzigt de actie; uiterlijk {}.",
+            actor.name,
+            nl_date(new.due_on)
+        )
+    };
+    event(tx, id, text).await?;
+    Ok(Ok(()))
+}
+
+/// The coordinator cancels an open action.
+pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
+    let Some(youth) = sqlx::query_scalar::<_, Uuid>(
+        "SELECT youth_id FROM actions WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(false);
+    };
+    if !coordinates(tx, youth, actor).await? {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE actions SET cancelled_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    event(tx, id, format!("{} trekt de actie in.", actor.name)).await?;
+    Ok(true)
+}
+
+/// The assignee ticks an open action done, with an optional note only they
+/// will ever read. A professional of the assigned organisation who is
+/// involved may tick it while nobody is picked, and so becomes the assignee.
+pub async fn tick(
+    tx: &mut PgConnection,
+    id: Uuid,
+    actor: &Actor,
+    note: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query_scalar::<_, Uuid>(
+        "UPDATE actions a SET done_at = now(), done_by = $2, assignee_id = $2
+          WHERE a.id = $1 AND a.done_at IS NULL AND a.cancelled_at IS NULL
+            AND (a.assignee_id = $2
+                 OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $3
+                     AND EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $2)))
+          RETURNING a.id",
+    )
+    .bind(id)
+    .bind(actor.user_id)
+    .bind(actor.organisation_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if done.is_none() {
+        return Ok(false);
+    }
+    if let Some(note) = note {
+        sqlx::query(
+            "INSERT INTO action_notes (action_id, author_id, note) VALUES ($1, $2, $3)
+             ON CONFLICT (action_id) DO UPDATE SET note = EXCLUDED.note, author_id = EXCLUDED.author_id, written_at = now()",
+        )
+        .bind(id)
+        .bind(actor.user_id)
+        .bind(note)
+        .execute(&mut *tx)
+        .await?;
+    }
+    event(tx, id, format!("{} meldt de actie gedaan.", actor.name)).await?;
+    Ok(true)
+}
+
+/// Which actions to list.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// The actions of a youth the viewer may see (the caller checked that).
+    Youth(Uuid),
+    /// "Mijn acties": assigned to the viewer, or to their organisation
+    /// without a person on a youth they are involved with.
+    Mine,
+}
+
+/// The one read path of actions. The private note joins only for its
+/// author, so no other viewer's answer can carry it.
+pub async fn list(
+    tx: &mut PgConnection,
+    scope: Scope,
+    viewer: &Actor,
+    today: NaiveDate,
+) -> Result<Vec<ActionView>, sqlx::Error> {
+    let (youth, mine) = match scope {
+        Scope::Youth(y) => (Some(y), false),
+        Scope::Mine => (None, true),
+    };
+    let rows = sqlx::query(
+        "SELECT a.id, a.youth_id, y.given_names, y.prefix, y.family_name, a.title, a.description,
+                o.name AS organisation, u.name AS assignee, a.assignee_id, a.assignee_organisation_id, a.due_on,
+                (a.done_at AT TIME ZONE 'Europe/Amsterdam')::date AS done_on, d.name AS done_by,
+                a.cancelled_at IS NOT NULL AS cancelled, n.note,
+                EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $3) AS involved
+           FROM actions a
+           JOIN youths y ON y.id = a.youth_id
+           JOIN organisations o ON o.id = a.assignee_organisation_id
+           LEFT JOIN users u ON u.id = a.assignee_id
+           LEFT JOIN users d ON d.id = a.done_by
+           LEFT JOIN action_notes n ON n.action_id = a.id AND n.author_id = $3
+          WHERE ($1::uuid IS NULL OR a.youth_id = $1)
+            AND (NOT $2 OR (a.cancelled_at IS NULL AND (a.assignee_id = $3
+                 OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $4
+                     AND EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $3)))))
+          ORDER BY a.due_on, a.created_at",
+    )
+    .bind(youth)
+    .bind(mine)
+    .bind(viewer.user_id)
+    .bind(viewer.organisation_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.get("id")).collect();
+    let events = sqlx::query(
+        "SELECT action_id, (at AT TIME ZONE 'Europe/Amsterdam')::date AS on_date, text
+           FROM action_events WHERE action_id = ANY($1) ORDER BY at, id",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let coordinated = match youth {
+        Some(y) => coordinates(tx, y, viewer).await?,
+        None => false,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let id: Uuid = r.get("id");
+            let done_on: Option<NaiveDate> = r.get("done_on");
+            let cancelled: bool = r.get("cancelled");
+            let facts = Facts {
+                due_on: r.get("due_on"),
+                done_on,
+                cancelled,
+            };
+            let assignee_id: Option<Uuid> = r.get("assignee_id");
+            let open = done_on.is_none() && !cancelled;
+            let may_tick = open
+                && (assignee_id == Some(viewer.user_id)
+                    || (assignee_id.is_none()
+                        && r.get::<Uuid, _>("assignee_organisation_id") == viewer.organisation_id
+                        && r.get::<bool, _>("involved")));
+            ActionView {
+                id,
+                youth_id: r.get("youth_id"),
+                youth_name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+                title: r.get("title"),
+                description: r.get("description"),
+                organisation: r.get("organisation"),
+                assignee: r.get("assignee"),
+                due_on: facts.due_on,
+                lane: facts.lane(today),
+                done: done_on.zip(r.get::<Option<String>, _>("done_by")),
+                cancelled,
+                private_note: r.get("note"),
+                history: events
+                    .iter()
+                    .filter(|e| e.get::<Uuid, _>("action_id") == id)
+                    .map(|e| HistoryEntry {
+                        at: e.get("on_date"),
+                        text: e.get("text"),
+                    })
+                    .collect(),
+                may_tick,
+                may_change: coordinated && open,
+            }
+        })
+        .collect())
+}

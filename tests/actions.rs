@@ -1,0 +1,304 @@
+//! Actions against the real server and database: who sets them out and
+//! ticks them, and the assignee's private note on every read path.
+
+mod common;
+
+use common::{Person, TestApp};
+use serde_json::Value;
+use zorgsignaal::domain::{organisation::OrganisationKind, role::Role};
+
+const BSN: &str = "100601844";
+const NOTE: &str = "Gesprek met moeder gevoerd over thuissituatie";
+
+const COORD: &[Role] = &[Role::Professional, Role::Coordinator];
+const PRO: &[Role] = &[Role::Professional];
+
+async fn involve(app: &TestApp, p: &Person) {
+    let mut args = vec![
+        ("bsn", BSN),
+        ("given_names", "Sanne"),
+        ("family_name", "Jansen"),
+        ("birth_date", "2016-05-01"),
+        ("municipality_code", "GM0014"),
+    ];
+    let school = p.user.email.contains("school");
+    if school {
+        args.push(("kind", "onderwijs_verzuim"));
+    }
+    let res = app
+        .call_as(p, if school { "signal" } else { "register" }, &args)
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+async fn youth(app: &TestApp) -> String {
+    sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn = $1")
+        .bind(BSN)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .to_string()
+}
+
+fn due() -> String {
+    (chrono::Local::now().date_naive() + chrono::Days::new(14)).to_string()
+}
+
+/// anna (GGD, coordinator), bram (WIJ), carla (school), all involved; GGD coordinates.
+async fn case(app: &TestApp) -> (Person, Person, Person, String) {
+    let anna = app.person("Anna", OrganisationKind::Jgz, COORD).await;
+    let bram = app.person("Bram", OrganisationKind::Wijkteam, COORD).await;
+    let carla = app.person("Carla", OrganisationKind::School, PRO).await;
+    for p in [&anna, &bram, &carla] {
+        involve(app, p).await;
+    }
+    let id = youth(app).await;
+    (anna, bram, carla, id)
+}
+
+async fn create(app: &TestApp, by: &Person, youth: &str, assignee: &str) -> reqwest::Response {
+    let due = due();
+    app.call_as(
+        by,
+        "create_action",
+        &[
+            ("youth", youth),
+            ("title", "Huisbezoek"),
+            ("description", "Samen met WIJ."),
+            ("due_on", &due),
+            ("assignee", assignee),
+        ],
+    )
+    .await
+}
+
+async fn json(res: reqwest::Response) -> Value {
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn only_the_coordinator_sets_out_actions_and_only_the_assignee_ticks_them() {
+    let app = TestApp::spawn().await;
+    let (anna, bram, carla, youth) = case(&app).await;
+    let eva = app.person("Eva", OrganisationKind::Ggz, PRO).await;
+    let to_carla = format!("gebruiker:{}", carla.user.id);
+    assert_eq!(
+        create(&app, &bram, &youth, &to_carla).await.status(),
+        404,
+        "bram does not coordinate"
+    );
+    assert_eq!(create(&app, &carla, &youth, &to_carla).await.status(), 404);
+    let res = create(&app, &anna, &youth, &format!("gebruiker:{}", eva.user.id)).await;
+    assert_eq!(res.status(), 422, "eva is not involved");
+    let res = app
+        .call_as(
+            &anna,
+            "create_action",
+            &[
+                ("youth", &youth),
+                ("title", " "),
+                ("due_on", "2001-01-01"),
+                ("assignee", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    for field in ["title", "due_on", "assignee"] {
+        assert!(
+            body.contains(&format!("\"field\":\"{field}\"")),
+            "{field}: {body}"
+        );
+    }
+    assert_eq!(create(&app, &anna, &youth, &to_carla).await.status(), 200);
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE kind = 'coordination' AND subject LIKE '%actie voor je klaar%'")
+            .await,
+        1,
+        "carla is mailed"
+    );
+    let action = app.count("SELECT count(*) FROM actions").await;
+    assert_eq!(action, 1);
+    let id: String = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM actions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.call_as(&bram, "complete_action", &[("id", &id)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.call_as(&anna, "complete_action", &[("id", &id)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.call_as(&carla, "cancel_action", &[("id", &id)])
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.call_as(&carla, "complete_action", &[("id", &id), ("note", NOTE)])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.call_as(&carla, "complete_action", &[("id", &id)])
+            .await
+            .status(),
+        404,
+        "once"
+    );
+    let list = json(app.call_as(&anna, "youth_actions", &[("youth", &youth)]).await).await;
+    assert_eq!(list[0]["lane"], "Done");
+    assert_eq!(list[0]["done"][1], "Carla");
+    let history = list[0]["history"].to_string();
+    assert!(
+        history.contains("Anna zet de actie uit bij Carla")
+            && history.contains("Carla meldt de actie gedaan"),
+        "{history}"
+    );
+}
+
+#[tokio::test]
+async fn what_was_done_is_readable_by_the_assignee_alone_on_every_path() {
+    let app = TestApp::spawn().await;
+    let (anna, bram, carla, youth) = case(&app).await;
+    let rita = app
+        .person("Rita", OrganisationKind::Gemeente, &[Role::RegionAdmin])
+        .await;
+    assert_eq!(
+        create(&app, &anna, &youth, &format!("gebruiker:{}", carla.user.id))
+            .await
+            .status(),
+        200
+    );
+    let id: String = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM actions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.call_as(&carla, "complete_action", &[("id", &id), ("note", NOTE)])
+            .await
+            .status(),
+        200
+    );
+
+    // Carla reads her note on both of her paths.
+    for res in [
+        app.call_as(&carla, "youth_actions", &[("youth", &youth)]).await,
+        app.call_as(&carla, "my_actions", &[]).await,
+    ] {
+        let body = res.text().await.unwrap();
+        assert!(body.contains(NOTE), "{body}");
+    }
+    let mine = json(app.call_as(&carla, "youth_actions", &[("youth", &youth)]).await).await;
+    assert_eq!(mine[0]["private_note"], NOTE);
+    // Nobody else finds it, in any answer that carries actions or the youth.
+    for (who, endpoint, args) in [
+        (&anna, "youth_actions", vec![("youth", youth.as_str())]),
+        (&bram, "youth_actions", vec![("youth", youth.as_str())]),
+        (&anna, "my_actions", vec![]),
+        (&bram, "my_actions", vec![]),
+        (&anna, "youth", vec![("id", youth.as_str())]),
+        (&bram, "youth", vec![("id", youth.as_str())]),
+        (&anna, "my_coordination", vec![]),
+        (&rita, "youth_actions", vec![("youth", youth.as_str())]),
+        (&rita, "escalations", vec![]),
+        (&rita, "mail_outbox", vec![("status", "pending")]),
+    ] {
+        let body = app.call_as(who, endpoint, &args).await.text().await.unwrap();
+        assert!(!body.contains("Gesprek met moeder"), "{endpoint}: {body}");
+    }
+    // Nor in mail, audit or history.
+    for sql in [
+        "SELECT count(*) FROM outbox WHERE payload::text LIKE '%Gesprek met moeder%' OR subject LIKE '%Gesprek%'",
+        "SELECT count(*) FROM audit_log WHERE coalesce(reason, '') LIKE '%Gesprek%' OR array_to_string(object_ids, ' ') LIKE '%Gesprek%'",
+        "SELECT count(*) FROM action_events WHERE text LIKE '%Gesprek%'",
+        "SELECT count(*) FROM coordination_events WHERE text LIKE '%Gesprek%'",
+    ] {
+        assert_eq!(app.count(sql).await, 0, "{sql}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM action_notes").await, 1);
+}
+
+#[tokio::test]
+async fn an_organisation_picks_a_person_by_ticking_and_the_coordinator_changes_or_cancels() {
+    let app = TestApp::spawn().await;
+    let (anna, bram, carla, youth) = case(&app).await;
+    let wij = format!("organisatie:{}", bram.user.organisation_id);
+    assert_eq!(create(&app, &anna, &youth, &wij).await.status(), 200);
+    let mine = json(app.call_as(&bram, "my_actions", &[]).await).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["assignee"], Value::Null);
+    assert_eq!(mine[0]["may_tick"], true);
+    assert_eq!(
+        json(app.call_as(&carla, "my_actions", &[]).await).await,
+        serde_json::json!([])
+    );
+    let id = mine[0]["id"].as_str().unwrap().to_string();
+
+    // The coordinator moves it to carla, with a new date: carla is mailed.
+    let later = (chrono::Local::now().date_naive() + chrono::Days::new(30)).to_string();
+    let to_carla = format!("gebruiker:{}", carla.user.id);
+    let args = [
+        ("id", id.as_str()),
+        ("title", "Huisbezoek"),
+        ("due_on", later.as_str()),
+        ("assignee", to_carla.as_str()),
+    ];
+    assert_eq!(app.call_as(&bram, "change_action", &args).await.status(), 404);
+    assert_eq!(app.call_as(&anna, "change_action", &args).await.status(), 200);
+    assert_eq!(
+        json(app.call_as(&bram, "my_actions", &[]).await).await,
+        serde_json::json!([])
+    );
+    assert_eq!(
+        json(app.call_as(&carla, "my_actions", &[]).await)
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        app.call_as(&anna, "cancel_action", &[("id", &id)]).await.status(),
+        200
+    );
+    let list = json(app.call_as(&carla, "youth_actions", &[("youth", &youth)]).await).await;
+    assert_eq!(list[0]["cancelled"], true);
+    assert_eq!(list[0]["lane"], Value::Null);
+    assert_eq!(
+        app.call_as(&carla, "complete_action", &[("id", &id)])
+            .await
+            .status(),
+        404
+    );
+
+    // A second action to WIJ: bram ticks it and so becomes its assignee.
+    assert_eq!(create(&app, &anna, &youth, &wij).await.status(), 200);
+    let id = json(app.call_as(&bram, "my_actions", &[]).await).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.call_as(&bram, "complete_action", &[("id", &id)])
+            .await
+            .status(),
+        200
+    );
+    let assignee: uuid::Uuid =
+        sqlx::query_scalar("SELECT assignee_id FROM actions WHERE done_at IS NOT NULL")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(assignee, bram.user.id);
+}
