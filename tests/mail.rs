@@ -615,7 +615,7 @@ async fn a_week_before_the_end_date_the_professional_is_reminded_once_per_end_da
 
 #[test]
 fn the_privacy_scan_finds_a_bsn_a_date_of_birth_and_a_signal_kind() {
-    use zorgsignaal::server::mail::sink::decode;
+    use zorgsignaal::server::mail::mime::decode;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
     let mail = |body: &str| {
         decode(

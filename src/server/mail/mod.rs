@@ -11,6 +11,7 @@
 
 pub mod coordination;
 pub mod dev_page;
+pub mod mime;
 pub mod sink;
 pub mod templates;
 pub mod transport;
