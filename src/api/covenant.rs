@@ -1,20 +1,14 @@
-//! The region admin's covenant (decision rules, versions, dry run,
-//! activation) and escalations.
+//! The region admin's covenant: decision rules, versions, dry run, activation.
 // The rule form's handler takes one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
-use crate::{
-    domain::coordination::{CovenantView, EscalationRow},
-    error::AppError,
-};
+use crate::{domain::coordination::CovenantView, error::AppError};
 use leptos::prelude::*;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 pub const STALE: &str =
     "Iemand anders heeft de regels intussen gewijzigd. Laad de pagina opnieuw en kijk of je wijziging nog nodig is.";
 pub const OUTCOME_REQUIRED: &str = "Kies wie er coördineert als de regel geldt.";
-pub const DECISION_REQUIRED: &str = "Schrijf het besluit op (1 tot 2000 tekens).";
 
 /// The covenant page: active version, the newest version's rules and the
 /// dry run of that version against today's appointments.
@@ -85,7 +79,7 @@ pub async fn save_rule(
         let outcome = match outcome.trim().split_once(':') {
             Some(("soort", k)) => OrganisationKind::parse(k).map(RuleOutcome::Kind),
             Some(("organisatie", id)) => {
-                let id = Uuid::parse_str(id).ok();
+                let id = uuid::Uuid::parse_str(id).ok();
                 db::organisations::in_region(act.tx(), region)
                     .await?
                     .into_iter()
@@ -278,70 +272,6 @@ pub async fn apply_covenant(version: i32) -> Result<usize, AppError> {
     .await
 }
 
-/// The region's open escalations, oldest first.
-#[server(endpoint = "escalations")]
-pub async fn escalations() -> Result<Vec<EscalationRow>, AppError> {
-    use crate::{api::act::Act, api::respond, domain::role::Role, server::db::coordination::escalation};
-    respond(async move {
-        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
-        let region = act.user.region_id;
-        let rows = escalation::open_in_region(act.tx(), region).await?;
-        let ids = rows.iter().map(|r| r.id.to_string()).collect();
-        act.settle("escalation_list", "escalation", ids, Ok(rows)).await
-    })
-    .await
-}
-
-/// Records the region's decision and closes the escalation; optionally
-/// appoints an involved organisation (`appoint`, empty: none).
-#[server(endpoint = "decide_escalation")]
-pub async fn decide_escalation(
-    id: Uuid,
-    #[server(default)] decision: String,
-    #[server(default)] appoint: String,
-) -> Result<(), AppError> {
-    use crate::{
-        api::{act::Act, coordination::required_text, respond},
-        domain::role::Role,
-        error::FieldError,
-        server::db::coordination::{escalation, handover::Refused},
-    };
-    respond(async move {
-        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
-        let region = act.user.region_id;
-        let decision = required_text(&decision, 2000);
-        let appoint = if appoint.trim().is_empty() {
-            Ok(None)
-        } else {
-            Uuid::parse_str(appoint.trim()).map(Some)
-        };
-        let result = match (decision, appoint) {
-            (Some(decision), Ok(appoint)) => {
-                let actor = act.actor();
-                match escalation::decide(act.tx(), id, region, &actor, &decision, appoint).await? {
-                    Ok(_) => Ok(()),
-                    Err(Refused::BadTarget) => Err(AppError::invalid(vec![FieldError::new(
-                        format!("appoint-{id}"),
-                        super::coordination::TARGET_INVALID,
-                    )])),
-                    Err(_) => Err(AppError::NotFound),
-                }
-            }
-            (None, _) => Err(AppError::invalid(vec![FieldError::new(
-                format!("decision-{id}"),
-                DECISION_REQUIRED,
-            )])),
-            (_, Err(_)) => Err(AppError::invalid(vec![FieldError::new(
-                format!("appoint-{id}"),
-                super::coordination::TARGET_INVALID,
-            )])),
-        };
-        act.settle("escalation_decide", "escalation", vec![id.to_string()], result)
-            .await
-    })
-    .await
-}
-
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
@@ -357,6 +287,7 @@ mod ssr {
         },
     };
     use sqlx::PgConnection;
+    use uuid::Uuid;
 
     /// Applies `change` to the newest version's rules and saves the result
     /// as the next version. `change` answers false when the edit no longer fits.

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod coordination;
 pub mod covenant;
+pub mod escalations;
 pub mod family;
 pub mod mail;
 pub mod overview;

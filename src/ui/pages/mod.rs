@@ -2,6 +2,7 @@ pub mod admin;
 pub mod chain_forms;
 pub mod coordination;
 pub mod covenant;
+pub mod escalations;
 pub mod family;
 pub mod home;
 pub mod import;
