@@ -344,7 +344,11 @@ mod ssr {
         let organisations = db::organisations::in_region(&mut *tx, region)
             .await?
             .into_iter()
-            .filter(|o| o.may_coordinate && !matches!(o.kind.as_str(), "school" | "politie" | "gemeente"))
+            .filter(|o| {
+                o.may_coordinate
+                    && crate::domain::organisation::OrganisationKind::parse(&o.kind)
+                        .is_some_and(|k| !crate::domain::covenant::never_coordinates(k))
+            })
             .map(|o| Choice {
                 id: o.id,
                 name: o.name,

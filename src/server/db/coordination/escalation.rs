@@ -7,7 +7,7 @@ use super::{
 };
 use crate::{
     domain::{
-        coordination::{may_escalate, Choice, EscalationRow},
+        coordination::{may_escalate, EscalationRow},
         youth::full_name,
     },
     server::mail::coordination::CoordinationEvent,
@@ -138,7 +138,7 @@ pub async fn open_in_region(tx: &mut PgConnection, region: Uuid) -> Result<Vec<E
                 None => format!("{org} (nog niemand heeft de casus opgepakt)"),
             }
         });
-        let candidates = eligible_involved(tx, youth).await?;
+        let candidates = super::may_coordinate(tx, youth).await?;
         out.push(EscalationRow {
             id: r.get("id"),
             youth_name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
@@ -152,21 +152,6 @@ pub async fn open_in_region(tx: &mut PgConnection, region: Uuid) -> Result<Vec<E
         });
     }
     Ok(out)
-}
-
-/// Involved organisations that may coordinate.
-async fn eligible_involved(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, (Uuid, String)>(
-        "SELECT DISTINCT o.id, o.name FROM involvements i JOIN organisations o ON o.id = i.organisation_id
-          WHERE i.youth_id = $1 AND o.may_coordinate AND o.kind NOT IN ('school', 'politie', 'gemeente')
-          ORDER BY o.name",
-    )
-    .bind(youth)
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|(id, name)| Choice { id, name })
-    .collect())
 }
 
 /// Records the region's decision on an open escalation of `region` and
@@ -193,7 +178,11 @@ pub async fn decide(
     };
     crate::server::db::youths::lock(tx, youth).await?;
     if let Some(org) = appoint {
-        if !eligible_involved(tx, youth).await?.iter().any(|c| c.id == org) {
+        if !super::may_coordinate(tx, youth)
+            .await?
+            .iter()
+            .any(|c| c.id == org)
+        {
             return Ok(Err(Refused::BadTarget));
         }
     }

@@ -3,7 +3,7 @@
 //! Until acceptance the current coordinator stays responsible.
 
 use super::{event, notify, organisation_names, start, Audience, How, NewCoordination};
-use crate::server::mail::coordination::CoordinationEvent;
+use crate::{domain::coordination::Choice, server::mail::coordination::CoordinationEvent};
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
@@ -75,17 +75,16 @@ pub async fn lapse(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::E
 
 /// The involved organisations the coordination of `youth` may go to:
 /// those that may coordinate, other than the coordinating one.
-pub async fn targets(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT DISTINCT o.id, o.name FROM involvements i JOIN organisations o ON o.id = i.organisation_id
-          WHERE i.youth_id = $1 AND o.may_coordinate AND o.kind NOT IN ('school', 'politie', 'gemeente')
-            AND NOT EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = $1 AND c.ended_at IS NULL
-                               AND c.organisation_id = o.id)
-          ORDER BY o.name",
+pub async fn targets(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    let current: Option<Uuid> = sqlx::query_scalar(
+        "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
     )
     .bind(youth)
-    .fetch_all(&mut *tx)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    let mut all = super::may_coordinate(tx, youth).await?;
+    all.retain(|c| Some(c.id) != current);
+    Ok(all)
 }
 
 /// The active coordination of `youth`: (organisation, person), locked.
@@ -124,7 +123,7 @@ pub async fn propose(
     if !targets(tx, youth)
         .await?
         .iter()
-        .any(|(id, _)| *id == p.to_organisation)
+        .any(|c| c.id == p.to_organisation)
     {
         return Ok(Err(Refused::BadTarget));
     }

@@ -15,6 +15,7 @@ pub use settle::{settle, start, How, NewCoordination};
 
 use crate::{
     domain::{
+        coordination::Choice,
         covenant::{Case, Party},
         organisation::OrganisationKind,
         youth::{age_on, full_name},
@@ -129,6 +130,21 @@ async fn youth_names(tx: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid
             })
             .collect(),
     )
+}
+
+/// Involved organisations that may coordinate.
+pub async fn may_coordinate(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
+    Ok(sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT DISTINCT o.id, o.name FROM involvements i JOIN organisations o ON o.id = i.organisation_id
+          WHERE i.youth_id = $1 AND o.may_coordinate AND o.kind NOT IN ('school', 'politie', 'gemeente')
+          ORDER BY o.name",
+    )
+    .bind(youth)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(id, name)| Choice { id, name })
+    .collect())
 }
 
 /// Who receives a coordination mail about a youth.

@@ -75,11 +75,7 @@ pub async fn info(
             info.colleagues = colleagues(tx, org).await?;
         }
         if is_the_coordinator(actor, org, person) {
-            info.handover_targets = handover::targets(tx, youth)
-                .await?
-                .into_iter()
-                .map(|(id, name)| Choice { id, name })
-                .collect();
+            info.handover_targets = handover::targets(tx, youth).await?;
         }
     } else {
         // A match without a coordinator: say why.
