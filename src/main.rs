@@ -71,8 +71,14 @@ async fn main() -> std::process::ExitCode {
     );
     tracing::info!("Zorgsignaal listens on http://{addr}");
     let scheduler = jobs::spawn(state.clone());
+    let live = state.live.clone();
     let router = startup::router(state);
-    let served = startup::serve(listener, router, shutdown_signal()).await;
+    let served = startup::serve(listener, router, async move {
+        shutdown_signal().await;
+        // Open event streams would hold the graceful shutdown up for ever.
+        live.close();
+    })
+    .await;
     scheduler.abort();
     // Finish the mail in flight; what is not sent yet waits in the outbox.
     let _ = stop_mail.send(true);

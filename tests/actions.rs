@@ -3,74 +3,14 @@
 
 mod common;
 
-use common::{Person, TestApp};
+use common::{
+    case::{case, create, BSN, COORD, PRO},
+    Person, TestApp,
+};
 use serde_json::Value;
 use zorgsignaal::domain::{organisation::OrganisationKind, role::Role};
 
-const BSN: &str = "100601844";
 const NOTE: &str = "Gesprek met moeder gevoerd over thuissituatie";
-
-const COORD: &[Role] = &[Role::Professional, Role::Coordinator];
-const PRO: &[Role] = &[Role::Professional];
-
-async fn involve(app: &TestApp, p: &Person) {
-    let mut args = vec![
-        ("bsn", BSN),
-        ("given_names", "Sanne"),
-        ("family_name", "Jansen"),
-        ("birth_date", "2016-05-01"),
-        ("municipality_code", "GM0014"),
-    ];
-    let school = p.user.email.contains("school");
-    if school {
-        args.push(("kind", "onderwijs_verzuim"));
-    }
-    let res = app
-        .call_as(p, if school { "signal" } else { "register" }, &args)
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-}
-
-async fn youth(app: &TestApp) -> String {
-    sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn = $1")
-        .bind(BSN)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .to_string()
-}
-
-fn due() -> String {
-    (chrono::Local::now().date_naive() + chrono::Days::new(14)).to_string()
-}
-
-/// anna (GGD, coordinator), bram (WIJ), carla (school), all involved; GGD coordinates.
-async fn case(app: &TestApp) -> (Person, Person, Person, String) {
-    let anna = app.person("Anna", OrganisationKind::Jgz, COORD).await;
-    let bram = app.person("Bram", OrganisationKind::Wijkteam, COORD).await;
-    let carla = app.person("Carla", OrganisationKind::School, PRO).await;
-    for p in [&anna, &bram, &carla] {
-        involve(app, p).await;
-    }
-    let id = youth(app).await;
-    (anna, bram, carla, id)
-}
-
-async fn create(app: &TestApp, by: &Person, youth: &str, assignee: &str) -> reqwest::Response {
-    let due = due();
-    app.call_as(
-        by,
-        "create_action",
-        &[
-            ("youth", youth),
-            ("title", "Huisbezoek"),
-            ("description", "Samen met WIJ."),
-            ("due_on", &due),
-            ("assignee", assignee),
-        ],
-    )
-    .await
-}
 
 async fn json(res: reqwest::Response) -> Value {
     assert_eq!(res.status(), 200);

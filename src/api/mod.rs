@@ -9,6 +9,7 @@ pub mod coordination;
 pub mod covenant;
 pub mod escalations;
 pub mod family;
+pub mod live;
 pub mod mail;
 pub mod overview;
 pub mod youths;

@@ -7,6 +7,7 @@ pub mod coordination;
 pub mod covenant;
 pub mod email;
 pub mod involvement;
+pub mod live;
 pub mod login;
 pub mod organisation;
 pub mod records;

@@ -80,6 +80,7 @@ pub async fn run_daily_once(
     db::tokens::delete_old_calls(&mut *tx).await?;
     db::login_attempts::delete_old(&mut *tx).await?;
     db::outbox::delete_old_sent(&mut *tx).await?;
+    db::live::delete_old(&mut tx).await?;
     db::jobs::finish(&mut *tx, "daily", today).await?;
     tx.commit().await?;
     Ok(Some(report))

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod flash;
 pub mod import;
 pub mod jobs;
+pub mod live;
 pub mod mail;
 pub mod rest;
 pub mod security;

@@ -26,11 +26,13 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// Connects (lazily) and builds the state; does not migrate.
 pub fn state(config: Config) -> Result<AppState, sqlx::Error> {
     let pool = db::pool(&config)?;
+    let live = super::live::Live::new();
     Ok(AppState {
         pool,
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
         dev_mail: None,
+        live,
     })
 }
 
@@ -47,13 +49,18 @@ fn provide_request_context(state: AppState) -> impl Fn() + Clone + Send + Sync +
     }
 }
 
+/// The instance's router. Starts its live listener, so call it once per
+/// instance, after the migrations.
 pub fn router(state: AppState) -> Router {
+    super::live::listener::spawn(state.pool.clone(), state.live.clone());
+    super::live::listener::spawn_upkeep(state.pool.clone(), state.live.clone());
     let routes = generate_route_list(App);
     let context = provide_request_context(state.clone());
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .route("/dev/mail", get(super::mail::dev_page::page))
+        .route(crate::domain::live::PATH, get(super::live::sse::stream))
         .nest("/api/v1", rest::router())
         .route(upload::PATH, axum::routing::post(upload::post))
         .leptos_routes_with_context(&state, routes, context.clone(), {

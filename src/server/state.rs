@@ -12,6 +12,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The development mail catcher, when this instance runs one (`/dev/mail`).
     pub dev_mail: Option<super::mail::sink::Sink>,
+    /// Live updates of this instance (one database listener).
+    pub live: super::live::Live,
 }
 
 impl FromRef<AppState> for LeptosOptions {

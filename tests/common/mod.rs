@@ -2,7 +2,9 @@
 //! database of its own, built by the same `startup::router` as `main`.
 #![allow(dead_code)]
 
+pub mod case;
 pub mod mail;
+pub mod sse;
 
 use reqwest::{header, redirect::Policy, Client, Response};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
@@ -138,10 +140,12 @@ impl TestApp {
                 ..WorkerConfig::default()
             }));
         }
+        let live = state.live.clone();
         let router = startup::router(state);
         tokio::spawn(async move {
-            startup::serve(listener, router, async {
+            startup::serve(listener, router, async move {
                 let _ = rx.await;
+                live.close();
             })
             .await
             .unwrap();

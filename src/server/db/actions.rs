@@ -2,6 +2,7 @@
 //! ticked done by the assignee. The assignee's private note is read in one
 //! place only, [`list`], and only for its author.
 
+use super::live::{self, Kind};
 use super::coordination::{
     handover::{is_the_coordinator, Actor},
     notify, Audience,
@@ -175,6 +176,7 @@ pub async fn create(
     )
     .await?;
     mail_assigned(tx, youth, org, person, new.due_on, &actor.name).await?;
+    live::emit(tx, Kind::Action, youth, Some(id)).await?;
     Ok(Ok(id))
 }
 
@@ -237,6 +239,7 @@ pub async fn change(
         )
     };
     event(tx, id, text).await?;
+    live::emit(tx, Kind::Action, youth, Some(id)).await?;
     Ok(Ok(()))
 }
 
@@ -259,6 +262,7 @@ pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bo
         .execute(&mut *tx)
         .await?;
     event(tx, id, format!("{} trekt de actie in.", actor.name)).await?;
+    live::emit(tx, Kind::Action, youth, Some(id)).await?;
     Ok(true)
 }
 
@@ -277,16 +281,16 @@ pub async fn tick(
             AND (a.assignee_id = $2
                  OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $3
                      AND EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $2)))
-          RETURNING a.id",
+          RETURNING a.youth_id",
     )
     .bind(id)
     .bind(actor.user_id)
     .bind(actor.organisation_id)
     .fetch_optional(&mut *tx)
     .await?;
-    if done.is_none() {
+    let Some(youth) = done else {
         return Ok(false);
-    }
+    };
     if let Some(note) = note {
         sqlx::query(
             "INSERT INTO action_notes (action_id, author_id, note) VALUES ($1, $2, $3)
@@ -299,6 +303,7 @@ pub async fn tick(
         .await?;
     }
     event(tx, id, format!("{} meldt de actie gedaan.", actor.name)).await?;
+    live::emit(tx, Kind::Action, youth, Some(id)).await?;
     Ok(true)
 }
 

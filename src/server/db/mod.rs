@@ -7,6 +7,7 @@ pub mod family;
 pub mod flashes;
 pub mod involvements;
 pub mod jobs;
+pub mod live;
 pub mod login_attempts;
 pub mod organisations;
 pub mod outbox;

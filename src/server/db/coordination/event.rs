@@ -16,6 +16,13 @@ pub async fn write_many(tx: &mut PgConnection, lines: &[(Uuid, String)]) -> Resu
     .bind(lines.iter().map(|l| l.1.clone()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
+    // Whoever watches these youths live refetches their coordination.
+    sqlx::query(
+        "INSERT INTO live_events (kind, youth_id) SELECT DISTINCT 'coordination', y FROM unnest($1::uuid[]) AS t(y)",
+    )
+    .bind(lines.iter().map(|l| l.0).collect::<Vec<_>>())
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 

@@ -48,7 +48,8 @@ pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx:
     .bind(youths)
     .execute(&mut *tx)
     .await?;
-    super::super::coordination::settle(tx, youths).await
+    super::super::coordination::settle(tx, youths).await?;
+    super::super::live::emit_involvement(tx, youths).await
 }
 
 /// A registration whose end date is a week away, claimed for its reminder.

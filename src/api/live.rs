@@ -1,0 +1,28 @@
+//! Presence: who else has the same board or youth open right now.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The names of the others watching `topic` (see `domain::live::Topic`),
+/// over all app instances. Refused like the page itself.
+#[server(endpoint = "live_presence")]
+pub async fn live_presence(topic: String) -> Result<Vec<String>, AppError> {
+    use crate::{
+        api::respond,
+        domain::{live::Topic, role::Role},
+        server::{auth, db, live::sse::may_watch},
+    };
+    respond(async move {
+        let user = auth::require(&[Role::Professional, Role::Coordinator]).await?;
+        let (state, _) = auth::request()?;
+        let topic = Topic::parse(&topic).ok_or(AppError::NotFound)?;
+        if !may_watch(&state, &user, topic).await? {
+            return Err(AppError::NotFound);
+        }
+        match topic.presence_room(user.organisation_id) {
+            Some(room) => Ok(db::live::who_is_here(&state.pool, &room, user.id).await?),
+            None => Ok(Vec::new()),
+        }
+    })
+    .await
+}

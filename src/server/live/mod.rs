@@ -1,0 +1,85 @@
+//! Live updates across app instances. Each instance holds one database
+//! listener ([`listener`]) that reads committed events in order and fans
+//! them out over a broadcast channel; every browser connection ([`sse`])
+//! takes from it what its viewer may see. Events carry ids only; the
+//! browser refetches what changed.
+
+pub mod listener;
+pub mod sse;
+
+use crate::server::db::live::Stored;
+use std::sync::{
+    atomic::{AtomicI64, Ordering},
+    Arc,
+};
+use tokio::sync::{broadcast, watch};
+
+/// What the listener hands to the connections.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Event(Arc<Stored>),
+    /// Someone came to or left a presence topic.
+    Presence(Arc<str>),
+    /// The listener lost the database for a while: refetch everything.
+    Resync,
+}
+
+/// The instance's hub: cheap to clone.
+#[derive(Clone)]
+pub struct Live {
+    sender: broadcast::Sender<Msg>,
+    /// The highest event number this instance has broadcast.
+    position: Arc<AtomicI64>,
+    closing: watch::Sender<bool>,
+    /// One catch-up at a time, so events go out in order.
+    reading: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Live {
+    pub fn new() -> Live {
+        Live {
+            sender: broadcast::channel(4096).0,
+            position: Arc::new(AtomicI64::new(0)),
+            closing: watch::channel(false).0,
+            reading: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Msg> {
+        self.sender.subscribe()
+    }
+
+    pub fn position(&self) -> i64 {
+        self.position.load(Ordering::Acquire)
+    }
+
+    fn advance(&self, seq: i64) {
+        self.position.fetch_max(seq, Ordering::AcqRel);
+    }
+
+    fn send(&self, msg: Msg) {
+        // No receiver is not an error: nobody is watching.
+        let _ = self.sender.send(msg);
+    }
+
+    /// Ends every live connection (before a graceful shutdown, which
+    /// would otherwise wait for them for ever).
+    pub fn close(&self) {
+        let _ = self.closing.send(true);
+    }
+
+    pub fn closed(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// The number of open live connections on this instance.
+    pub fn connections(&self) -> usize {
+        self.sender.receiver_count()
+    }
+}

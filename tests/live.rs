@@ -1,0 +1,200 @@
+//! Live updates against two real app instances on one database: a change
+//! committed through one reaches subscribers on the other; a reconnecting
+//! subscriber gets what it missed exactly once; outsiders get nothing;
+//! presence spans instances; a lost database listener makes clients resync.
+
+mod common;
+
+use common::{
+    case::{case, create, COORD},
+    sse::Stream,
+    Person, TestApp,
+};
+use std::{collections::HashSet, time::Duration};
+use uuid::Uuid;
+use zorgsignaal::domain::organisation::OrganisationKind;
+
+const WAIT: Duration = Duration::from_secs(5);
+
+async fn action_ids(app: &TestApp) -> Vec<Uuid> {
+    sqlx::query_scalar("SELECT id FROM actions ORDER BY created_at")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn open(p: &Person, app: &TestApp, topic: &str, last: Option<&str>) -> Stream {
+    let mut s = Stream::open(&p.client, &app.url(&format!("/live?topic={topic}")), last).await;
+    s.next_named("ready", WAIT).await.expect("the stream says it is ready");
+    s
+}
+
+fn seq(f: &common::sse::Frame) -> i64 {
+    f.id.as_deref().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_change_through_one_instance_reaches_subscribers_on_the_other() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let (anna, _bram, carla, youth) = case(&a).await;
+    let mut board = open(&anna, &b, "board", None).await;
+    let mut mine = open(&carla, &b, "mine", None).await;
+    let mut page = open(&carla, &b, &format!("youth:{youth}"), None).await;
+    let ready: i64 = board.last_id.as_deref().unwrap().parse().unwrap();
+
+    let to_carla = format!("gebruiker:{}", carla.user.id);
+    assert_eq!(create(&a, &anna, &youth, &to_carla).await.status(), 200);
+    let id = action_ids(&a).await[0];
+    for s in [&mut board, &mut mine, &mut page] {
+        let f = s.next_named("change", WAIT).await.expect("the change arrives");
+        let data = f.json();
+        assert_eq!(data["kind"], "action");
+        assert_eq!(data["youth"], youth.as_str());
+        assert_eq!(data["action"], id.to_string().as_str());
+        assert!(seq(&f) > ready);
+        // Ids only: no names or text on the stream.
+        assert!(!f.data.contains("Huisbezoek") && !f.data.contains("Sanne"), "{}", f.data);
+    }
+
+    // carla ticks on instance B; anna's board on instance A sees it.
+    let mut board_a = open(&anna, &a, "board", None).await;
+    let res = b
+        .call_as(&carla, "complete_action", &[("id", &id.to_string()), ("note", "geheim")])
+        .await;
+    assert_eq!(res.status(), 200);
+    let f = board_a.next_named("change", WAIT).await.expect("the tick arrives");
+    assert_eq!(f.json()["action"], id.to_string().as_str());
+    assert!(!f.data.contains("geheim"));
+}
+
+#[tokio::test]
+async fn a_subscriber_that_reconnects_gets_every_missed_event_exactly_once() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let (anna, bram, _carla, youth) = case(&a).await;
+    let to_bram = format!("gebruiker:{}", bram.user.id);
+    let s = open(&anna, &a, "board", None).await;
+    let last = s.last_id.clone().expect("ready carries the position");
+    drop(s);
+
+    // Missed while away: three actions set out through the other instance.
+    for _ in 0..3 {
+        assert_eq!(create(&b, &anna, &youth, &to_bram).await.status(), 200);
+    }
+    let missed: HashSet<String> = action_ids(&a).await.iter().map(Uuid::to_string).collect();
+
+    // Back, on instance B, with the Last-Event-ID the browser keeps.
+    let mut s = Stream::open(
+        &anna.client,
+        &b.url("/live?topic=board"),
+        Some(&last),
+    )
+    .await;
+    let mut replayed = Vec::new();
+    loop {
+        let f = s.next(WAIT).await.expect("replay, then ready");
+        match f.event.as_str() {
+            "change" => replayed.push(f),
+            "ready" => break,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // (Events of the case itself may come first if the stream's position
+    // was taken before they reached this instance; they are not actions.)
+    let got: Vec<String> = replayed
+        .iter()
+        .filter(|f| f.json()["kind"] == "action")
+        .map(|f| f.json()["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got.len(), 3, "each missed event once: {got:?}");
+    assert_eq!(got.iter().cloned().collect::<HashSet<_>>(), missed);
+    let seqs: Vec<i64> = replayed.iter().map(seq).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order: {seqs:?}");
+
+    // And the stream goes on live, without repeating the replay.
+    assert_eq!(create(&a, &anna, &youth, &to_bram).await.status(), 200);
+    let changes = s.changes_within(Duration::from_millis(1500)).await;
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(seq(&changes[0]) > *seqs.last().unwrap());
+    assert!(!missed.contains(changes[0].json()["action"].as_str().unwrap()));
+
+    // Resuming from a point the clean-up deleted asks for a full refresh.
+    a.execute("UPDATE live_purged SET upto_seq = 1000000").await;
+    let mut s = Stream::open(&anna.client, &b.url("/live?topic=board"), Some(&last)).await;
+    assert_eq!(s.next(WAIT).await.unwrap().event, "resync");
+}
+
+#[tokio::test]
+async fn a_viewer_who_may_not_see_the_youth_receives_none_of_its_events() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let (anna, bram, _carla, youth) = case(&a).await;
+    // A coordinator of an organisation that is not involved.
+    let dora = a.person("Dora", OrganisationKind::Ggz, COORD).await;
+    let mut outsider = open(&dora, &b, "board", None).await;
+    let mut outsider_mine = open(&dora, &a, "mine", None).await;
+    let mut insider = open(&anna, &b, "board", None).await;
+    let page = dora
+        .client
+        .get(b.url(&format!("/live?topic=youth:{youth}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404, "the youth's stream is refused like its page");
+    let anonymous = a.client().get(b.url("/live?topic=board")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let carla_board = bram.client.get(b.url("/live?topic=nonsense")).send().await.unwrap();
+    assert_eq!(carla_board.status(), 404);
+
+    assert_eq!(
+        create(&a, &anna, &youth, &format!("organisatie:{}", bram.user.organisation_id))
+            .await
+            .status(),
+        200
+    );
+    assert!(insider.next_named("change", WAIT).await.is_some());
+    assert!(outsider.changes_within(Duration::from_millis(800)).await.is_empty());
+    assert!(outsider_mine.changes_within(Duration::from_millis(200)).await.is_empty());
+}
+
+async fn presence(app: &TestApp, p: &Person, topic: &str) -> Vec<String> {
+    let res = app.call_as(p, "live_presence", &[("topic", topic)]).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn presence_spans_instances_and_a_lost_listener_makes_clients_resync() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let (anna, bram, _carla, youth) = case(&a).await;
+    let topic = format!("youth:{youth}");
+    let mut annas = open(&anna, &a, &topic, None).await;
+    assert!(presence(&a, &anna, &topic).await.is_empty());
+    let brams = open(&bram, &b, &topic, None).await;
+    annas.next_named("presence", WAIT).await.expect("anna is told bram came");
+    assert_eq!(presence(&a, &anna, &topic).await, ["Bram"]);
+    assert_eq!(presence(&b, &bram, &topic).await, ["Anna"]);
+    drop(brams);
+    annas
+        .next_named("presence", Duration::from_secs(20))
+        .await
+        .expect("anna is told bram left");
+    assert!(presence(&a, &anna, &topic).await.is_empty());
+
+    // The database drops the listeners' connections (a failover, say).
+    a.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+    )
+    .await;
+    annas
+        .next_named("resync", Duration::from_secs(10))
+        .await
+        .expect("clients are told to resync");
+    // And live updates work again afterwards.
+    let to_bram = format!("gebruiker:{}", bram.user.id);
+    assert_eq!(create(&b, &anna, &youth, &to_bram).await.status(), 200);
+    assert!(annas.next_named("change", WAIT).await.is_some());
+}
