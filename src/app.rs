@@ -3,7 +3,9 @@
 use crate::ui::{
     components::layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{
+        actions::MyActionsPage,
         admin::{AuditPage, TokensPage},
+        board::BoardPage,
         chain_forms::{RegisterPage, SignalPage},
         coordination::CoordinationPage,
         covenant::CovenantPage,
@@ -70,6 +72,8 @@ mod lazy {
     lazy_page!(CoordinationRoute, CoordinationPage);
     lazy_page!(CovenantRoute, CovenantPage);
     lazy_page!(EscalationsRoute, EscalationsPage);
+    lazy_page!(BoardRoute, BoardPage);
+    lazy_page!(MyActionsRoute, MyActionsPage);
 }
 
 /// The route view of a lazily loaded page: the page itself on the server,
@@ -135,6 +139,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/regio/convenant") view={page!(CovenantRoute, CovenantPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/opschalingen") view={page!(EscalationsRoute, EscalationsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/coordinatie") view={page!(CoordinationRoute, CoordinationPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/bord") view={page!(BoardRoute, BoardPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/acties") view={page!(MyActionsRoute, MyActionsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen") view={page!(MyYouthsRoute, MyYouthsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen/registreren") view={page!(RegisterRoute, RegisterPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/jeugdigen/importeren") view={page!(ImportRoute, ImportPage)} ssr=SsrMode::Async/>

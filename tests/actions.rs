@@ -4,8 +4,8 @@
 mod common;
 
 use common::{
-    case::{case, create, BSN, COORD, PRO},
-    Person, TestApp,
+    case::{case, create, PRO},
+    TestApp,
 };
 use serde_json::Value;
 use zorgsignaal::domain::{organisation::OrganisationKind, role::Role};
@@ -132,6 +132,13 @@ async fn what_was_done_is_readable_by_the_assignee_alone_on_every_path() {
         200
     );
 
+    // Anna's board shows the action done, by whom, not what was done.
+    let board = json(app.call_as(&anna, "coordination_board", &[]).await).await;
+    let action = &board["cases"][0]["actions"][0];
+    assert_eq!(action["lane"], "Done");
+    assert_eq!(action["done"][1], "Carla");
+    assert_eq!(action["private_note"], Value::Null);
+
     // Carla reads her note on both of her paths.
     for res in [
         app.call_as(&carla, "youth_actions", &[("youth", &youth)]).await,
@@ -151,6 +158,7 @@ async fn what_was_done_is_readable_by_the_assignee_alone_on_every_path() {
         (&anna, "youth", vec![("id", youth.as_str())]),
         (&bram, "youth", vec![("id", youth.as_str())]),
         (&anna, "my_coordination", vec![]),
+        (&anna, "coordination_board", vec![]),
         (&rita, "youth_actions", vec![("youth", youth.as_str())]),
         (&rita, "escalations", vec![]),
         (&rita, "mail_outbox", vec![("status", "pending")]),
@@ -241,4 +249,70 @@ async fn an_organisation_picks_a_person_by_ticking_and_the_coordinator_changes_o
             .await
             .unwrap();
     assert_eq!(assignee, bram.user.id);
+}
+
+#[tokio::test]
+async fn the_board_holds_the_coordinators_cases_with_lanes_and_progress() {
+    let app = TestApp::spawn().await;
+    let (anna, bram, carla, youth) = case(&app).await;
+    for who in [&carla, &bram] {
+        let to = format!("gebruiker:{}", who.user.id);
+        assert_eq!(create(&app, &anna, &youth, &to).await.status(), 200);
+    }
+    // bram's action is past its date.
+    app.execute(&format!(
+        "UPDATE actions SET due_on = current_date - 3 WHERE assignee_id = '{}'",
+        bram.user.id
+    ))
+    .await;
+    let board = json(app.call_as(&anna, "coordination_board", &[]).await).await;
+    let cases = board["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 1);
+    let c = &cases[0];
+    assert_eq!(c["youth_id"], youth.as_str());
+    assert_eq!(c["municipality"], "Groningen");
+    assert_eq!((c["progress"]["open"].as_u64(), c["progress"]["overdue"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(c["progress"]["on_time_percent"], 0);
+    assert!(c["last_acted"].is_string());
+    // Bram coordinates nothing; carla is no coordinator.
+    let brams = json(app.call_as(&bram, "coordination_board", &[]).await).await;
+    assert_eq!(brams["cases"], serde_json::json!([]));
+    assert_eq!(app.call_as(&carla, "coordination_board", &[]).await.status(), 403);
+}
+
+#[tokio::test]
+async fn an_overdue_action_is_mailed_once_to_assignee_and_coordinator() {
+    let app = TestApp::spawn().await;
+    let (anna, _bram, carla, youth) = case(&app).await;
+    let to_carla = format!("gebruiker:{}", carla.user.id);
+    assert_eq!(create(&app, &anna, &youth, &to_carla).await.status(), 200);
+    let today = chrono::Local::now().date_naive();
+    let pool = app.pool.clone();
+    let mail = |_: &TestApp| zorgsignaal::server::db::actions::mail_overdue(&pool, today, 100);
+    assert_eq!(mail(&app).await.unwrap(), 0, "not yet due");
+    app.execute("UPDATE actions SET due_on = current_date - 1").await;
+    assert_eq!(mail(&app).await.unwrap(), 1);
+    assert_eq!(mail(&app).await.unwrap(), 0, "once");
+    let recipients: Vec<String> = sqlx::query_scalar(
+        "SELECT recipient FROM outbox WHERE subject LIKE '%over de datum%' ORDER BY recipient",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(recipients, [anna.user.email.clone(), carla.user.email.clone()]);
+    // Done actions are not mailed about.
+    assert_eq!(create(&app, &anna, &youth, &to_carla).await.status(), 200);
+    let id: String = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM actions WHERE overdue_mailed_at IS NULL")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .to_string();
+    assert_eq!(app.call_as(&carla, "complete_action", &[("id", &id)]).await.status(), 200);
+    app.execute("UPDATE actions SET due_on = current_date - 1").await;
+    assert_eq!(mail(&app).await.unwrap(), 0);
+    // The mails really go out (and pass the privacy scan: no past date).
+    let queued = app.count("SELECT count(*) FROM outbox").await as usize;
+    let mails = app.wait_for_mails(queued).await;
+    let overdue: Vec<_> = mails.iter().filter(|m| m.text.contains("over de afgesproken datum")).collect();
+    assert_eq!(overdue.len(), 2);
 }

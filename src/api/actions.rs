@@ -136,6 +136,21 @@ pub async fn my_actions() -> Result<Vec<ActionView>, AppError> {
     .await
 }
 
+/// The coordinator's board: every youth they coordinate with its actions
+/// (filters are applied where it is shown).
+#[server(endpoint = "coordination_board")]
+pub async fn coordination_board() -> Result<crate::domain::board::Board, AppError> {
+    use crate::{api::act::Act, api::respond, domain::{role::Role, today}, server::db::actions};
+    respond(async move {
+        let mut act = Act::begin(&[Role::Coordinator]).await?;
+        let actor = act.actor();
+        let board = actions::board(act.tx(), &actor, today()).await?;
+        let ids = board.cases.iter().map(|c| c.youth_id.to_string()).collect();
+        act.settle("board_view", "youth", ids, Ok(board)).await
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;

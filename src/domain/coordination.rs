@@ -71,6 +71,8 @@ pub struct CoordinationInfo {
     pub history: Vec<HistoryEntry>,
     /// The viewer is a coordinator of the coordinating organisation.
     pub may_take: bool,
+    /// The viewer coordinates the youth now: sets out and changes actions.
+    pub is_coordinator: bool,
     /// Colleagues the case may be assigned to (when `may_take`).
     pub colleagues: Vec<Choice>,
     /// Organisations the coordinator may hand over to (empty: may not propose).

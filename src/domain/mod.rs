@@ -2,6 +2,7 @@
 //! form validates as you type with the same code the server runs.
 
 pub mod actions;
+pub mod board;
 pub mod bsn;
 pub mod coordination;
 pub mod covenant;

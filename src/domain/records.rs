@@ -95,6 +95,8 @@ impl MyYouths {
 /// sees it: that it is involved, and whom to call. Nothing about why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvolvedParty {
+    pub organisation_id: Uuid,
+    pub user_id: Uuid,
     pub organisation: String,
     pub professional: String,
     pub phone: String,

@@ -110,6 +110,17 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "daily job failed; it is tried again in ten minutes"),
             }
+            // Actions past their date: mailed once, in batches.
+            loop {
+                match db::actions::mail_overdue(&state.pool, today, 500).await {
+                    Ok(n) if n > 0 => tracing::info!(count = n, "overdue actions mailed"),
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "mailing overdue actions failed; tried again in ten minutes");
+                        break;
+                    }
+                }
+            }
             // Expiry reminders: every tick, in batches, until none is due.
             loop {
                 match super::mail::expiry_reminders(&state.pool, today, 500).await {

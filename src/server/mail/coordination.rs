@@ -48,6 +48,12 @@ pub enum CoordinationEvent {
         by: String,
         due_on: chrono::NaiveDate,
     },
+    /// An action is past its date. To the assignee (`assignee: None`) or to
+    /// the coordinator, naming whom it is with. Never the date (it lies in
+    /// the past) nor the text.
+    ActionOverdue {
+        assignee: Option<String>,
+    },
 }
 
 /// A coordination mail about one youth.
@@ -134,6 +140,20 @@ impl CoordinationNotice {
                 ],
                 "Bekijk de actie",
             ),
+            CoordinationEvent::ActionOverdue { assignee: None } => (
+                vec![
+                    format!("Een actie bij {y} die voor je klaarstaat, is over de afgesproken datum."),
+                    "Vink haar af als ze gedaan is, of overleg met de coördinator.".into(),
+                ],
+                "Bekijk je acties",
+            ),
+            CoordinationEvent::ActionOverdue { assignee: Some(who) } => (
+                vec![
+                    format!("Een actie bij {y} voor {who} is over de afgesproken datum."),
+                    "Op het coördinatiebord zie je welke.".into(),
+                ],
+                "Bekijk de casus",
+            ),
         }
     }
 }
@@ -154,6 +174,8 @@ impl Template for CoordinationNotice {
             CoordinationEvent::Escalated { .. } => "een casus is opgeschaald naar de regio",
             CoordinationEvent::EscalationDecided => "de regio heeft besloten over een opschaling",
             CoordinationEvent::ActionAssigned { .. } => "er staat een actie voor je klaar",
+            CoordinationEvent::ActionOverdue { assignee: None } => "een actie van jou is over de datum",
+            CoordinationEvent::ActionOverdue { assignee: Some(_) } => "een actie in jouw casus is over de datum",
         };
         format!("Zorgsignaal: {what}")
     }
@@ -236,6 +258,10 @@ mod tests {
             CoordinationEvent::ActionAssigned {
                 by: "C".into(),
                 due_on: chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+            },
+            CoordinationEvent::ActionOverdue { assignee: None },
+            CoordinationEvent::ActionOverdue {
+                assignee: Some("B".into()),
             },
         ];
         let subjects: std::collections::HashSet<String> =

@@ -21,10 +21,14 @@ pub fn nav_items(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
     if user.has(Role::Professional) {
         items.push(("/jeugdigen", "Mijn jeugdigen"));
     }
+    if user.has_any(&[Role::Professional, Role::Coordinator]) {
+        items.push(("/acties", "Mijn acties"));
+    }
     if user.may_signal() {
         items.push(("/signalen/nieuw", "Signaal afgeven"));
     }
     if user.has(Role::Coordinator) {
+        items.push(("/bord", "Coördinatiebord"));
         items.push(("/coordinatie", "Coördinatie"));
     }
     if user.has(Role::RegionAdmin) {
@@ -136,7 +140,10 @@ mod tests {
             .into_iter()
             .map(|i| i.0)
             .collect();
-        assert_eq!(items, ["/", "/jeugdigen", "/signalen/nieuw", "/coordinatie"]);
+        assert_eq!(
+            items,
+            ["/", "/jeugdigen", "/acties", "/signalen/nieuw", "/bord", "/coordinatie"]
+        );
     }
 
     #[test]
@@ -144,7 +151,7 @@ mod tests {
         let mut u = user(vec![Role::Professional]);
         u.capabilities = crate::domain::organisation::OrganisationKind::Gemeente.default_capabilities();
         let items: Vec<_> = nav_items(&u).into_iter().map(|i| i.0).collect();
-        assert_eq!(items, ["/", "/jeugdigen"]);
+        assert_eq!(items, ["/", "/jeugdigen", "/acties"]);
     }
 
     #[test]

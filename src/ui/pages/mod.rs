@@ -1,4 +1,6 @@
+pub mod actions;
 pub mod admin;
+pub mod board;
 pub mod chain_forms;
 pub mod coordination;
 pub mod covenant;

@@ -5,6 +5,7 @@ use crate::{
     api::youths::{get_youth, list_my_youths, ChangeEndDate, CloseSignal, EndRegistration},
     domain::{
         involvement::EndReason,
+        live::Topic,
         records::{nl_date, OwnInvolvement, YouthDetail, YouthSort},
         role::Role,
         user::CurrentUser,
@@ -16,7 +17,11 @@ use crate::{
             guard::{set_status, RequireRole},
             table::Table,
         },
-        pages::coordination::{coordination_section, CoordinationActions},
+        live::{use_live, Live, Presence},
+        pages::{
+            actions::{actions_section, ActionForms},
+            coordination::{coordination_section, CoordinationActions},
+        },
     },
 };
 use leptos::prelude::*;
@@ -180,7 +185,9 @@ fn youth_page(_user: CurrentUser) -> AnyView {
     let change = ServerAction::<ChangeEndDate>::new();
     let coord = CoordinationActions::new();
     let family = FamilyActions::new();
+    let forms = ActionForms::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| uuid::Uuid::parse_str(&s).ok()));
+    let live = use_live(Signal::derive(move || id().map(Topic::Youth)));
     let youth = Resource::new(
         move || {
             (
@@ -190,6 +197,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
                 change.version().get(),
                 coord.version(),
                 family.version(),
+                live.changes.get(),
             )
         },
         |(id, ..)| async move {
@@ -219,7 +227,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
             {move || youth.get().map(|r| match r {
                 Err(AppError::NotFound) => view! { <YouthNotFound/> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                Ok(y) => youth_view(y, end, close, change, (coord, family), errors).into_any(),
+                Ok(y) => youth_view(y, end, close, change, (coord, family, forms, live), errors).into_any(),
             })}
         </Suspense>
     }
@@ -231,9 +239,10 @@ fn youth_view(
     end: ServerAction<EndRegistration>,
     close: ServerAction<CloseSignal>,
     change: ServerAction<ChangeEndDate>,
-    (coord, family): (CoordinationActions, FamilyActions),
+    (coord, family, forms, live): (CoordinationActions, FamilyActions, ActionForms, Live),
     errors: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let actions = actions_section(y.id, y.coordination.is_coordinator, y.involved.clone(), forms, live);
     let family_part = family_section(y.id, y.family.clone(), family);
     let coordinator = y
         .coordination
@@ -247,6 +256,7 @@ fn youth_view(
     view! {
         <Title text=y.name.clone()/>
         <h1 class="utrecht-heading-1">{y.name.clone()}</h1>
+        <Presence live/>
         <dl class="zs-facts">
             <dt>"Geboortedatum"</dt><dd>{format!("{} ({} jaar)", nl_date(y.birth_date), y.age)}</dd>
             <dt>"BSN"</dt><dd>{y.bsn_masked.clone()}</dd>
@@ -274,6 +284,7 @@ fn youth_view(
             }).collect_view()}
         </Table>
         {coordination}
+        {actions}
         {move || family.error().map(|e| view! { <ErrorNotice error=e/> })}
         {family_part}
         <h2 class="utrecht-heading-2">"Jouw registraties en signalen"</h2>

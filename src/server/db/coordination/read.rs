@@ -75,6 +75,7 @@ pub async fn info(
             info.colleagues = colleagues(tx, org).await?;
         }
         if is_the_coordinator(actor, org, person) {
+            info.is_coordinator = true;
             info.handover_targets = handover::targets(tx, youth).await?;
         }
     } else {

@@ -126,11 +126,11 @@ pub async fn detail(
         return Ok(None);
     };
     let involved = sqlx::query(&format!(
-        "SELECT o.name AS organisation, u.name AS professional, u.phone, u.email,
+        "SELECT o.id AS organisation_id, o.name AS organisation, u.id AS user_id, u.name AS professional, u.phone, u.email,
                 (min(i.since) {NL_DATE} AS since, u.id = $2 AS is_viewer
            FROM involvements i JOIN users u ON u.id = i.user_id JOIN organisations o ON o.id = i.organisation_id
           WHERE i.youth_id = $1
-          GROUP BY o.name, u.id
+          GROUP BY o.id, u.id
           ORDER BY min(i.since), o.name, u.name"
     ))
     .bind(youth_id)
@@ -139,6 +139,8 @@ pub async fn detail(
     .await?
     .into_iter()
     .map(|r| InvolvedParty {
+        organisation_id: r.get("organisation_id"),
+        user_id: r.get("user_id"),
         organisation: r.get("organisation"),
         professional: r.get("professional"),
         phone: r.get("phone"),

@@ -1,6 +1,10 @@
 //! Actions: created, changed and cancelled by the youth's coordinator,
 //! ticked done by the assignee. The assignee's private note is read in one
-//! place only, [`list`], and only for its author.
+//! place only, [`read::list`], and only for its author.
+
+pub mod read;
+
+pub use read::{board, list, Scope};
 
 use super::live::{self, Kind};
 use super::coordination::{
@@ -9,9 +13,8 @@ use super::coordination::{
 };
 use crate::{
     domain::{
-        actions::{ActionView, Facts, NewAction},
-        records::{nl_date, HistoryEntry},
-        youth::full_name,
+        actions::NewAction,
+        records::nl_date,
     },
     server::mail::coordination::CoordinationEvent,
 };
@@ -95,18 +98,15 @@ async fn org_name(tx: &mut PgConnection, id: Uuid) -> Result<String, sqlx::Error
         .await
 }
 
-/// Mails the assignee (or the assigned organisation's professionals involved
-/// with the youth) that an action waits for them. The mail names the youth
-/// and the due date, never the action's text.
-async fn mail_assigned(
+/// Whom an action's mail goes to: the assignee, or the assigned
+/// organisation's professionals involved with the youth.
+async fn assignee_audience(
     tx: &mut PgConnection,
     youth: Uuid,
     org: Uuid,
     person: Option<Uuid>,
-    due_on: NaiveDate,
-    by: &str,
-) -> Result<(), sqlx::Error> {
-    let audiences: Vec<Audience> = match person {
+) -> Result<Vec<Audience>, sqlx::Error> {
+    Ok(match person {
         Some(p) => vec![Audience::User(p)],
         None => sqlx::query_scalar::<_, Uuid>(
             "SELECT DISTINCT user_id FROM involvements WHERE youth_id = $1 AND organisation_id = $2",
@@ -118,7 +118,20 @@ async fn mail_assigned(
         .into_iter()
         .map(Audience::User)
         .collect(),
-    };
+    })
+}
+
+/// Mails the assignee that an action waits for them. The mail names the
+/// youth and the due date, never the action's text.
+async fn mail_assigned(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    org: Uuid,
+    person: Option<Uuid>,
+    due_on: NaiveDate,
+    by: &str,
+) -> Result<(), sqlx::Error> {
+    let audiences = assignee_audience(tx, youth, org, person).await?;
     notify(
         tx,
         youth,
@@ -307,106 +320,38 @@ pub async fn tick(
     Ok(true)
 }
 
-/// Which actions to list.
-#[derive(Debug, Clone, Copy)]
-pub enum Scope {
-    /// The actions of a youth the viewer may see (the caller checked that).
-    Youth(Uuid),
-    /// "Mijn acties": assigned to the viewer, or to their organisation
-    /// without a person on a youth they are involved with.
-    Mine,
-}
-
-/// The one read path of actions. The private note joins only for its
-/// author, so no other viewer's answer can carry it.
-pub async fn list(
-    tx: &mut PgConnection,
-    scope: Scope,
-    viewer: &Actor,
-    today: NaiveDate,
-) -> Result<Vec<ActionView>, sqlx::Error> {
-    let (youth, mine) = match scope {
-        Scope::Youth(y) => (Some(y), false),
-        Scope::Mine => (None, true),
-    };
-    let rows = sqlx::query(
-        "SELECT a.id, a.youth_id, y.given_names, y.prefix, y.family_name, a.title, a.description,
-                o.name AS organisation, u.name AS assignee, a.assignee_id, a.assignee_organisation_id, a.due_on,
-                (a.done_at AT TIME ZONE 'Europe/Amsterdam')::date AS done_on, d.name AS done_by,
-                a.cancelled_at IS NOT NULL AS cancelled, n.note,
-                EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $3) AS involved
-           FROM actions a
-           JOIN youths y ON y.id = a.youth_id
-           JOIN organisations o ON o.id = a.assignee_organisation_id
-           LEFT JOIN users u ON u.id = a.assignee_id
-           LEFT JOIN users d ON d.id = a.done_by
-           LEFT JOIN action_notes n ON n.action_id = a.id AND n.author_id = $3
-          WHERE ($1::uuid IS NULL OR a.youth_id = $1)
-            AND (NOT $2 OR (a.cancelled_at IS NULL AND (a.assignee_id = $3
-                 OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $4
-                     AND EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $3)))))
-          ORDER BY a.due_on, a.created_at",
+/// Claims up to `limit` actions that are past their date and were not
+/// mailed about yet (other instances skip them), and queues one mail to the
+/// assignee and one to the coordinating side, in one transaction. Returns
+/// how many actions it mailed about.
+pub async fn mail_overdue(pool: &sqlx::PgPool, today: NaiveDate, limit: i64) -> Result<usize, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let due = sqlx::query(
+        "WITH due AS (
+             SELECT id FROM actions
+              WHERE done_at IS NULL AND cancelled_at IS NULL AND overdue_mailed_at IS NULL AND due_on < $1
+              ORDER BY due_on LIMIT $2 FOR UPDATE SKIP LOCKED)
+         UPDATE actions a SET overdue_mailed_at = now() FROM due WHERE a.id = due.id
+         RETURNING a.id, a.youth_id, a.assignee_organisation_id, a.assignee_id,
+                   (SELECT coalesce(u.name, o.name) FROM organisations o LEFT JOIN users u ON u.id = a.assignee_id
+                     WHERE o.id = a.assignee_organisation_id) AS with_whom",
     )
-    .bind(youth)
-    .bind(mine)
-    .bind(viewer.user_id)
-    .bind(viewer.organisation_id)
+    .bind(today)
+    .bind(limit)
     .fetch_all(&mut *tx)
     .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.get("id")).collect();
-    let events = sqlx::query(
-        "SELECT action_id, (at AT TIME ZONE 'Europe/Amsterdam')::date AS on_date, text
-           FROM action_events WHERE action_id = ANY($1) ORDER BY at, id",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *tx)
-    .await?;
-    let coordinated = match youth {
-        Some(y) => coordinates(tx, y, viewer).await?,
-        None => false,
-    };
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let id: Uuid = r.get("id");
-            let done_on: Option<NaiveDate> = r.get("done_on");
-            let cancelled: bool = r.get("cancelled");
-            let facts = Facts {
-                due_on: r.get("due_on"),
-                done_on,
-                cancelled,
-            };
-            let assignee_id: Option<Uuid> = r.get("assignee_id");
-            let open = done_on.is_none() && !cancelled;
-            let may_tick = open
-                && (assignee_id == Some(viewer.user_id)
-                    || (assignee_id.is_none()
-                        && r.get::<Uuid, _>("assignee_organisation_id") == viewer.organisation_id
-                        && r.get::<bool, _>("involved")));
-            ActionView {
-                id,
-                youth_id: r.get("youth_id"),
-                youth_name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
-                title: r.get("title"),
-                description: r.get("description"),
-                organisation: r.get("organisation"),
-                assignee: r.get("assignee"),
-                due_on: facts.due_on,
-                lane: facts.lane(today),
-                done: done_on.zip(r.get::<Option<String>, _>("done_by")),
-                cancelled,
-                private_note: r.get("note"),
-                history: events
-                    .iter()
-                    .filter(|e| e.get::<Uuid, _>("action_id") == id)
-                    .map(|e| HistoryEntry {
-                        at: e.get("on_date"),
-                        text: e.get("text"),
-                    })
-                    .collect(),
-                may_tick,
-                may_change: coordinated && open,
-            }
-        })
-        .collect())
+    for r in &due {
+        let (id, youth): (Uuid, Uuid) = (r.get("id"), r.get("youth_id"));
+        let person: Option<Uuid> = r.get("assignee_id");
+        let to = assignee_audience(&mut tx, youth, r.get("assignee_organisation_id"), person).await?;
+        notify(&mut tx, youth, &to, &CoordinationEvent::ActionOverdue { assignee: None }, None).await?;
+        let event = CoordinationEvent::ActionOverdue {
+            assignee: Some(r.get("with_whom")),
+        };
+        notify(&mut tx, youth, &[Audience::CoordinatingSide], &event, person).await?;
+        // Its lane on the board changed.
+        live::emit(&mut tx, Kind::Action, youth, Some(id)).await?;
+    }
+    tx.commit().await?;
+    Ok(due.len())
 }

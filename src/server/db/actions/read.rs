@@ -1,0 +1,189 @@
+//! Reading actions: the one query path (the private note joins for its
+//! author alone) and the coordinator's board built on it.
+
+use super::coordinates;
+use crate::{
+    domain::{
+        actions::{ActionView, Facts},
+        board::{Board, BoardCase},
+        records::HistoryEntry,
+        youth::full_name,
+    },
+    server::db::coordination::handover::Actor,
+};
+use chrono::NaiveDate;
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// Which actions to list.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// The actions of a youth the viewer may see (the caller checked that).
+    Youth(Uuid),
+    /// "Mijn acties": assigned to the viewer, or to their organisation
+    /// without a person on a youth they are involved with.
+    Mine,
+    /// The board: the youths the viewer coordinates (as the person, or as a
+    /// coordinator of the organisation while nobody took the case).
+    Coordinated,
+}
+
+/// The youths `viewer` has on the board (the SQL condition on `c`).
+const COORDINATED: &str = "c.ended_at IS NULL AND c.organisation_id = $4
+     AND (c.coordinator_id = $3 OR (c.coordinator_id IS NULL AND $5))";
+
+/// The one read path of actions. The private note joins only for its
+/// author, so no other viewer's answer can carry it.
+pub async fn list(
+    tx: &mut PgConnection,
+    scope: Scope,
+    viewer: &Actor,
+    today: NaiveDate,
+) -> Result<Vec<ActionView>, sqlx::Error> {
+    let (youth, mine, coordinated) = match scope {
+        Scope::Youth(y) => (Some(y), false, false),
+        Scope::Mine => (None, true, false),
+        Scope::Coordinated => (None, false, true),
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT a.id, a.youth_id, y.given_names, y.prefix, y.family_name, a.title, a.description,
+                o.name AS organisation, u.name AS assignee, a.assignee_id, a.assignee_organisation_id, a.due_on,
+                (a.done_at AT TIME ZONE 'Europe/Amsterdam')::date AS done_on, d.name AS done_by,
+                a.cancelled_at IS NOT NULL AS cancelled, n.note,
+                EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $3) AS involved
+           FROM actions a
+           JOIN youths y ON y.id = a.youth_id
+           JOIN organisations o ON o.id = a.assignee_organisation_id
+           LEFT JOIN users u ON u.id = a.assignee_id
+           LEFT JOIN users d ON d.id = a.done_by
+           LEFT JOIN action_notes n ON n.action_id = a.id AND n.author_id = $3
+          WHERE ($1::uuid IS NULL OR a.youth_id = $1)
+            AND (NOT $2 OR (a.cancelled_at IS NULL AND (a.assignee_id = $3
+                 OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $4
+                     AND EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $3)))))
+            AND (NOT $6 OR EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = a.youth_id AND {COORDINATED}))
+          ORDER BY a.due_on, a.created_at"
+    ))
+    .bind(youth)
+    .bind(mine)
+    .bind(viewer.user_id)
+    .bind(viewer.organisation_id)
+    .bind(viewer.is_coordinator)
+    .bind(coordinated)
+    .fetch_all(&mut *tx)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.get("id")).collect();
+    let events = sqlx::query(
+        "SELECT action_id, (at AT TIME ZONE 'Europe/Amsterdam')::date AS on_date, text
+           FROM action_events WHERE action_id = ANY($1) ORDER BY at, id",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let coordinated = match youth {
+        Some(y) => coordinates(tx, y, viewer).await?,
+        None => coordinated,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let id: Uuid = r.get("id");
+            let done_on: Option<NaiveDate> = r.get("done_on");
+            let cancelled: bool = r.get("cancelled");
+            let facts = Facts {
+                due_on: r.get("due_on"),
+                done_on,
+                cancelled,
+            };
+            let assignee_id: Option<Uuid> = r.get("assignee_id");
+            let open = done_on.is_none() && !cancelled;
+            let may_tick = open
+                && (assignee_id == Some(viewer.user_id)
+                    || (assignee_id.is_none()
+                        && r.get::<Uuid, _>("assignee_organisation_id") == viewer.organisation_id
+                        && r.get::<bool, _>("involved")));
+            ActionView {
+                id,
+                youth_id: r.get("youth_id"),
+                youth_name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+                title: r.get("title"),
+                description: r.get("description"),
+                organisation: r.get("organisation"),
+                assignee: r.get("assignee"),
+                due_on: facts.due_on,
+                lane: facts.lane(today),
+                done: done_on.zip(r.get::<Option<String>, _>("done_by")),
+                cancelled,
+                private_note: r.get("note"),
+                history: events
+                    .iter()
+                    .filter(|e| e.get::<Uuid, _>("action_id") == id)
+                    .map(|e| HistoryEntry {
+                        at: e.get("on_date"),
+                        text: e.get("text"),
+                    })
+                    .collect(),
+                may_tick,
+                may_change: coordinated && open,
+            }
+        })
+        .collect())
+}
+
+/// The board of `viewer` (a coordinator): every youth they coordinate, with
+/// its actions from [`list`].
+pub async fn board(tx: &mut PgConnection, viewer: &Actor, today: NaiveDate) -> Result<Board, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT y.id, y.given_names, y.prefix, y.family_name, m.name AS municipality,
+                coalesce(now()::date - y.matched_at::date, 0) AS match_days, u.name AS coordinator,
+                greatest((c.started_at AT TIME ZONE 'Europe/Amsterdam')::date,
+                         (SELECT max(e.at AT TIME ZONE 'Europe/Amsterdam')::date FROM coordination_events e
+                           WHERE e.youth_id = y.id)) AS last_acted,
+                coalesce((SELECT array_agg(concat_ws(' ', o.given_names, o.prefix, o.family_name) ORDER BY o.birth_date)
+                            FROM family_members fm JOIN family_members fo ON fo.family_id = fm.family_id AND fo.youth_id <> fm.youth_id
+                            JOIN youths o ON o.id = fo.youth_id
+                           WHERE fm.youth_id = y.id), '{{}}') AS family
+           FROM coordinations c JOIN youths y ON y.id = c.youth_id
+           JOIN municipalities m ON m.code = y.municipality_code
+           LEFT JOIN users u ON u.id = c.coordinator_id
+          WHERE {COORDINATED}
+          ORDER BY y.matched_at, y.family_name"
+    ))
+    // $1 and $2 are unused here; COORDINATED numbers from $3.
+    .bind(None::<Uuid>)
+    .bind(false)
+    .bind(viewer.user_id)
+    .bind(viewer.organisation_id)
+    .bind(viewer.is_coordinator)
+    .fetch_all(&mut *tx)
+    .await?;
+    let organisation: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(viewer.organisation_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut actions = list(tx, Scope::Coordinated, viewer, today).await?;
+    let cases = rows
+        .into_iter()
+        .map(|r| {
+            let id: Uuid = r.get("id");
+            let (mine, rest): (Vec<ActionView>, Vec<ActionView>) =
+                actions.drain(..).partition(|a| a.youth_id == id);
+            actions = rest;
+            BoardCase::new(
+                BoardCase {
+                    youth_id: id,
+                    name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+                    municipality: r.get("municipality"),
+                    match_days: r.get::<i32, _>("match_days").into(),
+                    coordinator: r.get("coordinator"),
+                    family: r.get("family"),
+                    last_acted: r.get("last_acted"),
+                    progress: Default::default(),
+                    actions: mine,
+                },
+                today,
+            )
+        })
+        .collect();
+    Ok(Board { organisation, cases })
+}

@@ -1,0 +1,123 @@
+//! Live updates in the browser: one EventSource per page. Its events only
+//! say *that* something changed; the page's resources read the counters
+//! below and refetch. The browser reconnects by itself and sends the last
+//! event id, so the server replays what was missed. Without JavaScript
+//! nothing connects and the page offers a reload button instead.
+
+use crate::{api::live::live_presence, domain::live::Topic};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// Bumped on every change the viewer may see, and on resync.
+    pub changes: ReadSignal<u64>,
+    /// Bumped when someone comes to or leaves the page.
+    pub presence: ReadSignal<u64>,
+    /// The stream is open (always false on the server and without JavaScript).
+    pub connected: ReadSignal<bool>,
+    pub topic: Signal<Option<Topic>>,
+}
+
+/// Connects the page to the live stream of `topic` once it runs in the
+/// browser, and again when the topic changes (another youth's page).
+pub fn use_live(topic: impl Into<Signal<Option<Topic>>>) -> Live {
+    let topic = topic.into();
+    let (changes, set_changes) = signal(0u64);
+    let (presence, set_presence) = signal(0u64);
+    let (connected, set_connected) = signal(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(t) = topic.get() {
+            browser::connect(t, set_changes, set_presence, set_connected)
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (set_changes, set_presence, set_connected);
+    Live {
+        changes,
+        presence,
+        connected,
+        topic,
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use crate::domain::live::{event, Topic, PATH};
+    use leptos::prelude::*;
+    use wasm_bindgen::{closure::Closure, JsCast};
+
+    pub fn connect(
+        topic: Topic,
+        changes: WriteSignal<u64>,
+        presence: WriteSignal<u64>,
+        connected: WriteSignal<bool>,
+    ) {
+        let Ok(source) = web_sys::EventSource::new(&format!("{PATH}?topic={}", topic.param())) else {
+            return;
+        };
+        let bump = |s: WriteSignal<u64>| {
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| s.update(|n| *n += 1))
+        };
+        let on_change = bump(changes);
+        let on_presence = bump(presence);
+        // `ready` also means: whatever happened before the stream opened is
+        // not on it, so refetch once.
+        for name in [event::CHANGE, event::RESYNC, event::READY] {
+            let _ = source.add_event_listener_with_callback(name, on_change.as_ref().unchecked_ref());
+        }
+        for name in [event::PRESENCE, event::READY] {
+            let _ = source.add_event_listener_with_callback(name, on_presence.as_ref().unchecked_ref());
+        }
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| connected.set(true));
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| connected.set(false));
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let kept = send_wrapper::SendWrapper::new((source, on_change, on_presence, on_open, on_error));
+        on_cleanup(move || kept.0.close());
+    }
+}
+
+/// "Also here: …": who else has this page open now, over all instances.
+#[component]
+pub fn Presence(live: Live) -> impl IntoView {
+    let others = Resource::new(
+        move || (live.topic.get(), live.presence.get()),
+        |(topic, _)| async move {
+            match topic {
+                Some(t) => live_presence(t.param()).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <p class="utrecht-paragraph zs-presence" role="status">
+            <Transition fallback=|| ()>
+                {move || others.get().map(|r| match r {
+                    Ok(names) if names.is_empty() => "Niemand anders bekijkt dit nu.".to_string(),
+                    Ok(names) => format!("Bekijkt dit nu ook: {}.", names.join(", ")),
+                    Err(_) => String::new(),
+                })}
+            </Transition>
+        </p>
+    }
+}
+
+/// The live status and, for a page without JavaScript, the way to refresh.
+#[component]
+pub fn LiveStatus(live: Live, #[prop(into)] reload: String) -> impl IntoView {
+    view! {
+        <div class="zs-live">
+            <p class="utrecht-paragraph zs-live__state">
+                {move || if live.connected.get() {
+                    "Werkt zichzelf bij zodra er iets verandert."
+                } else {
+                    "Stand bij het openen van deze pagina."
+                }}
+            </p>
+            <a class="utrecht-button-link utrecht-button-link--html-a utrecht-button-link--secondary-action" href=reload>
+                "Vernieuwen"
+            </a>
+        </div>
+    }
+}

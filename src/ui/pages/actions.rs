@@ -1,0 +1,361 @@
+//! Actions on the youth page (set out, change, cancel, tick done) and
+//! "Mijn acties". What the assignee writes about what was done is shown to
+//! them alone: the server sends it to no one else.
+
+use crate::{
+    api::actions::{my_actions, youth_actions, CancelAction, ChangeAction, CompleteAction, CreateAction},
+    domain::{
+        actions::{ActionView, Lane},
+        live::Topic,
+        records::{nl_date, InvolvedParty},
+        role::Role,
+        user::CurrentUser,
+    },
+    error::AppError,
+    ui::{
+        components::{form::ErrorNotice, guard::RequireRole},
+        live::{use_live, Live, LiveStatus},
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use uuid::Uuid;
+
+#[derive(Clone, Copy)]
+pub struct ActionForms {
+    pub create: ServerAction<CreateAction>,
+    pub change: ServerAction<ChangeAction>,
+    pub cancel: ServerAction<CancelAction>,
+    pub complete: ServerAction<CompleteAction>,
+}
+
+impl ActionForms {
+    pub fn new() -> Self {
+        Self {
+            create: ServerAction::new(),
+            change: ServerAction::new(),
+            cancel: ServerAction::new(),
+            complete: ServerAction::new(),
+        }
+    }
+
+    pub fn version(&self) -> usize {
+        self.create.version().get()
+            + self.change.version().get()
+            + self.cancel.version().get()
+            + self.complete.version().get()
+    }
+
+    /// An error of changing, cancelling or ticking (the set-out form shows
+    /// its own beside its fields).
+    fn error(&self) -> Option<AppError> {
+        [self.change.value().get(), self.cancel.value().get(), self.complete.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+    }
+}
+
+impl Default for ActionForms {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Where an action stands, in words.
+pub fn status(a: &ActionView) -> String {
+    match (&a.done, a.lane) {
+        (Some((on, by)), _) => format!("Gedaan door {by} op {}", nl_date(*on)),
+        (None, Some(Lane::Overdue)) => format!("Te laat: uiterlijk {}", nl_date(a.due_on)),
+        _ if a.cancelled => "Ingetrokken".into(),
+        _ => format!("Open: uiterlijk {}", nl_date(a.due_on)),
+    }
+}
+
+/// Who an action is with.
+pub fn with_whom(a: &ActionView) -> String {
+    match &a.assignee {
+        Some(p) => format!("{p} ({})", a.organisation),
+        None => format!("{} (de organisatie kiest wie)", a.organisation),
+    }
+}
+
+fn error_of(e: Option<AppError>, field: &str) -> Option<String> {
+    e.and_then(|e| e.field_message(field))
+}
+
+/// A labelled control with its message; `control` gets `id` and the
+/// message's id in `aria-describedby`.
+fn field(
+    id: String,
+    label: &'static str,
+    hint: Option<&'static str>,
+    message: Signal<Option<String>>,
+    control: impl Fn(String, Signal<Option<String>>) -> AnyView,
+) -> impl IntoView {
+    let hint_id = format!("{id}-uitleg");
+    let error_id = format!("{id}-fout");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        Signal::derive(move || {
+            let ids: Vec<String> = hint
+                .map(|_| hint_id.clone())
+                .into_iter()
+                .chain(message.get().map(|_| error_id.clone()))
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        })
+    };
+    view! {
+        <div class="utrecht-form-field zs-field">
+            <div class="utrecht-form-field__label">
+                <label class="utrecht-form-label" for=id.clone()>{label}</label>
+            </div>
+            {hint.map(|h| view! { <div class="utrecht-form-field-description" id=hint_id.clone()>{h}</div> })}
+            {control(id.clone(), described)}
+            {move || message.get().map(|m| view! {
+                <p class="utrecht-form-field-error-message zs-field__error" id=error_id.clone()>{m}</p>
+            })}
+        </div>
+    }
+}
+
+/// The fields of setting out or changing an action.
+fn action_fields(
+    prefix: String,
+    current: Option<&ActionView>,
+    involved: &[InvolvedParty],
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let msg = move |f: &'static str| Signal::derive(move || error_of(error.get(), f));
+    let echo = move |f: &'static str, default: String| {
+        error.get_untracked().and_then(|e| e.echoed(f)).unwrap_or(default)
+    };
+    let title = echo("title", current.map(|a| a.title.clone()).unwrap_or_default());
+    let description = echo("description", current.map(|a| a.description.clone()).unwrap_or_default());
+    let due = echo("due_on", current.map(|a| a.due_on.to_string()).unwrap_or_default());
+    let mut orgs: Vec<(Uuid, String)> = involved.iter().map(|p| (p.organisation_id, p.organisation.clone())).collect();
+    orgs.dedup();
+    let people: Vec<(Uuid, String)> = involved
+        .iter()
+        .map(|p| (p.user_id, format!("{} ({})", p.professional, p.organisation)))
+        .collect();
+    let chosen = current.map(|a| (a.assignee.clone(), a.organisation.clone()));
+    let selected_person = move |name: &str| {
+        chosen.as_ref().is_some_and(|(p, o)| p.as_ref().is_some_and(|p| name == format!("{p} ({o})")))
+    };
+    let chosen_org = current.filter(|a| a.assignee.is_none()).map(|a| a.organisation.clone());
+    view! {
+        {field(format!("{prefix}title"), "Titel", None, msg("title"), move |id, d| view! {
+            <input class="utrecht-textbox utrecht-textbox--html-input" id=id name="title" type="text"
+                maxlength="200" required=true value=title.clone() aria-describedby=d/>
+        }.into_any())}
+        {field(format!("{prefix}description"), "Omschrijving", Some("Zichtbaar voor alle betrokken professionals. Schrijf niet op wat er speelt."), msg("description"), move |id, d| view! {
+            <textarea class="utrecht-textarea" id=id name="description" rows="3" maxlength="2000"
+                aria-describedby=d>{description.clone()}</textarea>
+        }.into_any())}
+        {field(format!("{prefix}due_on"), "Uiterlijk op", None, msg("due_on"), move |id, d| view! {
+            <input class="utrecht-textbox utrecht-textbox--html-input" id=id name="due_on" type="date"
+                required=true value=due.clone() aria-describedby=d/>
+        }.into_any())}
+        {field(format!("{prefix}assignee"), "Voor wie", None, msg("assignee"), move |id, d| {
+            let people = people.clone();
+            let orgs = orgs.clone();
+            let chosen_org = chosen_org.clone();
+            view! {
+                <select class="utrecht-select utrecht-select--html-select" id=id name="assignee" required=true aria-describedby=d>
+                    <option value="">"Kies een professional of organisatie"</option>
+                    <optgroup label="Professional">
+                        {people.into_iter().map(|(id, name)| {
+                            let selected = selected_person(&name);
+                            view! { <option value=format!("gebruiker:{id}") selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </optgroup>
+                    <optgroup label="Organisatie (kiest zelf wie)">
+                        {orgs.into_iter().map(|(id, name)| {
+                            let selected = chosen_org.as_deref() == Some(name.as_str());
+                            view! { <option value=format!("organisatie:{id}") selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </optgroup>
+                </select>
+            }.into_any()
+        })}
+    }
+}
+
+/// Ticking an action done, with the note only the assignee will read.
+fn tick_form(a: &ActionView, forms: ActionForms) -> impl IntoView {
+    let id = a.id.to_string();
+    let note_id = format!("notitie-{}", a.id);
+    let hint_id = format!("{note_id}-uitleg");
+    let label = format!("Wat heb je gedaan? ({})", a.title);
+    let button = format!("Gedaan: {}", a.title);
+    view! {
+        <ActionForm action=forms.complete attr:class="zs-inline-form">
+            <input type="hidden" name="id" value=id/>
+            <div class="utrecht-form-field zs-field">
+                <div class="utrecht-form-field__label">
+                    <label class="utrecht-form-label" for=note_id.clone()>{label}</label>
+                </div>
+                <div class="utrecht-form-field-description" id=hint_id.clone()>
+                    "Niet verplicht. Alleen jij kunt dit lezen: niet de coördinator, niet de regio."
+                </div>
+                <textarea class="utrecht-textarea" id=note_id name="note" rows="2" maxlength="4000"
+                    aria-describedby=hint_id></textarea>
+            </div>
+            <button type="submit" class="utrecht-button utrecht-button--primary-action">{button}</button>
+        </ActionForm>
+    }
+}
+
+/// One action as a list item: what, for whom, where it stands, history.
+pub fn action_item(a: ActionView, forms: ActionForms, involved: &[InvolvedParty], show_youth: bool) -> impl IntoView {
+    let overdue = a.lane == Some(Lane::Overdue);
+    let heading = if show_youth { format!("{}: {}", a.youth_name, a.title) } else { a.title.clone() };
+    let history_label = format!("Geschiedenis: {}", a.title);
+    let change = a.may_change.then(|| {
+        let error = Signal::derive(move || forms.change.value().get().and_then(Result::err));
+        let prefix = format!("actie-{}-", a.id);
+        let id = a.id.to_string();
+        let id2 = id.clone();
+        let fields = action_fields(prefix, Some(&a), involved, error);
+        view! {
+            <details class="zs-details">
+                <summary>{format!("Wijzigen of intrekken: {}", a.title)}</summary>
+                <ActionForm action=forms.change>
+                    <input type="hidden" name="id" value=id/>
+                    {fields}
+                    <button type="submit" class="utrecht-button utrecht-button--primary-action">"Wijziging opslaan"</button>
+                </ActionForm>
+                <ActionForm action=forms.cancel attr:class="zs-inline-form">
+                    <input type="hidden" name="id" value=id2/>
+                    <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Actie intrekken"</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    let tick = a.may_tick.then(|| tick_form(&a, forms));
+    let note = a.private_note.clone().map(|n| view! {
+        <p class="utrecht-paragraph zs-private"><strong>"Jouw notitie (alleen voor jou): "</strong>{n}</p>
+    });
+    let youth_link = show_youth.then(|| view! {
+        <a class="utrecht-link" href=format!("/jeugdigen/{}", a.youth_id)>{format!("Naar {}", a.youth_name)}</a>
+    });
+    let history = a.history.clone();
+    view! {
+        <li class="zs-action" class:zs-action--overdue=overdue>
+            <h3 class="utrecht-heading-3">{heading}</h3>
+            <p class="utrecht-paragraph"><strong>{status(&a)}</strong>{overdue.then_some(" ⚠")}</p>
+            <p class="utrecht-paragraph">{format!("Voor: {}", with_whom(&a))}</p>
+            {(!a.description.is_empty()).then(|| view! { <p class="utrecht-paragraph zs-pre">{a.description.clone()}</p> })}
+            {note}
+            {youth_link}
+            {tick}
+            {change}
+            <details class="zs-details">
+                <summary>{history_label}</summary>
+                <ul class="utrecht-unordered-list zs-history">
+                    {history.into_iter().map(|h| view! { <li>{format!("{}: {}", nl_date(h.at), h.text)}</li> }).collect_view()}
+                </ul>
+            </details>
+        </li>
+    }
+}
+
+/// The actions part of the youth page; `coordinates` shows the set-out form.
+pub fn actions_section(
+    youth: Uuid,
+    coordinates: bool,
+    involved: Vec<InvolvedParty>,
+    forms: ActionForms,
+    live: Live,
+) -> impl IntoView {
+    let list = Resource::new(
+        move || (forms.version(), live.changes.get()),
+        move |_| youth_actions(youth),
+    );
+    let create_error = Signal::derive(move || forms.create.value().get().and_then(Result::err));
+    let involved2 = involved.clone();
+    let create = coordinates.then(move || {
+        let open = move || create_error.get().is_some();
+        let fields = action_fields("nieuw-".into(), None, &involved2, create_error);
+        view! {
+            <details class="zs-details" open=open>
+                <summary>"Actie uitzetten"</summary>
+                <ActionForm action=forms.create>
+                    <input type="hidden" name="youth" value=youth.to_string()/>
+                    {fields}
+                    <button type="submit" class="utrecht-button utrecht-button--primary-action">"Actie uitzetten"</button>
+                </ActionForm>
+            </details>
+        }
+    });
+    view! {
+        <section class="zs-card" aria-labelledby="acties">
+            <h2 class="utrecht-heading-2" id="acties">"Acties"</h2>
+            {move || forms.error().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <ErrorNotice error=e/> })}
+            {move || forms.error().and_then(|e| e.field_message("note")).map(|m| view! {
+                <p class="utrecht-form-field-error-message zs-field__error" role="alert">{m}</p>
+            })}
+            <Transition fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
+                {move || list.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(items) if items.iter().all(|a| a.cancelled) => {
+                        view! { <p class="utrecht-paragraph">"Er zijn nog geen acties uitgezet."</p> }.into_any()
+                    }
+                    Ok(items) => {
+                        let involved = involved.clone();
+                        view! {
+                            <ul class="zs-actions">
+                                {items.into_iter().filter(|a| !a.cancelled)
+                                    .map(|a| action_item(a, forms, &involved, false)).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+            {create}
+        </section>
+    }
+}
+
+#[component]
+pub fn MyActionsPage() -> impl IntoView {
+    view! {
+        <Title text="Mijn acties"/>
+        <RequireRole roles=vec![Role::Professional, Role::Coordinator] page=my_actions_page/>
+    }
+}
+
+fn my_actions_page(_user: CurrentUser) -> AnyView {
+    let live = use_live(Some(Topic::Mine));
+    let forms = ActionForms::new();
+    let list = Resource::new(move || (forms.version(), live.changes.get()), |_| my_actions());
+    view! {
+        <h1 class="utrecht-heading-1">"Mijn acties"</h1>
+        <p class="utrecht-paragraph">"De acties die coördinatoren bij jou of je organisatie hebben uitgezet, de eerstvolgende bovenaan."</p>
+        <LiveStatus live reload="/acties"/>
+        {move || forms.error().map(|e| view! { <ErrorNotice error=e/> })}
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
+            {move || list.get().map(|r| match r {
+                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                Ok(items) => {
+                    let (open, done): (Vec<ActionView>, Vec<ActionView>) =
+                        items.into_iter().partition(|a| a.done.is_none());
+                    let overdue = open.iter().filter(|a| a.lane == Some(Lane::Overdue)).count();
+                    view! {
+                        <h2 class="utrecht-heading-2">{format!("Open ({}, waarvan {overdue} te laat)", open.len())}</h2>
+                        {if open.is_empty() {
+                            view! { <p class="utrecht-paragraph">"Geen open acties."</p> }.into_any()
+                        } else {
+                            view! { <ul class="zs-actions">{open.into_iter().map(|a| action_item(a, forms, &[], true)).collect_view()}</ul> }.into_any()
+                        }}
+                        <h2 class="utrecht-heading-2">{format!("Gedaan ({})", done.len())}</h2>
+                        <ul class="zs-actions">{done.into_iter().map(|a| action_item(a, forms, &[], true)).collect_view()}</ul>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
