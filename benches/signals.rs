@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{env, percentile};
+use common::{bsn_for, env, log_in, percentile};
 use std::{
     collections::HashMap,
     sync::Arc,
@@ -21,36 +21,9 @@ use zorgsignaal::{
     server::{auth, config::Config, db, startup},
 };
 
-/// The BSN for number `n`: its 8 digits and a check digit, if one exists.
-fn bsn_for(n: u64) -> Option<String> {
-    let first8 = format!("{:08}", n % 100_000_000);
-    let sum: u32 = first8
-        .bytes()
-        .enumerate()
-        .map(|(i, d)| (9 - i as u32) * u32::from(d - b'0'))
-        .sum();
-    let check = sum % 11;
-    (check <= 9).then(|| format!("{first8}{check}"))
-}
-
-/// A client logged in as `email` (the session lives in its cookie jar).
-async fn log_in(base: &str, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let res = client
-        .post(format!("{base}/api/login"))
-        .header("origin", base)
-        .header("accept", "application/json")
-        .form(&[("email", email), ("password", "bench-wachtwoord")])
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "log-in failed: {}", res.status());
-    client
-}
-
 /// Gives one signal through the server function, as the form does with
-/// JavaScript; true when it was recorded. The body is read to the end.
-/// Gives one signal; `Err` names what went wrong (an HTTP status or a transport error).
+/// JavaScript; `Err` names what went wrong (an HTTP status or a transport
+/// error). The body is read to the end.
 async fn give_signal(
     client: &reqwest::Client,
     base: &str,

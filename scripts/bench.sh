@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks: `signals` (signals over HTTP vs pgbench TPC-B, and a bulk
-# import) and `mail` (the outbox to a local SMTP server vs lettre straight
-# to it). `scripts/bench.sh` runs both; `scripts/bench.sh mail` one.
+# import), `mail` (the outbox to a local SMTP server vs lettre straight to
+# it) and `live` (500 event-stream subscribers on two instances vs a bare
+# LISTEN/NOTIFY; needs the release binary). `scripts/bench.sh` runs all
+# three; `scripts/bench.sh mail` one.
 # Starts its own PostgreSQL cluster on port 54331 and stops it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +18,7 @@ PGBENCH=${PGBENCH:-$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 
 export PGBENCH
 # A fresh database for every benchmark: signals and imports of an earlier
 # run would be refused as duplicates and spoil the figures.
-for bench in ${1:-signals mail}; do
+for bench in ${1:-signals mail live}; do
   psql "$admin_url" -qc "DROP DATABASE IF EXISTS zs_bench WITH (FORCE)" -qc "CREATE DATABASE zs_bench"
   cargo bench --bench "$bench" --features ssr
 done

@@ -10,6 +10,8 @@ source scripts/env.sh
 started=$(date +%s)
 WASM_LIMIT_KIB=${WASM_LIMIT_KIB:-400}
 E2E_ADDR=${E2E_ADDR:-127.0.0.1:3100}
+E2E_ADDR_B=${E2E_ADDR_B:-127.0.0.1:3101}     # a second instance on the same database
+E2E_MAIL_ADDR=${E2E_MAIL_ADDR:-127.0.0.1:2610} # one mail catcher for both
 export ZS_PGPORT=${ZS_PGPORT:-54330}   # apart from the run command's database
 
 scripts/setup.sh
@@ -17,8 +19,10 @@ scripts/setup.sh
 step "private PostgreSQL for the tests (port $ZS_PGPORT)"
 scripts/pg.sh start
 server_pid=""
+server_b_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$server_b_pid" ]; then kill "$server_b_pid" 2>/dev/null || true; fi
   scripts/pg.sh stop
 }
 trap cleanup EXIT
@@ -79,25 +83,38 @@ if [ "$rust_status" -ne 0 ]; then
   exit 1
 fi
 
-step "Playwright against the release server on http://$E2E_ADDR"
+step "Playwright against two release server instances on http://$E2E_ADDR and http://$E2E_ADDR_B"
 e2e_db=zorgsignaal_e2e
 psql "$admin_url" -qc "DROP DATABASE IF EXISTS $e2e_db WITH (FORCE)"
 psql "$admin_url" -qc "CREATE DATABASE $e2e_db"
 server_log=$(mktemp)
-# Mail goes to the built-in mail catcher (/dev/mail) on a free port.
-DATABASE_URL="${admin_url%/*}/$e2e_db" DEMO_DATA=true LEPTOS_SITE_ADDR="$E2E_ADDR" MAIL_SINK_ADDR=127.0.0.1:0 \
+server_b_log=$(mktemp)
+# Mail goes to the built-in mail catcher (/dev/mail) of the first instance;
+# the second finds its address taken and sends there too.
+DATABASE_URL="${admin_url%/*}/$e2e_db" DEMO_DATA=true LEPTOS_SITE_ADDR="$E2E_ADDR" MAIL_SINK_ADDR="$E2E_MAIL_ADDR" \
   LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn,zorgsignaal=info}" \
   "$CARGO_TARGET_DIR/release/zorgsignaal" >"$server_log" 2>&1 &
 server_pid=$!
+# The second instance starts once the first has migrated and seeded.
+for _ in $(seq 1 240); do
+  node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://$E2E_ADDR/ready" && break
+  sleep 0.25
+done
+DATABASE_URL="${admin_url%/*}/$e2e_db" LEPTOS_SITE_ADDR="$E2E_ADDR_B" MAIL_SINK_ADDR="$E2E_MAIL_ADDR" \
+  LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn,zorgsignaal=info}" \
+  "$CARGO_TARGET_DIR/release/zorgsignaal" >"$server_b_log" 2>&1 &
+server_b_pid=$!
 e2e_json=$(mktemp)
 set +e
-(cd end2end && E2E_BASE_URL="http://$E2E_ADDR" PLAYWRIGHT_JSON_OUTPUT_NAME="$e2e_json" \
+(cd end2end && E2E_BASE_URL="http://$E2E_ADDR" E2E_BASE_URL_B="http://$E2E_ADDR_B" PLAYWRIGHT_JSON_OUTPUT_NAME="$e2e_json" \
   npx playwright test --reporter=list,json)
 e2e_status=$?
 set -e
-kill $server_pid 2>/dev/null || true
+kill $server_pid $server_b_pid 2>/dev/null || true
 if [ "$e2e_status" -ne 0 ]; then
   echo "--- server log (last 40 lines)"; tail -n 40 "$server_log"
+  echo "--- second instance's log (last 20 lines)"; tail -n 20 "$server_b_log"
 fi
 read -r e2e_passed e2e_failed e2e_skipped < <(node -e '
   const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats;

@@ -16,3 +16,30 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
 }
+
+/// The BSN for number `n`: its 8 digits and a check digit, if one exists.
+pub fn bsn_for(n: u64) -> Option<String> {
+    let first8 = format!("{:08}", n % 100_000_000);
+    let sum: u32 = first8
+        .bytes()
+        .enumerate()
+        .map(|(i, d)| (9 - i as u32) * u32::from(d - b'0'))
+        .sum();
+    let check = sum % 11;
+    (check <= 9).then(|| format!("{first8}{check}"))
+}
+
+/// A client logged in as `email` (the session lives in its cookie jar).
+pub async fn log_in(base: &str, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let res = client
+        .post(format!("{base}/api/login"))
+        .header("origin", base)
+        .header("accept", "application/json")
+        .form(&[("email", email), ("password", "bench-wachtwoord")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "log-in failed: {}", res.status());
+    client
+}

@@ -184,12 +184,12 @@ fn action_fields(
 }
 
 /// Ticking an action done, with the note only the assignee will read.
-fn tick_form(a: &ActionView, forms: ActionForms) -> impl IntoView {
+fn tick_form(a: &ActionView, what: &str, forms: ActionForms) -> impl IntoView {
     let id = a.id.to_string();
     let note_id = format!("notitie-{}", a.id);
     let hint_id = format!("{note_id}-uitleg");
-    let label = format!("Wat heb je gedaan? ({})", a.title);
-    let button = format!("Gedaan: {}", a.title);
+    let label = format!("Wat heb je gedaan? ({what})");
+    let button = format!("Gedaan: {what}");
     view! {
         <ActionForm action=forms.complete attr:class="zs-inline-form">
             <input type="hidden" name="id" value=id/>
@@ -234,7 +234,7 @@ pub fn action_item(a: ActionView, forms: ActionForms, involved: &[InvolvedParty]
             </details>
         }
     });
-    let tick = a.may_tick.then(|| tick_form(&a, forms));
+    let tick = a.may_tick.then(|| tick_form(&a, &heading, forms));
     let note = a.private_note.clone().map(|n| view! {
         <p class="utrecht-paragraph zs-private"><strong>"Jouw notitie (alleen voor jou): "</strong>{n}</p>
     });
@@ -281,7 +281,7 @@ pub fn actions_section(
         let fields = action_fields("nieuw-".into(), None, &involved2, create_error);
         view! {
             <details class="zs-details" open=open>
-                <summary>"Actie uitzetten"</summary>
+                <summary>"Nieuwe actie uitzetten"</summary>
                 <ActionForm action=forms.create>
                     <input type="hidden" name="youth" value=youth.to_string()/>
                     {fields}
