@@ -62,7 +62,9 @@ fn start(bin: &str, url: &str, port: u16, mail: &str) -> Instance {
         .env("LOGIN_MAX_FAILURES_PER_IP", "100000")
         .env("RUST_LOG", "warn")
         .spawn()
-        .unwrap_or_else(|e| panic!("{bin} does not start ({e}); build it with `cargo leptos build --release`"));
+        .unwrap_or_else(|e| {
+            panic!("{bin} does not start ({e}); build it with `cargo leptos build --release`")
+        });
     Instance {
         child,
         base: format!("http://127.0.0.1:{port}"),
@@ -71,7 +73,10 @@ fn start(bin: &str, url: &str, port: u16, mail: &str) -> Instance {
 
 async fn ready(base: &str) {
     for _ in 0..400 {
-        if reqwest::get(format!("{base}/ready")).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(format!("{base}/ready"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -109,7 +114,10 @@ async fn baseline(url: &str, rate: u64, n: usize) -> Vec<Duration> {
 
 #[tokio::main]
 async fn main() {
-    let url = env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:54331/zs_bench");
+    let url = env(
+        "BENCH_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:54331/zs_bench",
+    );
     let subscribers: usize = env("BENCH_SUBSCRIBERS", "500").parse().unwrap();
     let rate: u64 = env("BENCH_RATE", "50").parse().unwrap();
     let seconds: u64 = env("BENCH_SECONDS", "20").parse().unwrap();
@@ -126,8 +134,12 @@ async fn main() {
     let pool = sqlx::PgPool::connect(&url).await.unwrap();
 
     // GGD (coordinators: they watch), WIJ (professionals: actions go to them).
-    let region = db::organisations::upsert_region(&pool, "Benchregio").await.unwrap();
-    db::organisations::upsert_municipality(&pool, "GM0014", "Groningen", region).await.unwrap();
+    let region = db::organisations::upsert_region(&pool, "Benchregio")
+        .await
+        .unwrap();
+    db::organisations::upsert_municipality(&pool, "GM0014", "Groningen", region)
+        .await
+        .unwrap();
     let hash = auth::hash_password("bench-wachtwoord".into()).await.unwrap();
     let mut conn = pool.acquire().await.unwrap();
     let mut org = |name: &'static str, kind: OrganisationKind| {
@@ -162,7 +174,12 @@ async fn main() {
         }
     };
     for i in 0..watchers {
-        user(ggd, format!("coord{i}@bench.example"), &[Role::Professional, Role::Coordinator]).await;
+        user(
+            ggd,
+            format!("coord{i}@bench.example"),
+            &[Role::Professional, Role::Coordinator],
+        )
+        .await;
     }
     let wij_user = user(wij, "wij@bench.example".into(), &[Role::Professional]).await;
 
@@ -201,7 +218,10 @@ async fn main() {
     let mut sessions = Vec::new();
     for i in 0..watchers {
         for base in [&a.base, &b.base] {
-            sessions.push((log_in(base, &format!("coord{i}@bench.example")).await, base.clone()));
+            sessions.push((
+                log_in(base, &format!("coord{i}@bench.example")).await,
+                base.clone(),
+            ));
         }
     }
     let rss_before = (rss_kib(a.child.id()), rss_kib(b.child.id()));
@@ -214,7 +234,10 @@ async fn main() {
         let stop = stop.clone();
         tasks.push(tokio::spawn(async move {
             let mut stream = sse::Stream::open(&client, &format!("{base}/live?topic=board"), None).await;
-            stream.next_named("ready", Duration::from_secs(30)).await.expect("ready");
+            stream
+                .next_named("ready", Duration::from_secs(30))
+                .await
+                .expect("ready");
             let mut mine = Vec::new();
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 if let Some(f) = stream.next_named("change", Duration::from_millis(500)).await {
@@ -227,7 +250,10 @@ async fn main() {
     }
     // All connected?
     let deadline = Instant::now() + Duration::from_secs(60);
-    while sqlx::query_scalar::<_, i64>("SELECT count(*) FROM presence").fetch_one(&pool).await.unwrap()
+    while sqlx::query_scalar::<_, i64>("SELECT count(*) FROM presence")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
         < subscribers as i64
         && Instant::now() < deadline
     {
@@ -243,7 +269,10 @@ async fn main() {
     let assignee = format!("gebruiker:{wij_user}");
     let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
     let total = (rate * seconds) as usize;
-    let writers = [(log_in(&a.base, "coord0@bench.example").await, a.base.clone()), (coord, b.base.clone())];
+    let writers = [
+        (log_in(&a.base, "coord0@bench.example").await, a.base.clone()),
+        (coord, b.base.clone()),
+    ];
     let mut failures = 0;
     let mut writes = Vec::new();
     for i in 0..total {
@@ -294,7 +323,11 @@ async fn main() {
     let mut lost = 0usize;
     let mut duplicated = 0usize;
     for s in 0..subscribers {
-        let got: Vec<i64> = received.iter().filter(|r| r.0 == s && r.1 > first_seq).map(|r| r.1).collect();
+        let got: Vec<i64> = received
+            .iter()
+            .filter(|r| r.0 == s && r.1 > first_seq)
+            .map(|r| r.1)
+            .collect();
         let set: HashSet<i64> = got.iter().copied().collect();
         duplicated += got.len() - set.len();
         lost += expected.difference(&set).count();

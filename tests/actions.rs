@@ -271,7 +271,10 @@ async fn the_board_holds_the_coordinators_cases_with_lanes_and_progress() {
     let c = &cases[0];
     assert_eq!(c["youth_id"], youth.as_str());
     assert_eq!(c["municipality"], "Groningen");
-    assert_eq!((c["progress"]["open"].as_u64(), c["progress"]["overdue"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (c["progress"]["open"].as_u64(), c["progress"]["overdue"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(c["progress"]["on_time_percent"], 0);
     assert!(c["last_acted"].is_string());
     // Bram coordinates nothing; carla is no coordinator.
@@ -302,17 +305,26 @@ async fn an_overdue_action_is_mailed_once_to_assignee_and_coordinator() {
     assert_eq!(recipients, [anna.user.email.clone(), carla.user.email.clone()]);
     // Done actions are not mailed about.
     assert_eq!(create(&app, &anna, &youth, &to_carla).await.status(), 200);
-    let id: String = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM actions WHERE overdue_mailed_at IS NULL")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .to_string();
-    assert_eq!(app.call_as(&carla, "complete_action", &[("id", &id)]).await.status(), 200);
+    let id: String =
+        sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM actions WHERE overdue_mailed_at IS NULL")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .to_string();
+    assert_eq!(
+        app.call_as(&carla, "complete_action", &[("id", &id)])
+            .await
+            .status(),
+        200
+    );
     app.execute("UPDATE actions SET due_on = current_date - 1").await;
     assert_eq!(mail(&app).await.unwrap(), 0);
     // The mails really go out (and pass the privacy scan: no past date).
     let queued = app.count("SELECT count(*) FROM outbox").await as usize;
     let mails = app.wait_for_mails(queued).await;
-    let overdue: Vec<_> = mails.iter().filter(|m| m.text.contains("over de afgesproken datum")).collect();
+    let overdue: Vec<_> = mails
+        .iter()
+        .filter(|m| m.text.contains("over de afgesproken datum"))
+        .collect();
     assert_eq!(overdue.len(), 2);
 }

@@ -361,3 +361,97 @@ async fn under_a_covenant_with_family_coordination_a_youth_gets_the_familys_coor
         1
     );
 }
+
+#[tokio::test]
+async fn an_action_for_the_family_shows_on_every_members_page_and_any_members_professional_may_do_it() {
+    let app = TestApp::spawn().await;
+    let anna = person(&app, "Anna", OrganisationKind::Jgz, COORD).await;
+    let bram = person(&app, "Bram", OrganisationKind::Wijkteam, COORD).await;
+    let eva = person(&app, "Eva", OrganisationKind::Ggz, &[Role::Professional]).await;
+    // A: anna and bram (GGD coordinates); B: anna and eva.
+    for (p, bsn, given) in [
+        (&anna, A, "Sanne"),
+        (&bram, A, "Sanne"),
+        (&anna, B, "Tim"),
+        (&eva, B, "Tim"),
+    ] {
+        involve(&app, p, bsn, given).await;
+    }
+    let (a, b) = (id(&app, A).await, id(&app, B).await);
+    let due = (chrono::Local::now().date_naive() + chrono::Days::new(10)).to_string();
+    let to_eva = format!("gebruiker:{}", eva.user.id);
+    let create = |family: bool| {
+        let mut args = vec![
+            ("youth", a.clone()),
+            ("title", "Gezinsgesprek".to_string()),
+            ("due_on", due.clone()),
+            ("assignee", to_eva.clone()),
+        ];
+        if family {
+            args.push(("for_family", "ja".to_string()));
+        }
+        args
+    };
+    let send = |args: Vec<(&'static str, String)>| {
+        let anna = &anna;
+        let app = &app;
+        async move {
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            call(app, anna, "create_action", &args).await
+        }
+    };
+    let res = send(create(true)).await;
+    assert_eq!(res.status(), 422, "no family yet");
+    assert!(res.text().await.unwrap().contains("\"field\":\"for_family\""));
+    assert_eq!(
+        call(&app, &anna, "link_family", &[("youth", &a), ("other", &b)])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        send(create(false)).await.status(),
+        422,
+        "eva is not involved with A"
+    );
+    assert_eq!(send(create(true)).await.status(), 200, "but with the family");
+
+    // On both members' pages, for everyone who may see them.
+    for (p, youth) in [(&anna, &a), (&bram, &a), (&eva, &b), (&anna, &b)] {
+        let list: Value = call(&app, p, "youth_actions", &[("youth", youth)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+        assert_eq!(list[0]["family"], true);
+    }
+    let mine: Value = call(&app, &eva, "my_actions", &[]).await.json().await.unwrap();
+    let action = mine[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(mine[0]["may_tick"], true);
+    assert_eq!(
+        call(
+            &app,
+            &eva,
+            "complete_action",
+            &[("id", &action), ("note", "alleen voor Eva")]
+        )
+        .await
+        .status(),
+        200
+    );
+    let seen: Value = call(&app, &bram, "youth_actions", &[("youth", &a)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen[0]["lane"], "Done");
+    assert_eq!(seen[0]["private_note"], Value::Null);
+    // Both members' pages are told live.
+    let told = app
+        .count(&format!(
+            "SELECT count(DISTINCT youth_id) FROM live_events WHERE action_id = '{action}'"
+        ))
+        .await;
+    assert_eq!(told, 2);
+}

@@ -25,7 +25,9 @@ async fn action_ids(app: &TestApp) -> Vec<Uuid> {
 
 async fn open(p: &Person, app: &TestApp, topic: &str, last: Option<&str>) -> Stream {
     let mut s = Stream::open(&p.client, &app.url(&format!("/live?topic={topic}")), last).await;
-    s.next_named("ready", WAIT).await.expect("the stream says it is ready");
+    s.next_named("ready", WAIT)
+        .await
+        .expect("the stream says it is ready");
     s
 }
 
@@ -54,16 +56,27 @@ async fn a_change_through_one_instance_reaches_subscribers_on_the_other() {
         assert_eq!(data["action"], id.to_string().as_str());
         assert!(seq(&f) > ready);
         // Ids only: no names or text on the stream.
-        assert!(!f.data.contains("Huisbezoek") && !f.data.contains("Sanne"), "{}", f.data);
+        assert!(
+            !f.data.contains("Huisbezoek") && !f.data.contains("Sanne"),
+            "{}",
+            f.data
+        );
     }
 
     // carla ticks on instance B; anna's board on instance A sees it.
     let mut board_a = open(&anna, &a, "board", None).await;
     let res = b
-        .call_as(&carla, "complete_action", &[("id", &id.to_string()), ("note", "geheim")])
+        .call_as(
+            &carla,
+            "complete_action",
+            &[("id", &id.to_string()), ("note", "geheim")],
+        )
         .await;
     assert_eq!(res.status(), 200);
-    let f = board_a.next_named("change", WAIT).await.expect("the tick arrives");
+    let f = board_a
+        .next_named("change", WAIT)
+        .await
+        .expect("the tick arrives");
     assert_eq!(f.json()["action"], id.to_string().as_str());
     assert!(!f.data.contains("geheim"));
 }
@@ -85,12 +98,7 @@ async fn a_subscriber_that_reconnects_gets_every_missed_event_exactly_once() {
     let missed: HashSet<String> = action_ids(&a).await.iter().map(Uuid::to_string).collect();
 
     // Back, on instance B, with the Last-Event-ID the browser keeps.
-    let mut s = Stream::open(
-        &anna.client,
-        &b.url("/live?topic=board"),
-        Some(&last),
-    )
-    .await;
+    let mut s = Stream::open(&anna.client, &b.url("/live?topic=board"), Some(&last)).await;
     let mut replayed = Vec::new();
     loop {
         let f = s.next(WAIT).await.expect("replay, then ready");
@@ -144,18 +152,34 @@ async fn a_viewer_who_may_not_see_the_youth_receives_none_of_its_events() {
     assert_eq!(page.status(), 404, "the youth's stream is refused like its page");
     let anonymous = a.client().get(b.url("/live?topic=board")).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
-    let carla_board = bram.client.get(b.url("/live?topic=nonsense")).send().await.unwrap();
+    let carla_board = bram
+        .client
+        .get(b.url("/live?topic=nonsense"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(carla_board.status(), 404);
 
     assert_eq!(
-        create(&a, &anna, &youth, &format!("organisatie:{}", bram.user.organisation_id))
-            .await
-            .status(),
+        create(
+            &a,
+            &anna,
+            &youth,
+            &format!("organisatie:{}", bram.user.organisation_id)
+        )
+        .await
+        .status(),
         200
     );
     assert!(insider.next_named("change", WAIT).await.is_some());
-    assert!(outsider.changes_within(Duration::from_millis(800)).await.is_empty());
-    assert!(outsider_mine.changes_within(Duration::from_millis(200)).await.is_empty());
+    assert!(outsider
+        .changes_within(Duration::from_millis(800))
+        .await
+        .is_empty());
+    assert!(outsider_mine
+        .changes_within(Duration::from_millis(200))
+        .await
+        .is_empty());
 }
 
 async fn presence(app: &TestApp, p: &Person, topic: &str) -> Vec<String> {
@@ -173,7 +197,10 @@ async fn presence_spans_instances_and_a_lost_listener_makes_clients_resync() {
     let mut annas = open(&anna, &a, &topic, None).await;
     assert!(presence(&a, &anna, &topic).await.is_empty());
     let brams = open(&bram, &b, &topic, None).await;
-    annas.next_named("presence", WAIT).await.expect("anna is told bram came");
+    annas
+        .next_named("presence", WAIT)
+        .await
+        .expect("anna is told bram came");
     assert_eq!(presence(&a, &anna, &topic).await, ["Bram"]);
     assert_eq!(presence(&b, &bram, &topic).await, ["Anna"]);
     drop(brams);

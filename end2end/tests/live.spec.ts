@@ -96,7 +96,10 @@ test("anna's board on one instance shows carla's tick on the other, live, withou
   await expectAccessible(carla, testInfo);
   await carla.getByLabel(`Wat heb je gedaan? (${name}: Gesprek met de mentor)`).fill("Geheime notitie van Carla");
   await carla.getByRole("button", { name: `Gedaan: ${name}: Gesprek met de mentor` }).click();
-  await expect(carla.getByText("Jouw notitie (alleen voor jou): Geheime notitie van Carla")).toBeVisible();
+  const done = carla
+    .getByRole("listitem")
+    .filter({ has: carla.getByRole("heading", { name: `${name}: Gesprek met de mentor` }) });
+  await expect(done.getByText("Jouw notitie (alleen voor jou): Geheime notitie van Carla")).toBeVisible();
 
   // Committed on instance B; anna's board on instance A follows within a second.
   const started = Date.now();

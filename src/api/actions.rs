@@ -11,9 +11,11 @@ pub const ASSIGNEE_REQUIRED: &str = "Kies een betrokken professional of organisa
 pub const ASSIGNEE_NOT_INVOLVED: &str =
     "Deze professional of organisatie is niet (meer) betrokken bij de jeugdige.";
 pub const NOTE_TOO_LONG: &str = "De notitie is te lang (hoogstens 4000 tekens).";
+pub const NO_FAMILY: &str = "Deze jeugdige hoort (nog) niet bij een gezin.";
 
-/// The coordinator sets out an action for `youth`. `assignee` is
-/// `gebruiker:<id>` or `organisatie:<id>`.
+/// The coordinator sets out an action for `youth` (or, with `for_family`
+/// set, for the youth's whole family). `assignee` is `gebruiker:<id>` or
+/// `organisatie:<id>`.
 #[server(endpoint = "create_action")]
 pub async fn create_action(
     youth: Uuid,
@@ -21,12 +23,14 @@ pub async fn create_action(
     #[server(default)] description: String,
     #[server(default)] due_on: String,
     #[server(default)] assignee: String,
+    #[server(default)] for_family: Option<String>,
 ) -> Result<(), AppError> {
     use crate::{api::respond, server::db::actions};
     respond(async move {
         let mut act = ssr::begin().await?;
         let actor = act.actor();
-        let result = match ssr::check(&title, &description, &due_on, &assignee) {
+        let family = for_family.is_some_and(|v| !v.is_empty() && v != "false");
+        let result = match ssr::check(&title, &description, &due_on, &assignee, family) {
             Err(e) => Err(e),
             Ok((new, who)) => actions::create(act.tx(), youth, &actor, &new, who)
                 .await?
@@ -52,7 +56,7 @@ pub async fn change_action(
     respond(async move {
         let mut act = ssr::begin().await?;
         let actor = act.actor();
-        let result = match ssr::check(&title, &description, &due_on, &assignee) {
+        let result = match ssr::check(&title, &description, &due_on, &assignee, false) {
             Err(e) => Err(e),
             Ok((new, who)) => actions::change(act.tx(), id, &actor, &new, who)
                 .await?
@@ -140,7 +144,12 @@ pub async fn my_actions() -> Result<Vec<ActionView>, AppError> {
 /// (filters are applied where it is shown).
 #[server(endpoint = "coordination_board")]
 pub async fn coordination_board() -> Result<crate::domain::board::Board, AppError> {
-    use crate::{api::act::Act, api::respond, domain::{role::Role, today}, server::db::actions};
+    use crate::{
+        api::act::Act,
+        api::respond,
+        domain::{role::Role, today},
+        server::db::actions,
+    };
     respond(async move {
         let mut act = Act::begin(&[Role::Coordinator]).await?;
         let actor = act.actor();
@@ -175,11 +184,13 @@ mod ssr {
         description: &str,
         due_on: &str,
         assignee: &str,
+        for_family: bool,
     ) -> Result<(NewAction, Assignee), AppError> {
         let form = ActionForm {
             title: title.into(),
             description: description.into(),
             due_on: due_on.into(),
+            for_family,
         };
         let mut errors = Vec::new();
         let new = form.validate(today()).map_err(|e| errors.extend(e)).ok();
@@ -203,6 +214,7 @@ mod ssr {
             Refused::NotInvolved => {
                 AppError::invalid(vec![FieldError::new("assignee", ASSIGNEE_NOT_INVOLVED)])
             }
+            Refused::NoFamily => AppError::invalid(vec![FieldError::new("for_family", NO_FAMILY)]),
         }
     }
 }

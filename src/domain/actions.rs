@@ -103,6 +103,9 @@ pub struct ActionForm {
     pub description: String,
     /// YYYY-MM-DD.
     pub due_on: String,
+    /// For the whole family of the youth (set out only; fixed afterwards).
+    #[serde(default)]
+    pub for_family: bool,
 }
 
 /// A checked action.
@@ -111,6 +114,7 @@ pub struct NewAction {
     pub title: String,
     pub description: String,
     pub due_on: NaiveDate,
+    pub for_family: bool,
 }
 
 impl ActionForm {
@@ -147,6 +151,7 @@ impl ActionForm {
                 title: title.to_string(),
                 description: description.to_string(),
                 due_on,
+                for_family: self.for_family,
             }),
             _ => Err(e),
         }
@@ -171,6 +176,8 @@ pub struct ActionView {
     /// When it was ticked done, and by whom.
     pub done: Option<(NaiveDate, String)>,
     pub cancelled: bool,
+    /// For the whole family: shown on every member's page.
+    pub family: bool,
     pub private_note: Option<String>,
     pub history: Vec<super::records::HistoryEntry>,
     /// The viewer may tick it done (the assignee, or a professional of the
@@ -237,6 +244,7 @@ mod tests {
             title: title.into(),
             description: String::new(),
             due_on: due.into(),
+            for_family: false,
         };
         assert!(form("Huisbezoek", "2026-11-20").validate(today).is_ok());
         let fields = |r: Result<NewAction, Vec<FieldError>>| -> Vec<String> {

@@ -39,7 +39,11 @@ impl BoardCase {
             })
             .collect();
         c.progress = progress(&facts, today);
-        let acted = c.actions.iter().flat_map(|a| a.history.iter().map(|h| h.at)).max();
+        let acted = c
+            .actions
+            .iter()
+            .flat_map(|a| a.history.iter().map(|h| h.at))
+            .max();
         c.last_acted = c.last_acted.max(acted);
         c
     }
@@ -146,6 +150,7 @@ mod tests {
             lane: facts.lane(d(20)),
             done: done.map(|x| (d(x), "Bram".into())),
             cancelled,
+            family: false,
             private_note: None,
             history: vec![HistoryEntry {
                 at: d(done.unwrap_or(3)),
@@ -194,7 +199,13 @@ mod tests {
     #[test]
     fn filters_narrow_cases_and_actions_by_municipality_assignee_and_overdue() {
         let cases = vec![
-            case("Groningen", vec![action(Some("Bram"), 25, None, false), action(None, 10, None, false)]),
+            case(
+                "Groningen",
+                vec![
+                    action(Some("Bram"), 25, None, false),
+                    action(None, 10, None, false),
+                ],
+            ),
             case("Haren", vec![action(Some("Carla"), 25, None, false)]),
             case("Haren", vec![]),
         ];
@@ -210,7 +221,11 @@ mod tests {
             overdue_only: o,
         };
         assert_eq!(f("", "", false).apply(&cases).len(), 3);
-        assert_eq!(f("Haren", "", false).apply(&cases).len(), 2, "a case without actions stays");
+        assert_eq!(
+            f("Haren", "", false).apply(&cases).len(),
+            2,
+            "a case without actions stays"
+        );
         let bram = f("", "Bram", false).apply(&cases);
         assert_eq!((bram.len(), bram[0].actions.len()), (1, 1));
         let late = f("", "", true).apply(&cases);

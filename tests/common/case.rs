@@ -67,4 +67,3 @@ pub async fn create(app: &TestApp, by: &Person, youth: &str, assignee: &str) -> 
     )
     .await
 }
-

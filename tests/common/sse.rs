@@ -100,7 +100,10 @@ impl Stream {
         let deadline = tokio::time::Instant::now() + wait;
         let mut out = Vec::new();
         while let Some(f) = self
-            .next_named("change", deadline.saturating_duration_since(tokio::time::Instant::now()))
+            .next_named(
+                "change",
+                deadline.saturating_duration_since(tokio::time::Instant::now()),
+            )
             .await
         {
             out.push(f);

@@ -43,6 +43,22 @@ pub async fn emit(
     Ok(())
 }
 
+/// An action changed: an event for its youth and, for a family action,
+/// for every youth of the family (their pages show it too).
+pub async fn emit_action(tx: &mut PgConnection, action: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO live_events (kind, youth_id, action_id)
+         SELECT 'action', c.y, a.id FROM actions a,
+                LATERAL (SELECT a.youth_id AS y
+                         UNION SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = a.family_id) c
+          WHERE a.id = $1",
+    )
+    .bind(action)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// An involvement changed on these youths: an event for each one that is
 /// coordinated (or whose coordination ended in this transaction).
 pub async fn emit_involvement(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
@@ -80,7 +96,8 @@ fn stored(r: &sqlx::postgres::PgRow) -> Stored {
     }
 }
 
-const COLUMNS: &str = "seq, kind, youth_id, action_id, audience, (extract(epoch FROM at) * 1000000)::bigint AS at_micros";
+const COLUMNS: &str =
+    "seq, kind, youth_id, action_id, audience, (extract(epoch FROM at) * 1000000)::bigint AS at_micros";
 
 /// Committed events after `seq`, in order, at most `limit`.
 pub async fn after(pool: &PgPool, seq: i64, limit: i64) -> Result<Vec<Stored>, sqlx::Error> {
@@ -139,10 +156,12 @@ pub async fn delete_old(tx: &mut PgConnection) -> Result<u64, sqlx::Error> {
     )
     .execute(&mut *tx)
     .await?;
-    Ok(sqlx::query("DELETE FROM live_events WHERE at < now() - interval '2 days'")
-        .execute(&mut *tx)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM live_events WHERE at < now() - interval '2 days'")
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Presence: a live connection of `user` on `topic` opened.
@@ -179,11 +198,13 @@ pub const PRESENCE_SECONDS: i32 = 45;
 
 /// Deletes the presence of connections an instance lost (a crash).
 pub async fn delete_stale_presence(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM presence WHERE seen_at < now() - make_interval(secs => $1)")
-        .bind(f64::from(PRESENCE_SECONDS))
-        .execute(pool)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM presence WHERE seen_at < now() - make_interval(secs => $1)")
+            .bind(f64::from(PRESENCE_SECONDS))
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// The names of the others looking at `topic` now (each once).

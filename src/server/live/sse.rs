@@ -152,7 +152,12 @@ impl Connection {
         }
     }
 
-    async fn run(self, mut sub: tokio::sync::broadcast::Receiver<Msg>, mut position: i64, last_seen: Option<i64>) {
+    async fn run(
+        self,
+        mut sub: tokio::sync::broadcast::Receiver<Msg>,
+        mut position: i64,
+        last_seen: Option<i64>,
+    ) {
         let connection = Uuid::new_v4();
         if let Some(room) = &self.room {
             if let Err(e) = db::live::present(&self.pool, connection, self.user, room).await {

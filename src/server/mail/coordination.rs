@@ -175,7 +175,9 @@ impl Template for CoordinationNotice {
             CoordinationEvent::EscalationDecided => "de regio heeft besloten over een opschaling",
             CoordinationEvent::ActionAssigned { .. } => "er staat een actie voor je klaar",
             CoordinationEvent::ActionOverdue { assignee: None } => "een actie van jou is over de datum",
-            CoordinationEvent::ActionOverdue { assignee: Some(_) } => "een actie in jouw casus is over de datum",
+            CoordinationEvent::ActionOverdue { assignee: Some(_) } => {
+                "een actie in jouw casus is over de datum"
+            }
         };
         format!("Zorgsignaal: {what}")
     }

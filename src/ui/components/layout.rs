@@ -142,7 +142,14 @@ mod tests {
             .collect();
         assert_eq!(
             items,
-            ["/", "/jeugdigen", "/acties", "/signalen/nieuw", "/bord", "/coordinatie"]
+            [
+                "/",
+                "/jeugdigen",
+                "/acties",
+                "/signalen/nieuw",
+                "/bord",
+                "/coordinatie"
+            ]
         );
     }
 

@@ -49,10 +49,14 @@ impl ActionForms {
     /// An error of changing, cancelling or ticking (the set-out form shows
     /// its own beside its fields).
     fn error(&self) -> Option<AppError> {
-        [self.change.value().get(), self.cancel.value().get(), self.complete.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(Result::err)
+        [
+            self.change.value().get(),
+            self.cancel.value().get(),
+            self.complete.value().get(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(Result::err)
     }
 }
 
@@ -132,9 +136,18 @@ fn action_fields(
         error.get_untracked().and_then(|e| e.echoed(f)).unwrap_or(default)
     };
     let title = echo("title", current.map(|a| a.title.clone()).unwrap_or_default());
-    let description = echo("description", current.map(|a| a.description.clone()).unwrap_or_default());
-    let due = echo("due_on", current.map(|a| a.due_on.to_string()).unwrap_or_default());
-    let mut orgs: Vec<(Uuid, String)> = involved.iter().map(|p| (p.organisation_id, p.organisation.clone())).collect();
+    let description = echo(
+        "description",
+        current.map(|a| a.description.clone()).unwrap_or_default(),
+    );
+    let due = echo(
+        "due_on",
+        current.map(|a| a.due_on.to_string()).unwrap_or_default(),
+    );
+    let mut orgs: Vec<(Uuid, String)> = involved
+        .iter()
+        .map(|p| (p.organisation_id, p.organisation.clone()))
+        .collect();
     orgs.dedup();
     let people: Vec<(Uuid, String)> = involved
         .iter()
@@ -142,9 +155,13 @@ fn action_fields(
         .collect();
     let chosen = current.map(|a| (a.assignee.clone(), a.organisation.clone()));
     let selected_person = move |name: &str| {
-        chosen.as_ref().is_some_and(|(p, o)| p.as_ref().is_some_and(|p| name == format!("{p} ({o})")))
+        chosen
+            .as_ref()
+            .is_some_and(|(p, o)| p.as_ref().is_some_and(|p| name == format!("{p} ({o})")))
     };
-    let chosen_org = current.filter(|a| a.assignee.is_none()).map(|a| a.organisation.clone());
+    let chosen_org = current
+        .filter(|a| a.assignee.is_none())
+        .map(|a| a.organisation.clone());
     view! {
         {field(format!("{prefix}title"), "Titel", None, msg("title"), move |id, d| view! {
             <input class="utrecht-textbox utrecht-textbox--html-input" id=id name="title" type="text"
@@ -209,9 +226,18 @@ fn tick_form(a: &ActionView, what: &str, forms: ActionForms) -> impl IntoView {
 }
 
 /// One action as a list item: what, for whom, where it stands, history.
-pub fn action_item(a: ActionView, forms: ActionForms, involved: &[InvolvedParty], show_youth: bool) -> impl IntoView {
+pub fn action_item(
+    a: ActionView,
+    forms: ActionForms,
+    involved: &[InvolvedParty],
+    show_youth: bool,
+) -> impl IntoView {
     let overdue = a.lane == Some(Lane::Overdue);
-    let heading = if show_youth { format!("{}: {}", a.youth_name, a.title) } else { a.title.clone() };
+    let heading = if show_youth {
+        format!("{}: {}", a.youth_name, a.title)
+    } else {
+        a.title.clone()
+    };
     let history_label = format!("Geschiedenis: {}", a.title);
     let change = a.may_change.then(|| {
         let error = Signal::derive(move || forms.change.value().get().and_then(Result::err));
@@ -235,8 +261,10 @@ pub fn action_item(a: ActionView, forms: ActionForms, involved: &[InvolvedParty]
         }
     });
     let tick = a.may_tick.then(|| tick_form(&a, &heading, forms));
-    let note = a.private_note.clone().map(|n| view! {
-        <p class="utrecht-paragraph zs-private"><strong>"Jouw notitie (alleen voor jou): "</strong>{n}</p>
+    let note = a.private_note.clone().map(|n| {
+        view! {
+            <p class="utrecht-paragraph zs-private"><strong>"Jouw notitie (alleen voor jou): "</strong>{n}</p>
+        }
     });
     let youth_link = show_youth.then(|| view! {
         <a class="utrecht-link" href=format!("/jeugdigen/{}", a.youth_id)>{format!("Naar {}", a.youth_name)}</a>
@@ -247,6 +275,7 @@ pub fn action_item(a: ActionView, forms: ActionForms, involved: &[InvolvedParty]
             <h3 class="utrecht-heading-3">{heading}</h3>
             <p class="utrecht-paragraph"><strong>{status(&a)}</strong>{overdue.then_some(" ⚠")}</p>
             <p class="utrecht-paragraph">{format!("Voor: {}", with_whom(&a))}</p>
+            {a.family.then(|| view! { <p class="utrecht-paragraph">"Actie voor het hele gezin."</p> })}
             {(!a.description.is_empty()).then(|| view! { <p class="utrecht-paragraph zs-pre">{a.description.clone()}</p> })}
             {note}
             {youth_link}
@@ -265,7 +294,7 @@ pub fn action_item(a: ActionView, forms: ActionForms, involved: &[InvolvedParty]
 /// The actions part of the youth page; `coordinates` shows the set-out form.
 pub fn actions_section(
     youth: Uuid,
-    coordinates: bool,
+    (coordinates, in_family): (bool, bool),
     involved: Vec<InvolvedParty>,
     forms: ActionForms,
     live: Live,
@@ -285,6 +314,18 @@ pub fn actions_section(
                 <ActionForm action=forms.create>
                     <input type="hidden" name="youth" value=youth.to_string()/>
                     {fields}
+                    {in_family.then(|| view! {
+                        <div class="utrecht-form-field utrecht-form-field--checkbox zs-check">
+                            <input class="utrecht-checkbox utrecht-checkbox--html-input" type="checkbox"
+                                id="nieuw-for_family" name="for_family" value="ja"/>
+                            <label class="utrecht-form-label utrecht-form-label--checkbox" for="nieuw-for_family">
+                                "Voor het hele gezin (zichtbaar op de pagina van elke jeugdige van het gezin)"
+                            </label>
+                        </div>
+                    })}
+                    {move || error_of(create_error.get(), "for_family").map(|m| view! {
+                        <p class="utrecht-form-field-error-message zs-field__error">{m}</p>
+                    })}
                     <button type="submit" class="utrecht-button utrecht-button--primary-action">"Actie uitzetten"</button>
                 </ActionForm>
             </details>

@@ -150,7 +150,10 @@ fn case_card(c: BoardCase) -> impl IntoView {
     let heading_id = format!("casus-{}", c.youth_id);
     let p = c.progress;
     let today = crate::domain::today();
-    let stalled = c.last_acted.map(|d| (today - d).num_days()).filter(|d| *d >= STALL_DAYS);
+    let stalled = c
+        .last_acted
+        .map(|d| (today - d).num_days())
+        .filter(|d| *d >= STALL_DAYS);
     let labelled = heading_id.clone();
     view! {
         <section class="zs-card zs-case" aria-labelledby=labelled>

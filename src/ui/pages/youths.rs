@@ -242,7 +242,13 @@ fn youth_view(
     (coord, family, forms, live): (CoordinationActions, FamilyActions, ActionForms, Live),
     errors: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let actions = actions_section(y.id, y.coordination.is_coordinator, y.involved.clone(), forms, live);
+    let actions = actions_section(
+        y.id,
+        (y.coordination.is_coordinator, y.family.in_family),
+        y.involved.clone(),
+        forms,
+        live,
+    );
     let family_part = family_section(y.id, y.family.clone(), family);
     let coordinator = y
         .coordination

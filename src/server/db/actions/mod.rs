@@ -6,16 +6,13 @@ pub mod read;
 
 pub use read::{board, list, Scope};
 
-use super::live::{self, Kind};
 use super::coordination::{
     handover::{is_the_coordinator, Actor},
     notify, Audience,
 };
+use super::live;
 use crate::{
-    domain::{
-        actions::NewAction,
-        records::nl_date,
-    },
+    domain::{actions::NewAction, records::nl_date},
     server::mail::coordination::CoordinationEvent,
 };
 use chrono::NaiveDate;
@@ -36,6 +33,8 @@ pub enum Refused {
     NotAllowed,
     /// The assignee is not involved with the youth.
     NotInvolved,
+    /// "For the whole family" on a youth that is in none.
+    NoFamily,
 }
 
 /// True when `actor` coordinates `youth` now.
@@ -49,26 +48,45 @@ pub async fn coordinates(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> R
     Ok(row.is_some_and(|(org, person)| is_the_coordinator(actor, org, person)))
 }
 
-/// The (organisation, person) an assignee stands for, if involved with `youth`.
+/// The SQL condition "involvement `i` concerns youth `y` or, for a family
+/// action, any youth of family `f`".
+pub(crate) fn concerns(y: &str, f: &str) -> String {
+    format!("(i.youth_id = {y} OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = {f}))")
+}
+
+/// The family `youth` belongs to.
+async fn family_of(tx: &mut PgConnection, youth: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("SELECT family_id FROM family_members WHERE youth_id = $1")
+        .bind(youth)
+        .fetch_optional(&mut *tx)
+        .await
+}
+
+/// The (organisation, person) an assignee stands for, if involved with
+/// `youth` (or, for a family action, with a youth of `family`).
 async fn resolve(
     tx: &mut PgConnection,
     youth: Uuid,
+    family: Option<Uuid>,
     who: Assignee,
 ) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
+    let scope = concerns("$1", "$3");
     Ok(match who {
-        Assignee::User(u) => sqlx::query_scalar::<_, Uuid>(
-            "SELECT organisation_id FROM involvements WHERE youth_id = $1 AND user_id = $2 LIMIT 1",
-        )
+        Assignee::User(u) => sqlx::query_scalar::<_, Uuid>(&format!(
+            "SELECT i.organisation_id FROM involvements i WHERE {scope} AND i.user_id = $2 LIMIT 1"
+        ))
         .bind(youth)
         .bind(u)
+        .bind(family)
         .fetch_optional(&mut *tx)
         .await?
         .map(|org| (org, Some(u))),
-        Assignee::Organisation(o) => sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM involvements WHERE youth_id = $1 AND organisation_id = $2)",
-        )
+        Assignee::Organisation(o) => sqlx::query_scalar::<_, bool>(&format!(
+            "SELECT EXISTS (SELECT 1 FROM involvements i WHERE {scope} AND i.organisation_id = $2)"
+        ))
         .bind(youth)
         .bind(o)
+        .bind(family)
         .fetch_one(&mut *tx)
         .await?
         .then_some((o, None)),
@@ -106,13 +124,16 @@ async fn assignee_audience(
     org: Uuid,
     person: Option<Uuid>,
 ) -> Result<Vec<Audience>, sqlx::Error> {
+    let family = family_of(tx, youth).await?;
     Ok(match person {
         Some(p) => vec![Audience::User(p)],
-        None => sqlx::query_scalar::<_, Uuid>(
-            "SELECT DISTINCT user_id FROM involvements WHERE youth_id = $1 AND organisation_id = $2",
-        )
+        None => sqlx::query_scalar::<_, Uuid>(&format!(
+            "SELECT DISTINCT i.user_id FROM involvements i WHERE {} AND i.organisation_id = $2",
+            concerns("$1", "$3")
+        ))
         .bind(youth)
         .bind(org)
+        .bind(family)
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
@@ -156,13 +177,18 @@ pub async fn create(
     if !coordinates(tx, youth, actor).await? {
         return Ok(Err(Refused::NotAllowed));
     }
-    let Some((org, person)) = resolve(tx, youth, who).await? else {
+    let family = match (new.for_family, family_of(tx, youth).await?) {
+        (false, _) => None,
+        (true, Some(f)) => Some(f),
+        (true, None) => return Ok(Err(Refused::NoFamily)),
+    };
+    let Some((org, person)) = resolve(tx, youth, family, who).await? else {
         return Ok(Err(Refused::NotInvolved));
     };
     let id = Uuid::new_v4();
     sqlx::query(
-        "INSERT INTO actions (id, youth_id, title, description, assignee_organisation_id, assignee_id, due_on, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO actions (id, youth_id, title, description, assignee_organisation_id, assignee_id, due_on, created_by, family_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id)
     .bind(youth)
@@ -172,6 +198,7 @@ pub async fn create(
     .bind(person)
     .bind(new.due_on)
     .bind(actor.user_id)
+    .bind(family)
     .execute(&mut *tx)
     .await?;
     let to = match person {
@@ -189,7 +216,7 @@ pub async fn create(
     )
     .await?;
     mail_assigned(tx, youth, org, person, new.due_on, &actor.name).await?;
-    live::emit(tx, Kind::Action, youth, Some(id)).await?;
+    live::emit_action(tx, id).await?;
     Ok(Ok(id))
 }
 
@@ -203,7 +230,7 @@ pub async fn change(
     who: Assignee,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
     let Some(r) = sqlx::query(
-        "SELECT youth_id, assignee_organisation_id, assignee_id FROM actions
+        "SELECT youth_id, family_id, assignee_organisation_id, assignee_id FROM actions
           WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE",
     )
     .bind(id)
@@ -216,7 +243,7 @@ pub async fn change(
     if !coordinates(tx, youth, actor).await? {
         return Ok(Err(Refused::NotAllowed));
     }
-    let Some((org, person)) = resolve(tx, youth, who).await? else {
+    let Some((org, person)) = resolve(tx, youth, r.get("family_id"), who).await? else {
         return Ok(Err(Refused::NotInvolved));
     };
     let reassigned = (org, person) != (r.get("assignee_organisation_id"), r.get("assignee_id"));
@@ -252,7 +279,7 @@ pub async fn change(
         )
     };
     event(tx, id, text).await?;
-    live::emit(tx, Kind::Action, youth, Some(id)).await?;
+    live::emit_action(tx, id).await?;
     Ok(Ok(()))
 }
 
@@ -275,7 +302,7 @@ pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bo
         .execute(&mut *tx)
         .await?;
     event(tx, id, format!("{} trekt de actie in.", actor.name)).await?;
-    live::emit(tx, Kind::Action, youth, Some(id)).await?;
+    live::emit_action(tx, id).await?;
     Ok(true)
 }
 
@@ -288,22 +315,23 @@ pub async fn tick(
     actor: &Actor,
     note: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query_scalar::<_, Uuid>(
+    let done = sqlx::query_scalar::<_, Uuid>(&format!(
         "UPDATE actions a SET done_at = now(), done_by = $2, assignee_id = $2
           WHERE a.id = $1 AND a.done_at IS NULL AND a.cancelled_at IS NULL
             AND (a.assignee_id = $2
                  OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $3
-                     AND EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $2)))
+                     AND EXISTS (SELECT 1 FROM involvements i WHERE {} AND i.user_id = $2)))
           RETURNING a.youth_id",
-    )
+        concerns("a.youth_id", "a.family_id")
+    ))
     .bind(id)
     .bind(actor.user_id)
     .bind(actor.organisation_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(youth) = done else {
+    if done.is_none() {
         return Ok(false);
-    };
+    }
     if let Some(note) = note {
         sqlx::query(
             "INSERT INTO action_notes (action_id, author_id, note) VALUES ($1, $2, $3)
@@ -316,7 +344,7 @@ pub async fn tick(
         .await?;
     }
     event(tx, id, format!("{} meldt de actie gedaan.", actor.name)).await?;
-    live::emit(tx, Kind::Action, youth, Some(id)).await?;
+    live::emit_action(tx, id).await?;
     Ok(true)
 }
 
@@ -344,13 +372,20 @@ pub async fn mail_overdue(pool: &sqlx::PgPool, today: NaiveDate, limit: i64) -> 
         let (id, youth): (Uuid, Uuid) = (r.get("id"), r.get("youth_id"));
         let person: Option<Uuid> = r.get("assignee_id");
         let to = assignee_audience(&mut tx, youth, r.get("assignee_organisation_id"), person).await?;
-        notify(&mut tx, youth, &to, &CoordinationEvent::ActionOverdue { assignee: None }, None).await?;
+        notify(
+            &mut tx,
+            youth,
+            &to,
+            &CoordinationEvent::ActionOverdue { assignee: None },
+            None,
+        )
+        .await?;
         let event = CoordinationEvent::ActionOverdue {
             assignee: Some(r.get("with_whom")),
         };
         notify(&mut tx, youth, &[Audience::CoordinatingSide], &event, person).await?;
         // Its lane on the board changed.
-        live::emit(&mut tx, Kind::Action, youth, Some(id)).await?;
+        live::emit_action(&mut tx, id).await?;
     }
     tx.commit().await?;
     Ok(due.len())

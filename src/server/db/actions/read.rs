@@ -1,7 +1,6 @@
 //! Reading actions: the one query path (the private note joins for its
 //! author alone) and the coordinator's board built on it.
 
-use super::coordinates;
 use crate::{
     domain::{
         actions::{ActionView, Facts},
@@ -45,22 +44,25 @@ pub async fn list(
         Scope::Mine => (None, true, false),
         Scope::Coordinated => (None, false, true),
     };
+    let involved = super::concerns("a.youth_id", "a.family_id");
     let rows = sqlx::query(&format!(
         "SELECT a.id, a.youth_id, y.given_names, y.prefix, y.family_name, a.title, a.description,
                 o.name AS organisation, u.name AS assignee, a.assignee_id, a.assignee_organisation_id, a.due_on,
                 (a.done_at AT TIME ZONE 'Europe/Amsterdam')::date AS done_on, d.name AS done_by,
-                a.cancelled_at IS NOT NULL AS cancelled, n.note,
-                EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $3) AS involved
+                a.cancelled_at IS NOT NULL AS cancelled, a.family_id IS NOT NULL AS family, n.note,
+                EXISTS (SELECT 1 FROM involvements i WHERE {involved} AND i.user_id = $3) AS involved,
+                EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = a.youth_id AND {COORDINATED}) AS coordinates
            FROM actions a
            JOIN youths y ON y.id = a.youth_id
            JOIN organisations o ON o.id = a.assignee_organisation_id
            LEFT JOIN users u ON u.id = a.assignee_id
            LEFT JOIN users d ON d.id = a.done_by
            LEFT JOIN action_notes n ON n.action_id = a.id AND n.author_id = $3
-          WHERE ($1::uuid IS NULL OR a.youth_id = $1)
+          WHERE ($1::uuid IS NULL OR a.youth_id = $1
+                 OR a.family_id = (SELECT fm.family_id FROM family_members fm WHERE fm.youth_id = $1))
             AND (NOT $2 OR (a.cancelled_at IS NULL AND (a.assignee_id = $3
                  OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $4
-                     AND EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = a.youth_id AND i.user_id = $3)))))
+                     AND EXISTS (SELECT 1 FROM involvements i WHERE {involved} AND i.user_id = $3)))))
             AND (NOT $6 OR EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = a.youth_id AND {COORDINATED}))
           ORDER BY a.due_on, a.created_at"
     ))
@@ -80,10 +82,6 @@ pub async fn list(
     .bind(&ids)
     .fetch_all(&mut *tx)
     .await?;
-    let coordinated = match youth {
-        Some(y) => coordinates(tx, y, viewer).await?,
-        None => coordinated,
-    };
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -114,6 +112,7 @@ pub async fn list(
                 lane: facts.lane(today),
                 done: done_on.zip(r.get::<Option<String>, _>("done_by")),
                 cancelled,
+                family: r.get("family"),
                 private_note: r.get("note"),
                 history: events
                     .iter()
@@ -124,7 +123,7 @@ pub async fn list(
                     })
                     .collect(),
                 may_tick,
-                may_change: coordinated && open,
+                may_change: r.get::<bool, _>("coordinates") && open,
             }
         })
         .collect())
