@@ -142,18 +142,17 @@ async fn main() {
         .unwrap();
     let hash = auth::hash_password("bench-wachtwoord".into()).await.unwrap();
     let mut conn = pool.acquire().await.unwrap();
-    let mut org = |name: &'static str, kind: OrganisationKind| {
-        let conn = &mut conn;
-        async move {
-            db::organisations::upsert_organisation(conn, region, name, kind, kind.default_capabilities())
+    let mut orgs = Vec::new();
+    for (name, kind) in [("Bench-GGD", OrganisationKind::Jgz), ("Bench-WIJ", OrganisationKind::Wijkteam)] {
+        orgs.push(
+            db::organisations::upsert_organisation(&mut conn, region, name, kind, kind.default_capabilities())
                 .await
-                .unwrap()
-        }
-    };
-    let ggd = org("Bench-GGD", OrganisationKind::Jgz).await;
-    let wij = org("Bench-WIJ", OrganisationKind::Wijkteam).await;
+                .unwrap(),
+        );
+    }
+    let (ggd, wij) = (orgs[0], orgs[1]);
     let watchers = 10;
-    let mut user = |org, email: String, roles: &'static [Role]| {
+    let user = |org, email: String, roles: &'static [Role]| {
         let pool = pool.clone();
         let hash = hash.clone();
         async move {
@@ -312,7 +311,7 @@ async fn main() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let received = received.lock().unwrap();
+    let received: Vec<(usize, i64, i64)> = std::mem::take(&mut *received.lock().unwrap());
     let mut delays: Vec<Duration> = received
         .iter()
         .filter(|r| r.1 > first_seq)
