@@ -143,11 +143,20 @@ async fn main() {
     let hash = auth::hash_password("bench-wachtwoord".into()).await.unwrap();
     let mut conn = pool.acquire().await.unwrap();
     let mut orgs = Vec::new();
-    for (name, kind) in [("Bench-GGD", OrganisationKind::Jgz), ("Bench-WIJ", OrganisationKind::Wijkteam)] {
+    for (name, kind) in [
+        ("Bench-GGD", OrganisationKind::Jgz),
+        ("Bench-WIJ", OrganisationKind::Wijkteam),
+    ] {
         orgs.push(
-            db::organisations::upsert_organisation(&mut conn, region, name, kind, kind.default_capabilities())
-                .await
-                .unwrap(),
+            db::organisations::upsert_organisation(
+                &mut conn,
+                region,
+                name,
+                kind,
+                kind.default_capabilities(),
+            )
+            .await
+            .unwrap(),
         );
     }
     let (ggd, wij) = (orgs[0], orgs[1]);

@@ -22,21 +22,7 @@ async fn person(app: &TestApp, name: &str, kind: OrganisationKind, roles: &[Role
     app.person(name, kind, roles).await
 }
 
-async fn involve(app: &TestApp, p: &Person, bsn: &str, given: &str) {
-    let mut args = vec![
-        ("bsn", bsn),
-        ("given_names", given),
-        ("family_name", "Jansen"),
-        ("birth_date", "2016-05-01"),
-        ("municipality_code", "GM0014"),
-    ];
-    let school = p.user.email.contains("school");
-    if school {
-        args.push(("kind", "onderwijs_verzuim"));
-    }
-    let res = call(app, p, if school { "signal" } else { "register" }, &args).await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-}
+use common::case::involve_in as involve;
 
 async fn id(app: &TestApp, bsn: &str) -> String {
     sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn = $1")

@@ -20,7 +20,10 @@ pub struct Live {
 
 /// Connects the page to the live stream of `topic` once it runs in the
 /// browser, and again when the topic changes (another youth's page).
-pub fn use_live(topic: impl Into<Signal<Option<Topic>>>) -> Live {
+/// `catch_up`: also refetch once the stream is open, for what changed
+/// between rendering and connecting; for pages without forms, whose
+/// half-typed text a refetch would wipe.
+pub fn use_live(topic: impl Into<Signal<Option<Topic>>>, catch_up: bool) -> Live {
     let topic = topic.into();
     let (changes, set_changes) = signal(0u64);
     let (presence, set_presence) = signal(0u64);
@@ -28,11 +31,11 @@ pub fn use_live(topic: impl Into<Signal<Option<Topic>>>) -> Live {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(t) = topic.get() {
-            browser::connect(t, set_changes, set_presence, set_connected)
+            browser::connect(t, catch_up, set_changes, set_presence, set_connected)
         }
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (set_changes, set_presence, set_connected);
+    let _ = (set_changes, set_presence, set_connected, catch_up);
     Live {
         changes,
         presence,
@@ -49,6 +52,7 @@ mod browser {
 
     pub fn connect(
         topic: Topic,
+        catch_up: bool,
         changes: WriteSignal<u64>,
         presence: WriteSignal<u64>,
         connected: WriteSignal<bool>,
@@ -62,8 +66,13 @@ mod browser {
         let on_change = bump(changes);
         let on_presence = bump(presence);
         // `ready` also means: whatever happened before the stream opened is
-        // not on it, so refetch once.
-        for name in [event::CHANGE, event::RESYNC, event::READY] {
+        // not on it, so refetch once (where that is safe).
+        let names: &[&str] = if catch_up {
+            &[event::CHANGE, event::RESYNC, event::READY]
+        } else {
+            &[event::CHANGE, event::RESYNC]
+        };
+        for name in names {
             let _ = source.add_event_listener_with_callback(name, on_change.as_ref().unchecked_ref());
         }
         for name in [event::PRESENCE, event::READY] {

@@ -10,9 +10,14 @@ pub const COORD: &[Role] = &[Role::Professional, Role::Coordinator];
 pub const PRO: &[Role] = &[Role::Professional];
 
 pub async fn involve(app: &TestApp, p: &Person) {
+    involve_in(app, p, BSN, "Sanne").await
+}
+
+/// `p` registers youth `bsn` (a school signals instead).
+pub async fn involve_in(app: &TestApp, p: &Person, bsn: &str, given: &str) {
     let mut args = vec![
-        ("bsn", BSN),
-        ("given_names", "Sanne"),
+        ("bsn", bsn),
+        ("given_names", given),
         ("family_name", "Jansen"),
         ("birth_date", "2016-05-01"),
         ("municipality_code", "GM0014"),

@@ -369,7 +369,7 @@ pub fn MyActionsPage() -> impl IntoView {
 }
 
 fn my_actions_page(_user: CurrentUser) -> AnyView {
-    let live = use_live(Some(Topic::Mine));
+    let live = use_live(Some(Topic::Mine), false);
     let forms = ActionForms::new();
     let list = Resource::new(move || (forms.version(), live.changes.get()), |_| my_actions());
     view! {

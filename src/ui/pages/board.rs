@@ -35,7 +35,7 @@ pub fn BoardPage() -> impl IntoView {
 }
 
 fn board_page(_user: CurrentUser) -> AnyView {
-    let live = use_live(Some(Topic::Board));
+    let live = use_live(Some(Topic::Board), true);
     let query = use_query_map();
     let location = use_location();
     let filter = Memo::new(move |_| {

@@ -187,7 +187,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
     let family = FamilyActions::new();
     let forms = ActionForms::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| uuid::Uuid::parse_str(&s).ok()));
-    let live = use_live(Signal::derive(move || id().map(Topic::Youth)));
+    let live = use_live(Signal::derive(move || id().map(Topic::Youth)), false);
     let youth = Resource::new(
         move || {
             (
@@ -223,13 +223,15 @@ fn youth_page(_user: CurrentUser) -> AnyView {
             .find_map(Result::err)
     });
     view! {
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
+        // Transition: a refetch (after an action or a live change) keeps the
+        // page in place instead of flashing "Bezig met laden…".
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
             {move || youth.get().map(|r| match r {
                 Err(AppError::NotFound) => view! { <YouthNotFound/> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 Ok(y) => youth_view(y, end, close, change, (coord, family, forms, live), errors).into_any(),
             })}
-        </Suspense>
+        </Transition>
     }
     .into_any()
 }
