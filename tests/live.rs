@@ -225,3 +225,66 @@ async fn presence_spans_instances_and_a_lost_listener_makes_clients_resync() {
     assert_eq!(create(&b, &anna, &youth, &to_bram).await.status(), 200);
     assert!(annas.next_named("change", WAIT).await.is_some());
 }
+
+#[tokio::test]
+async fn coordination_steps_and_new_involvements_on_a_coordinated_youth_are_live() {
+    let a = TestApp::spawn().await;
+    let b = a.second_instance().await;
+    let (anna, bram, _carla, youth) = case(&a).await;
+    let page = format!("youth:{youth}");
+    let mut annas = open(&anna, &b, "board", None).await;
+    let mut brams = open(&bram, &a, &page, None).await;
+
+    // Taken, handed over, accepted, escalated: each reaches both.
+    let org = bram.user.organisation_id.to_string();
+    let res = a.call_as(&anna, "take_coordination", &[("youth", &youth)]).await;
+    assert_eq!(res.status(), 200);
+    both_told(&mut annas, &mut brams, "taking").await;
+    let proposal = [
+        ("youth", youth.as_str()),
+        ("to_organisation", &org),
+        ("agreements", "Overleg gepland"),
+    ];
+    assert_eq!(
+        b.call_as(&anna, "propose_handover", &proposal).await.status(),
+        200
+    );
+    both_told(&mut annas, &mut brams, "proposal").await;
+    let handover: Uuid = sqlx::query_scalar("SELECT id FROM handovers")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
+    let res = b
+        .call_as(&bram, "accept_handover", &[("id", &handover.to_string())])
+        .await;
+    assert_eq!(res.status(), 200);
+    both_told(&mut annas, &mut brams, "acceptance").await;
+    let res = a
+        .call_as(&bram, "escalate", &[("youth", &youth), ("reason", "Vastgelopen")])
+        .await;
+    assert_eq!(res.status(), 200);
+    both_told(&mut annas, &mut brams, "escalation").await;
+
+    // A new professional registers the coordinated youth.
+    let eva = a.person("Eva", OrganisationKind::Ggz, COORD).await;
+    common::case::involve(&a, &eva).await;
+    // (Steps above may have sent more than one event each; skip to it.)
+    loop {
+        let f = annas
+            .next_named("change", WAIT)
+            .await
+            .expect("registration arrives");
+        if f.json()["kind"] == "involvement" {
+            break;
+        }
+    }
+}
+
+/// Both streams get a coordination change for `what`.
+async fn both_told(x: &mut Stream, y: &mut Stream, what: &str) {
+    for s in [x, y] {
+        let f = s.next_named("change", WAIT).await;
+        let f = f.unwrap_or_else(|| panic!("{what} arrives"));
+        assert_eq!(f.json()["kind"], "coordination", "{what}");
+    }
+}

@@ -101,7 +101,7 @@ test("anna hands over to WIJ, bram accepts, and both see the new coordinator", a
 
   // Bram finds the handover in his overview and accepts it.
   await as(page, testInfo, "bram@wij.example");
-  await page.getByRole("navigation", { name: "Hoofdmenu" }).getByRole("link", { name: "Coördinatie" }).click();
+  await page.getByRole("navigation", { name: "Hoofdmenu" }).getByRole("link", { name: "Coördinatie", exact: true }).click();
   await settled(page, testInfo);
   await expect(page.getByRole("heading", { level: 1, name: "Coördinatie" })).toBeVisible();
   const incoming = page.getByRole("table", { name: "Overdrachten die wachten op jouw organisatie" });

@@ -3,11 +3,11 @@ import { expectAccessible, logIn, settled } from "./helpers";
 
 // Every demo account: who they are, and what their menu offers.
 const demoUsers = [
-  { email: "anna@ggd.example", first: "Anna", org: "GGD Groningen", menu: ["Start", "Mijn jeugdigen", "Signaal afgeven", "Coördinatie"], sections: ["Mijn jeugdigen", "Mijn coördinaties"] },
-  { email: "bram@wij.example", first: "Bram", org: "WIJ Groningen", menu: ["Start", "Mijn jeugdigen", "Signaal afgeven", "Coördinatie"], sections: ["Mijn jeugdigen", "Mijn coördinaties"] },
-  { email: "carla@school.example", first: "Carla", org: "Basisschool De Wilgen", menu: ["Start", "Mijn jeugdigen", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
-  { email: "dirk@politie.example", first: "Dirk", org: "Politie Noord-Nederland", menu: ["Start", "Mijn jeugdigen", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
-  { email: "eva@accare.example", first: "Eva", org: "Accare", menu: ["Start", "Mijn jeugdigen", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
+  { email: "anna@ggd.example", first: "Anna", org: "GGD Groningen", menu: ["Start", "Mijn jeugdigen", "Mijn acties", "Signaal afgeven", "Coördinatiebord", "Coördinatie"], sections: ["Mijn jeugdigen", "Mijn coördinaties"] },
+  { email: "bram@wij.example", first: "Bram", org: "WIJ Groningen", menu: ["Start", "Mijn jeugdigen", "Mijn acties", "Signaal afgeven", "Coördinatiebord", "Coördinatie"], sections: ["Mijn jeugdigen", "Mijn coördinaties"] },
+  { email: "carla@school.example", first: "Carla", org: "Basisschool De Wilgen", menu: ["Start", "Mijn jeugdigen", "Mijn acties", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
+  { email: "dirk@politie.example", first: "Dirk", org: "Politie Noord-Nederland", menu: ["Start", "Mijn jeugdigen", "Mijn acties", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
+  { email: "eva@accare.example", first: "Eva", org: "Accare", menu: ["Start", "Mijn jeugdigen", "Mijn acties", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
   { email: "rita@regio.example", first: "Rita", org: "Regiobureau Jeugd Groningen", menu: ["Start", "Regio", "API-sleutels", "Logboek", "E-mail", "Convenant", "Opschalingen", "Rapportage"], sections: ["Regiobeheer", "Rapportage"] },
   { email: "gert@gemeente.example", first: "Gert", org: "Gemeente Groningen", menu: ["Start", "Rapportage"], sections: ["Rapportage"] },
 ];
