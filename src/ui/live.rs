@@ -50,6 +50,9 @@ mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::{closure::Closure, JsCast};
 
+    /// How long events are gathered before one refetch.
+    const COALESCE_MS: u64 = 150;
+
     pub fn connect(
         topic: Topic,
         catch_up: bool,
@@ -60,8 +63,22 @@ mod browser {
         let Ok(source) = web_sys::EventSource::new(&format!("{PATH}?topic={}", topic.param())) else {
             return;
         };
+        // A burst of events (a bulk change, a replay) becomes one refetch:
+        // the first event starts a short wait, later ones ride along.
         let bump = |s: WriteSignal<u64>| {
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| s.update(|n| *n += 1))
+            let pending = std::rc::Rc::new(std::cell::Cell::new(false));
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+                if !pending.replace(true) {
+                    let pending = pending.clone();
+                    set_timeout(
+                        move || {
+                            pending.set(false);
+                            s.update(|n| *n += 1);
+                        },
+                        std::time::Duration::from_millis(COALESCE_MS),
+                    );
+                }
+            })
         };
         let on_change = bump(changes);
         let on_presence = bump(presence);
