@@ -12,6 +12,7 @@ pub mod live;
 pub mod login;
 pub mod organisation;
 pub mod records;
+pub mod report;
 pub mod role;
 pub mod user;
 pub mod views;

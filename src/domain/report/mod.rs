@@ -1,0 +1,301 @@
+//! Reporting per municipality (issue 7): periods, age groups, small-number
+//! suppression and the Dutch CSV format. Pure, shared with the browser.
+
+pub mod csv;
+pub mod suppress;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The age groups of every breakdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AgeGroup {
+    Baby,
+    Child,
+    Teen,
+    YoungAdult,
+}
+
+impl AgeGroup {
+    pub const ALL: [AgeGroup; 4] = [
+        AgeGroup::Baby,
+        AgeGroup::Child,
+        AgeGroup::Teen,
+        AgeGroup::YoungAdult,
+    ];
+
+    /// The group of an age in years; `None` outside 0–22.
+    pub fn of(age: i32) -> Option<AgeGroup> {
+        match age {
+            0..=3 => Some(AgeGroup::Baby),
+            4..=11 => Some(AgeGroup::Child),
+            12..=17 => Some(AgeGroup::Teen),
+            18..=22 => Some(AgeGroup::YoungAdult),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AgeGroup::Baby => "0–3 jaar",
+            AgeGroup::Child => "4–11 jaar",
+            AgeGroup::Teen => "12–17 jaar",
+            AgeGroup::YoungAdult => "18–22 jaar",
+        }
+    }
+}
+
+/// How a period was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+    Year,
+    Range,
+}
+
+/// A reporting period: `from` up to and including `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// The longest chosen range: five years.
+pub const MAX_RANGE_DAYS: i64 = 5 * 366;
+
+fn first_of(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, 1)
+}
+
+impl Period {
+    fn spanning(kind: PeriodKind, from: NaiveDate, months: u32) -> Option<Period> {
+        let next = from.checked_add_months(Months::new(months))?;
+        Some(Period {
+            kind,
+            from,
+            to: next.pred_opt()?,
+        })
+    }
+
+    pub fn month(year: i32, month: u32) -> Option<Period> {
+        Self::spanning(PeriodKind::Month, first_of(year, month)?, 1)
+    }
+
+    /// Quarter 1–4.
+    pub fn quarter(year: i32, quarter: u32) -> Option<Period> {
+        if !(1..=4).contains(&quarter) {
+            return None;
+        }
+        Self::spanning(PeriodKind::Quarter, first_of(year, quarter * 3 - 2)?, 3)
+    }
+
+    pub fn year(year: i32) -> Option<Period> {
+        Self::spanning(PeriodKind::Year, first_of(year, 1)?, 12)
+    }
+
+    /// A chosen range of at most five years, `from` not after `to`.
+    pub fn range(from: NaiveDate, to: NaiveDate) -> Option<Period> {
+        (from <= to && (to - from).num_days() < MAX_RANGE_DAYS).then_some(Period {
+            kind: PeriodKind::Range,
+            from,
+            to,
+        })
+    }
+
+    /// The period of `kind` that holds `day` (a range: that day alone).
+    pub fn containing(kind: PeriodKind, day: NaiveDate) -> Period {
+        let p = match kind {
+            PeriodKind::Month => Self::month(day.year(), day.month()),
+            PeriodKind::Quarter => Self::quarter(day.year(), (day.month() - 1) / 3 + 1),
+            PeriodKind::Year => Self::year(day.year()),
+            PeriodKind::Range => Self::range(day, day),
+        };
+        p.unwrap_or(Period {
+            kind,
+            from: day,
+            to: day,
+        })
+    }
+
+    /// The period just before, of the same length: the previous month,
+    /// quarter or year; for a range, as many days right before it.
+    pub fn previous(&self) -> Period {
+        let prev = match self.kind {
+            PeriodKind::Month => self
+                .from
+                .checked_sub_months(Months::new(1))
+                .and_then(|d| Self::month(d.year(), d.month())),
+            PeriodKind::Quarter => self
+                .from
+                .checked_sub_months(Months::new(3))
+                .and_then(|d| Self::quarter(d.year(), (d.month() - 1) / 3 + 1)),
+            PeriodKind::Year => Self::year(self.from.year() - 1),
+            PeriodKind::Range => {
+                let days = (self.to - self.from).num_days() + 1;
+                let to = self.from.pred_opt();
+                to.and_then(|to| Self::range(to - chrono::Days::new(days as u64 - 1), to))
+            }
+        };
+        prev.unwrap_or(*self)
+    }
+
+    /// In words: "november 2026", "3e kwartaal 2026", "2026",
+    /// "1 januari 2026 t/m 31 maart 2026".
+    pub fn label(&self) -> String {
+        match self.kind {
+            PeriodKind::Month => format!("{} {}", MONTHS[self.from.month0() as usize], self.from.year()),
+            PeriodKind::Quarter => format!(
+                "{}e kwartaal {}",
+                (self.from.month() - 1) / 3 + 1,
+                self.from.year()
+            ),
+            PeriodKind::Year => self.from.year().to_string(),
+            PeriodKind::Range => format!(
+                "{} t/m {}",
+                super::records::nl_date(self.from),
+                super::records::nl_date(self.to)
+            ),
+        }
+    }
+
+    /// From the report form: `maand` + `2026-11`, `kwartaal` + `2026-3`,
+    /// `jaar` + `2026`, or `periode` with `van` and `tot en met` dates.
+    pub fn parse(kind: &str, value: &str, from: &str, to: &str) -> Option<Period> {
+        let value = value.trim();
+        match kind {
+            "maand" => {
+                let (y, m) = value.split_once('-')?;
+                Self::month(y.parse().ok()?, m.parse().ok()?)
+            }
+            "kwartaal" => {
+                let (y, q) = value.split_once('-')?;
+                Self::quarter(
+                    y.parse().ok()?,
+                    q.trim_start_matches(['K', 'k', 'Q', 'q']).parse().ok()?,
+                )
+            }
+            "jaar" => Self::year(value.parse().ok()?),
+            "periode" => Self::range(
+                super::youth::parse_iso_date(from.trim())?,
+                super::youth::parse_iso_date(to.trim())?,
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// The `q` quantile (0–1) of `values` (nearest rank), `None` for fewer than
+/// [`suppress::THRESHOLD`] values: a median of three cases says too much.
+pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
+    if values.len() < suppress::THRESHOLD as usize {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
+    Some(v[rank - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn age_groups_cover_0_to_22() {
+        let table = [
+            (0, Some(AgeGroup::Baby)),
+            (3, Some(AgeGroup::Baby)),
+            (4, Some(AgeGroup::Child)),
+            (11, Some(AgeGroup::Child)),
+            (12, Some(AgeGroup::Teen)),
+            (17, Some(AgeGroup::Teen)),
+            (18, Some(AgeGroup::YoungAdult)),
+            (22, Some(AgeGroup::YoungAdult)),
+            (23, None),
+            (-1, None),
+        ];
+        for (age, group) in table {
+            assert_eq!(AgeGroup::of(age), group, "{age}");
+        }
+    }
+
+    #[test]
+    fn periods_span_whole_months_and_know_the_one_before() {
+        let nov = Period::month(2026, 11).unwrap();
+        assert_eq!((nov.from, nov.to), (d(2026, 11, 1), d(2026, 11, 30)));
+        assert_eq!(nov.label(), "november 2026");
+        let jan = Period::month(2026, 1).unwrap();
+        assert_eq!(jan.previous(), Period::month(2025, 12).unwrap());
+        let q1 = Period::quarter(2026, 1).unwrap();
+        assert_eq!((q1.from, q1.to), (d(2026, 1, 1), d(2026, 3, 31)));
+        assert_eq!(q1.previous(), Period::quarter(2025, 4).unwrap());
+        assert_eq!(q1.previous().label(), "4e kwartaal 2025");
+        assert_eq!(Period::year(2024).unwrap().to, d(2024, 12, 31));
+        assert_eq!(
+            Period::year(2024).unwrap().previous(),
+            Period::year(2023).unwrap()
+        );
+        let r = Period::range(d(2026, 3, 10), d(2026, 3, 19)).unwrap();
+        let p = r.previous();
+        assert_eq!((p.from, p.to), (d(2026, 2, 28), d(2026, 3, 9)));
+        assert_eq!(
+            Period::containing(PeriodKind::Quarter, d(2026, 8, 15)),
+            Period::quarter(2026, 3).unwrap()
+        );
+        assert!(Period::range(d(2026, 3, 10), d(2026, 3, 9)).is_none());
+        assert!(Period::quarter(2026, 5).is_none());
+    }
+
+    #[test]
+    fn the_form_names_its_periods_in_dutch() {
+        assert_eq!(Period::parse("maand", "2026-02", "", ""), Period::month(2026, 2));
+        assert_eq!(
+            Period::parse("kwartaal", "2026-K3", "", ""),
+            Period::quarter(2026, 3)
+        );
+        assert_eq!(Period::parse("jaar", "2025", "", ""), Period::year(2025));
+        assert_eq!(
+            Period::parse("periode", "", "2026-01-01", "2026-03-31"),
+            Period::range(d(2026, 1, 1), d(2026, 3, 31))
+        );
+        for (k, v) in [
+            ("maand", "2026-13"),
+            ("maand", "nov"),
+            ("week", "2026-1"),
+            ("periode", ""),
+        ] {
+            assert_eq!(Period::parse(k, v, "", ""), None, "{k} {v}");
+        }
+    }
+
+    #[test]
+    fn quantiles_need_five_values() {
+        assert_eq!(quantile(&[1.0, 2.0, 3.0, 4.0], 0.5), None);
+        let v = [9.0, 1.0, 5.0, 3.0, 7.0];
+        assert_eq!(quantile(&v, 0.5), Some(5.0));
+        assert_eq!(quantile(&v, 0.9), Some(9.0));
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(quantile(&ten, 0.9), Some(9.0));
+    }
+}
