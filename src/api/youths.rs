@@ -135,6 +135,9 @@ pub async fn get_youth(id: Uuid) -> Result<YouthDetail, AppError> {
                 Some(mut d) => {
                     d.coordination = db::coordination::read::info(&mut tx, id, &actor, today()).await?;
                     d.family = db::family::info(&mut tx, id, &actor).await?;
+                    if d.coordination.is_coordinator && d.family.in_family {
+                        d.family_involved = db::actions::family_assignees(&mut tx, id).await?;
+                    }
                     Some(d)
                 }
                 None => None,

@@ -143,6 +143,11 @@ pub struct YouthDetail {
     pub own: Vec<OwnInvolvement>,
     pub coordination: super::coordination::CoordinationInfo,
     pub family: super::coordination::FamilyInfo,
+    /// For the coordinator of a youth in a family: the professionals
+    /// involved with the other youths of the family only (possible
+    /// assignees of an action for the whole family).
+    #[serde(default)]
+    pub family_involved: Vec<InvolvedParty>,
 }
 
 /// The answer to a registration or signal from the form.

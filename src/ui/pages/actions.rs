@@ -125,12 +125,18 @@ fn field(
 }
 
 /// The fields of setting out or changing an action.
+/// `family`: professionals involved only with another youth of the family
+/// (offered for a family action).
 fn action_fields(
     prefix: String,
     current: Option<&ActionView>,
-    involved: &[InvolvedParty],
+    (involved, family): (&[InvolvedParty], &[InvolvedParty]),
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let family: Vec<(Uuid, String)> = family
+        .iter()
+        .map(|p| (p.user_id, format!("{} ({})", p.professional, p.organisation)))
+        .collect();
     let msg = move |f: &'static str| Signal::derive(move || error_of(error.get(), f));
     let echo = move |f: &'static str, default: String| {
         error.get_untracked().and_then(|e| e.echoed(f)).unwrap_or(default)
@@ -178,6 +184,7 @@ fn action_fields(
         {field(format!("{prefix}assignee"), "Voor wie", None, msg("assignee"), move |id, d| {
             let people = people.clone();
             let orgs = orgs.clone();
+            let family = family.clone();
             let chosen_org = chosen_org.clone();
             view! {
                 <select class="utrecht-select utrecht-select--html-select" id=id name="assignee" required=true aria-describedby=d>
@@ -194,6 +201,14 @@ fn action_fields(
                             view! { <option value=format!("organisatie:{id}") selected=selected>{name}</option> }
                         }).collect_view()}
                     </optgroup>
+                    {(!family.is_empty()).then(|| view! {
+                        <optgroup label="Bij een ander kind van het gezin (alleen voor een actie voor het hele gezin)">
+                            {family.into_iter().map(|(id, name)| {
+                                let selected = selected_person(&name);
+                                view! { <option value=format!("gebruiker:{id}") selected=selected>{name}</option> }
+                            }).collect_view()}
+                        </optgroup>
+                    })}
                 </select>
             }.into_any()
         })}
@@ -229,7 +244,7 @@ fn tick_form(a: &ActionView, what: &str, forms: ActionForms) -> impl IntoView {
 pub fn action_item(
     a: ActionView,
     forms: ActionForms,
-    involved: &[InvolvedParty],
+    (involved, family): (&[InvolvedParty], &[InvolvedParty]),
     show_youth: bool,
 ) -> impl IntoView {
     let overdue = a.lane == Some(Lane::Overdue);
@@ -244,7 +259,8 @@ pub fn action_item(
         let prefix = format!("actie-{}-", a.id);
         let id = a.id.to_string();
         let id2 = id.clone();
-        let fields = action_fields(prefix, Some(&a), involved, error);
+        let family = if a.family { family } else { &[] };
+        let fields = action_fields(prefix, Some(&a), (involved, family), error);
         view! {
             <details class="zs-details">
                 <summary>{format!("Wijzigen of intrekken: {}", a.title)}</summary>
@@ -295,7 +311,7 @@ pub fn action_item(
 pub fn actions_section(
     youth: Uuid,
     (coordinates, in_family): (bool, bool),
-    involved: Vec<InvolvedParty>,
+    (involved, family): (Vec<InvolvedParty>, Vec<InvolvedParty>),
     forms: ActionForms,
     live: Live,
 ) -> impl IntoView {
@@ -304,10 +320,10 @@ pub fn actions_section(
         move |_| youth_actions(youth),
     );
     let create_error = Signal::derive(move || forms.create.value().get().and_then(Result::err));
-    let involved2 = involved.clone();
+    let (involved2, family2) = (involved.clone(), family.clone());
     let create = coordinates.then(move || {
         let open = move || create_error.get().is_some();
-        let fields = action_fields("nieuw-".into(), None, &involved2, create_error);
+        let fields = action_fields("nieuw-".into(), None, (&involved2, &family2), create_error);
         view! {
             <details class="zs-details" open=open>
                 <summary>"Nieuwe actie uitzetten"</summary>
@@ -345,11 +361,11 @@ pub fn actions_section(
                         view! { <p class="utrecht-paragraph">"Er zijn nog geen acties uitgezet."</p> }.into_any()
                     }
                     Ok(items) => {
-                        let involved = involved.clone();
+                        let (involved, family) = (involved.clone(), family.clone());
                         view! {
                             <ul class="zs-actions">
                                 {items.into_iter().filter(|a| !a.cancelled)
-                                    .map(|a| action_item(a, forms, &involved, false)).collect_view()}
+                                    .map(|a| action_item(a, forms, (&involved, &family), false)).collect_view()}
                             </ul>
                         }.into_any()
                     }
@@ -389,10 +405,10 @@ fn my_actions_page(_user: CurrentUser) -> AnyView {
                         {if open.is_empty() {
                             view! { <p class="utrecht-paragraph">"Geen open acties."</p> }.into_any()
                         } else {
-                            view! { <ul class="zs-actions">{open.into_iter().map(|a| action_item(a, forms, &[], true)).collect_view()}</ul> }.into_any()
+                            view! { <ul class="zs-actions">{open.into_iter().map(|a| action_item(a, forms, (&[], &[]), true)).collect_view()}</ul> }.into_any()
                         }}
                         <h2 class="utrecht-heading-2">{format!("Gedaan ({})", done.len())}</h2>
-                        <ul class="zs-actions">{done.into_iter().map(|a| action_item(a, forms, &[], true)).collect_view()}</ul>
+                        <ul class="zs-actions">{done.into_iter().map(|a| action_item(a, forms, (&[], &[]), true)).collect_view()}</ul>
                     }.into_any()
                 }
             })}

@@ -247,7 +247,7 @@ fn youth_view(
     let actions = actions_section(
         y.id,
         (y.coordination.is_coordinator, y.family.in_family),
-        y.involved.clone(),
+        (y.involved.clone(), y.family_involved.clone()),
         forms,
         live,
     );

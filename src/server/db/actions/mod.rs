@@ -390,3 +390,38 @@ pub async fn mail_overdue(pool: &sqlx::PgPool, today: NaiveDate, limit: i64) -> 
     tx.commit().await?;
     Ok(due.len())
 }
+
+/// The professionals involved with the other youths of `youth`'s family and
+/// not with `youth` itself: who else may do an action for the whole family.
+pub async fn family_assignees(
+    tx: &mut PgConnection,
+    youth: Uuid,
+) -> Result<Vec<crate::domain::records::InvolvedParty>, sqlx::Error> {
+    Ok(sqlx::query(
+        "SELECT o.id AS organisation_id, o.name AS organisation, u.id AS user_id, u.name AS professional,
+                u.phone, u.email, (min(i.since) AT TIME ZONE 'Europe/Amsterdam')::date AS since
+           FROM family_members me
+           JOIN family_members fm ON fm.family_id = me.family_id AND fm.youth_id <> me.youth_id
+           JOIN involvements i ON i.youth_id = fm.youth_id
+           JOIN users u ON u.id = i.user_id JOIN organisations o ON o.id = i.organisation_id
+          WHERE me.youth_id = $1
+            AND NOT EXISTS (SELECT 1 FROM involvements x WHERE x.youth_id = $1 AND x.user_id = i.user_id)
+          GROUP BY o.id, u.id
+          ORDER BY o.name, u.name",
+    )
+    .bind(youth)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| crate::domain::records::InvolvedParty {
+        organisation_id: r.get("organisation_id"),
+        user_id: r.get("user_id"),
+        organisation: r.get("organisation"),
+        professional: r.get("professional"),
+        phone: r.get("phone"),
+        email: r.get("email"),
+        since: r.get("since"),
+        is_viewer: false,
+    })
+    .collect())
+}

@@ -164,6 +164,7 @@ pub async fn detail(
         own,
         coordination: Default::default(),
         family: Default::default(),
+        family_involved: Vec::new(),
     }))
 }
 
