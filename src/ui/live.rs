@@ -147,3 +147,38 @@ pub fn LiveStatus(live: Live, #[prop(into)] reload: String) -> impl IntoView {
         </div>
     }
 }
+
+/// Bumps `stale`, the counter a page's resource depends on instead of
+/// `live.changes`: on a live change it fetches quietly and bumps only when
+/// the answer differs from what `current` shows. A change the page itself just made
+/// (and already refetched) then re-renders nothing, so an open form or a
+/// half-typed text stays as it is.
+pub fn when_changed<T, Fut>(
+    live: Live,
+    current: Resource<T>,
+    stale: WriteSignal<usize>,
+    fetch: impl Fn() -> Fut + 'static,
+) where
+    T: PartialEq + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + 'static,
+{
+    let fetch = std::rc::Rc::new(fetch);
+    let probe = LocalResource::new(move || {
+        let n = live.changes.get();
+        let fetch = fetch.clone();
+        async move {
+            if n == 0 {
+                None
+            } else {
+                Some(fetch().await)
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Some(fresh)) = probe.get() {
+            if current.get_untracked().as_ref() != Some(&fresh) {
+                stale.update(|n| *n += 1);
+            }
+        }
+    });
+}

@@ -14,7 +14,7 @@ use crate::{
     error::AppError,
     ui::{
         components::{form::ErrorNotice, guard::RequireRole},
-        live::{use_live, Live, LiveStatus},
+        live::{use_live, when_changed, Live, LiveStatus},
     },
 };
 use leptos::prelude::*;
@@ -315,10 +315,12 @@ pub fn actions_section(
     forms: ActionForms,
     live: Live,
 ) -> impl IntoView {
+    let (stale, set_stale) = signal(0usize);
     let list = Resource::new(
-        move || (forms.version(), live.changes.get()),
+        move || (forms.version(), stale.get()),
         move |_| youth_actions(youth),
     );
+    when_changed(live, list, set_stale, move || youth_actions(youth));
     let create_error = Signal::derive(move || forms.create.value().get().and_then(Result::err));
     let (involved2, family2) = (involved.clone(), family.clone());
     let create = coordinates.then(move || {
@@ -387,7 +389,9 @@ pub fn MyActionsPage() -> impl IntoView {
 fn my_actions_page(_user: CurrentUser) -> AnyView {
     let live = use_live(Some(Topic::Mine), false);
     let forms = ActionForms::new();
-    let list = Resource::new(move || (forms.version(), live.changes.get()), |_| my_actions());
+    let (stale, set_stale) = signal(0usize);
+    let list = Resource::new(move || (forms.version(), stale.get()), |_| my_actions());
+    when_changed(live, list, set_stale, my_actions);
     view! {
         <h1 class="utrecht-heading-1">"Mijn acties"</h1>
         <p class="utrecht-paragraph">"De acties die coördinatoren bij jou of je organisatie hebben uitgezet, de eerstvolgende bovenaan."</p>

@@ -17,7 +17,7 @@ use crate::{
             guard::{set_status, RequireRole},
             table::Table,
         },
-        live::{use_live, Live, Presence},
+        live::{use_live, when_changed, Live, Presence},
         pages::{
             actions::{actions_section, ActionForms},
             coordination::{coordination_section, CoordinationActions},
@@ -188,6 +188,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
     let forms = ActionForms::new();
     let id = move || params.with(|p| p.get("id").and_then(|s| uuid::Uuid::parse_str(&s).ok()));
     let live = use_live(Signal::derive(move || id().map(Topic::Youth)), false);
+    let (stale, set_stale) = signal(0usize);
     let youth = Resource::new(
         move || {
             (
@@ -197,7 +198,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
                 change.version().get(),
                 coord.version(),
                 family.version(),
-                live.changes.get(),
+                stale.get(),
             )
         },
         |(id, ..)| async move {
@@ -207,6 +208,12 @@ fn youth_page(_user: CurrentUser) -> AnyView {
             }
         },
     );
+    when_changed(live, youth, set_stale, move || async move {
+        match id() {
+            Some(id) => get_youth(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
     // With JavaScript: once the last involvement is closed, the page is
     // no longer visible; go to the list and say so.
     let navigate = leptos_router::hooks::use_navigate();
