@@ -177,9 +177,11 @@ fn action_fields(
             <textarea class="utrecht-textarea" id=id name="description" rows="3" maxlength="2000"
                 aria-describedby=d>{description.clone()}</textarea>
         }.into_any())}
-        {field(format!("{prefix}due_on"), "Uiterlijk op", None, msg("due_on"), move |id, d| view! {
-            <input class="utrecht-textbox utrecht-textbox--html-input" id=id name="due_on" type="date"
-                required=true value=due.clone() aria-describedby=d/>
+        // A text field, not type="date": Chromium lays out a date input that
+        // was built client-side (after a live refetch) with no height at all.
+        {field(format!("{prefix}due_on"), "Uiterlijk op", Some("Als jjjj-mm-dd, bijvoorbeeld 2026-12-01."), msg("due_on"), move |id, d| view! {
+            <input class="utrecht-textbox utrecht-textbox--html-input" id=id name="due_on" type="text"
+                autocomplete="off" required=true value=due.clone() aria-describedby=d/>
         }.into_any())}
         {field(format!("{prefix}assignee"), "Voor wie", None, msg("assignee"), move |id, d| {
             let people = people.clone();
