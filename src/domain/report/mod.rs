@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod suppress;
 
+use super::records::MONTHS;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -61,21 +62,6 @@ pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
 }
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
 
 /// The longest chosen range: five years.
 pub const MAX_RANGE_DAYS: i64 = 5 * 366;
