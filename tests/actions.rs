@@ -12,6 +12,15 @@ use zorgsignaal::domain::{organisation::OrganisationKind, role::Role};
 
 const NOTE: &str = "Gesprek met moeder gevoerd over thuissituatie";
 
+/// The id of the one action that matches `condition`.
+async fn action_id(app: &TestApp, condition: &str) -> String {
+    sqlx::query_scalar::<_, uuid::Uuid>(&format!("SELECT id FROM actions WHERE {condition}"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .to_string()
+}
+
 async fn json(res: reqwest::Response) -> Value {
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
@@ -60,11 +69,7 @@ async fn only_the_coordinator_sets_out_actions_and_only_the_assignee_ticks_them(
     );
     let action = app.count("SELECT count(*) FROM actions").await;
     assert_eq!(action, 1);
-    let id: String = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM actions")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .to_string();
+    let id = action_id(&app, "true").await;
     assert_eq!(
         app.call_as(&bram, "complete_action", &[("id", &id)])
             .await
@@ -120,11 +125,7 @@ async fn what_was_done_is_readable_by_the_assignee_alone_on_every_path() {
             .status(),
         200
     );
-    let id: String = sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM actions")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .to_string();
+    let id = action_id(&app, "true").await;
     assert_eq!(
         app.call_as(&carla, "complete_action", &[("id", &id), ("note", NOTE)])
             .await
@@ -305,12 +306,7 @@ async fn an_overdue_action_is_mailed_once_to_assignee_and_coordinator() {
     assert_eq!(recipients, [anna.user.email.clone(), carla.user.email.clone()]);
     // Done actions are not mailed about.
     assert_eq!(create(&app, &anna, &youth, &to_carla).await.status(), 200);
-    let id: String =
-        sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM actions WHERE overdue_mailed_at IS NULL")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-            .to_string();
+    let id = action_id(&app, "overdue_mailed_at IS NULL").await;
     assert_eq!(
         app.call_as(&carla, "complete_action", &[("id", &id)])
             .await

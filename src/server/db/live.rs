@@ -5,44 +5,6 @@
 use sqlx::{PgConnection, PgPool, Row};
 use uuid::Uuid;
 
-/// What changed about a youth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// An action was set out, changed, reassigned, cancelled or ticked.
-    Action,
-    /// Coordination: appointed, taken, handed over, escalated, decided.
-    Coordination,
-    /// A registration or signal on a coordinated youth came or went.
-    Involvement,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Action => "action",
-            Kind::Coordination => "coordination",
-            Kind::Involvement => "involvement",
-        }
-    }
-}
-
-/// Records that `youth` (and `action`) changed; delivered only if the
-/// transaction commits.
-pub async fn emit(
-    tx: &mut PgConnection,
-    kind: Kind,
-    youth: Uuid,
-    action: Option<Uuid>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO live_events (kind, youth_id, action_id) VALUES ($1, $2, $3)")
-        .bind(kind.as_str())
-        .bind(youth)
-        .bind(action)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
-}
-
 /// An action changed: an event for its youth and, for a family action,
 /// for every youth of the family (their pages show it too).
 pub async fn emit_action(tx: &mut PgConnection, action: Uuid) -> Result<(), sqlx::Error> {
@@ -54,6 +16,18 @@ pub async fn emit_action(tx: &mut PgConnection, action: Uuid) -> Result<(), sqlx
           WHERE a.id = $1",
     )
     .bind(action)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The coordination of these youths changed (appointed, taken, handed
+/// over, escalated, decided): one event per youth.
+pub async fn emit_coordination(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO live_events (kind, youth_id) SELECT DISTINCT 'coordination', y FROM unnest($1::uuid[]) AS t(y)",
+    )
+    .bind(youths)
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -77,9 +77,4 @@ impl Live {
     pub fn closed(&self) -> watch::Receiver<bool> {
         self.closing.subscribe()
     }
-
-    /// The number of open live connections on this instance.
-    pub fn connections(&self) -> usize {
-        self.sender.receiver_count()
-    }
 }

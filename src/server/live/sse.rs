@@ -212,7 +212,7 @@ impl Connection {
                     };
                 }
                 _ = heartbeat.tick() => {
-                    if let Some(_room) = &self.room {
+                    if self.room.is_some() {
                         if let Err(e) = db::live::still_present(&self.pool, connection).await {
                             tracing::warn!(error = %e, "presence not refreshed");
                         }

@@ -1,10 +1,10 @@
 //! "Mijn jeugdigen" and the youth page.
 
+use super::own_records::{own_active, own_past};
 use crate::ui::pages::family::{family_section, FamilyActions};
 use crate::{
     api::youths::{get_youth, list_my_youths, ChangeEndDate, CloseSignal, EndRegistration},
     domain::{
-        involvement::EndReason,
         live::Topic,
         records::{nl_date, OwnInvolvement, YouthDetail, YouthSort},
         role::Role,
@@ -311,104 +311,5 @@ fn youth_view(
             <h3 class="utrecht-heading-3">"Eerder"</h3>
             {past.into_iter().map(own_past).collect_view()}
         })}
-    }
-}
-
-fn title_of(o: &OwnInvolvement) -> String {
-    match o.signal_kind {
-        Some(k) => format!("Signaal: {}", k.label()),
-        None => "Ketenregistratie".to_string(),
-    }
-}
-
-fn history(o: &OwnInvolvement) -> impl IntoView {
-    view! {
-        <ul class="utrecht-unordered-list zs-history">
-            {o.history.iter().map(|h| view! { <li>{format!("{}: {}", nl_date(h.at), h.text)}</li> }).collect_view()}
-        </ul>
-    }
-}
-
-fn own_active(
-    o: OwnInvolvement,
-    end: ServerAction<EndRegistration>,
-    close: ServerAction<CloseSignal>,
-    change: ServerAction<ChangeEndDate>,
-) -> impl IntoView {
-    let id = o.id.to_string();
-    let (id_change, id_end) = (id.clone(), id.clone());
-    let is_signal = o.signal_kind.is_some();
-    let reasons = if is_signal {
-        EndReason::FOR_SIGNAL
-    } else {
-        EndReason::FOR_REGISTRATION
-    };
-    let reason_id = format!("reason-{id}");
-    let end_id = format!("end_date-{id}");
-    let reason_select = {
-        let reason_id = reason_id.clone();
-        view! {
-            <div class="utrecht-form-field zs-field">
-                <div class="utrecht-form-field__label">
-                    <label class="utrecht-form-label" for=reason_id.clone()>"Reden"</label>
-                </div>
-                <select class="utrecht-select utrecht-select--html-select" id=reason_id name="reason" required=true>
-                    <option value="">"Kies een reden"</option>
-                    {reasons.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
-                </select>
-            </div>
-        }
-    };
-    let heading = title_of(&o);
-    let until = if is_signal {
-        format!("Verloopt op {}", nl_date(o.until))
-    } else {
-        format!("Loopt tot {}", nl_date(o.until))
-    };
-    view! {
-        <section class="zs-card" aria-label=heading.clone()>
-            <h3 class="utrecht-heading-3">{heading.clone()}</h3>
-            <p class="utrecht-paragraph">{format!("Sinds {}. {until}.", nl_date(o.since))}</p>
-            {history(&o)}
-            {if is_signal {
-                view! {
-                    <ActionForm action=close attr:class="zs-inline-form">
-                        <input type="hidden" name="id" value=id.clone()/>
-                        {reason_select}
-                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Signaal sluiten"</button>
-                    </ActionForm>
-                }.into_any()
-            } else {
-                view! {
-                    <ActionForm action=change attr:class="zs-inline-form">
-                        <input type="hidden" name="id" value=id_change/>
-                        <div class="utrecht-form-field zs-field">
-                            <div class="utrecht-form-field__label">
-                                <label class="utrecht-form-label" for=end_id.clone()>"Nieuwe einddatum"</label>
-                            </div>
-                            <input class="utrecht-textbox utrecht-textbox--html-input" type="date" id=end_id
-                                name="end_date" required=true value=o.until.to_string()/>
-                        </div>
-                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Einddatum wijzigen"</button>
-                    </ActionForm>
-                    <ActionForm action=end attr:class="zs-inline-form">
-                        <input type="hidden" name="id" value=id_end/>
-                        {reason_select}
-                        <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Registratie beëindigen"</button>
-                    </ActionForm>
-                }.into_any()
-            }}
-        </section>
-    }
-}
-
-fn own_past(o: OwnInvolvement) -> impl IntoView {
-    let heading = title_of(&o);
-    let label = format!("{heading} (afgesloten)");
-    view! {
-        <section class="zs-card zs-card--past" aria-label=label>
-            <h4 class="utrecht-heading-4">{heading}</h4>
-            {history(&o)}
-        </section>
     }
 }

@@ -2,20 +2,16 @@
 //! ticked done by the assignee. The assignee's private note is read in one
 //! place only, [`read::list`], and only for its author.
 
+mod mail;
 pub mod read;
 
+use mail::mail_assigned;
+pub use mail::mail_overdue;
 pub use read::{board, list, Scope};
 
-use super::coordination::{
-    handover::{is_the_coordinator, Actor},
-    notify, Audience,
-};
+use super::coordination::handover::{is_the_coordinator, Actor};
 use super::live;
-use crate::{
-    domain::{actions::NewAction, records::nl_date},
-    server::mail::coordination::CoordinationEvent,
-};
-use chrono::NaiveDate;
+use crate::domain::{actions::NewAction, records::nl_date};
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
@@ -55,7 +51,7 @@ pub(crate) fn concerns(y: &str, f: &str) -> String {
 }
 
 /// The family `youth` belongs to.
-async fn family_of(tx: &mut PgConnection, youth: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+pub(super) async fn family_of(tx: &mut PgConnection, youth: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar("SELECT family_id FROM family_members WHERE youth_id = $1")
         .bind(youth)
         .fetch_optional(&mut *tx)
@@ -114,56 +110,6 @@ async fn org_name(tx: &mut PgConnection, id: Uuid) -> Result<String, sqlx::Error
         .bind(id)
         .fetch_one(&mut *tx)
         .await
-}
-
-/// Whom an action's mail goes to: the assignee, or the assigned
-/// organisation's professionals involved with the youth.
-async fn assignee_audience(
-    tx: &mut PgConnection,
-    youth: Uuid,
-    org: Uuid,
-    person: Option<Uuid>,
-) -> Result<Vec<Audience>, sqlx::Error> {
-    let family = family_of(tx, youth).await?;
-    Ok(match person {
-        Some(p) => vec![Audience::User(p)],
-        None => sqlx::query_scalar::<_, Uuid>(&format!(
-            "SELECT DISTINCT i.user_id FROM involvements i WHERE {} AND i.organisation_id = $2",
-            concerns("$1", "$3")
-        ))
-        .bind(youth)
-        .bind(org)
-        .bind(family)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(Audience::User)
-        .collect(),
-    })
-}
-
-/// Mails the assignee that an action waits for them. The mail names the
-/// youth and the due date, never the action's text.
-async fn mail_assigned(
-    tx: &mut PgConnection,
-    youth: Uuid,
-    org: Uuid,
-    person: Option<Uuid>,
-    due_on: NaiveDate,
-    by: &str,
-) -> Result<(), sqlx::Error> {
-    let audiences = assignee_audience(tx, youth, org, person).await?;
-    notify(
-        tx,
-        youth,
-        &audiences,
-        &CoordinationEvent::ActionAssigned {
-            by: by.to_string(),
-            due_on,
-        },
-        None,
-    )
-    .await
 }
 
 /// The coordinator creates an action for `youth`.
@@ -348,49 +294,6 @@ pub async fn tick(
     Ok(true)
 }
 
-/// Claims up to `limit` actions that are past their date and were not
-/// mailed about yet (other instances skip them), and queues one mail to the
-/// assignee and one to the coordinating side, in one transaction. Returns
-/// how many actions it mailed about.
-pub async fn mail_overdue(pool: &sqlx::PgPool, today: NaiveDate, limit: i64) -> Result<usize, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let due = sqlx::query(
-        "WITH due AS (
-             SELECT id FROM actions
-              WHERE done_at IS NULL AND cancelled_at IS NULL AND overdue_mailed_at IS NULL AND due_on < $1
-              ORDER BY due_on LIMIT $2 FOR UPDATE SKIP LOCKED)
-         UPDATE actions a SET overdue_mailed_at = now() FROM due WHERE a.id = due.id
-         RETURNING a.id, a.youth_id, a.assignee_organisation_id, a.assignee_id,
-                   (SELECT coalesce(u.name, o.name) FROM organisations o LEFT JOIN users u ON u.id = a.assignee_id
-                     WHERE o.id = a.assignee_organisation_id) AS with_whom",
-    )
-    .bind(today)
-    .bind(limit)
-    .fetch_all(&mut *tx)
-    .await?;
-    for r in &due {
-        let (id, youth): (Uuid, Uuid) = (r.get("id"), r.get("youth_id"));
-        let person: Option<Uuid> = r.get("assignee_id");
-        let to = assignee_audience(&mut tx, youth, r.get("assignee_organisation_id"), person).await?;
-        notify(
-            &mut tx,
-            youth,
-            &to,
-            &CoordinationEvent::ActionOverdue { assignee: None },
-            None,
-        )
-        .await?;
-        let event = CoordinationEvent::ActionOverdue {
-            assignee: Some(r.get("with_whom")),
-        };
-        notify(&mut tx, youth, &[Audience::CoordinatingSide], &event, person).await?;
-        // Its lane on the board changed.
-        live::emit_action(&mut tx, id).await?;
-    }
-    tx.commit().await?;
-    Ok(due.len())
-}
-
 /// The professionals involved with the other youths of `youth`'s family and
 /// not with `youth` itself: who else may do an action for the whole family.
 pub async fn family_assignees(
@@ -399,7 +302,7 @@ pub async fn family_assignees(
 ) -> Result<Vec<crate::domain::records::InvolvedParty>, sqlx::Error> {
     Ok(sqlx::query(
         "SELECT o.id AS organisation_id, o.name AS organisation, u.id AS user_id, u.name AS professional,
-                u.phone, u.email, (min(i.since) AT TIME ZONE 'Europe/Amsterdam')::date AS since
+                u.phone, u.email, (min(i.since) AT TIME ZONE 'Europe/Amsterdam')::date AS since, false AS is_viewer
            FROM family_members me
            JOIN family_members fm ON fm.family_id = me.family_id AND fm.youth_id <> me.youth_id
            JOIN involvements i ON i.youth_id = fm.youth_id
@@ -412,16 +315,7 @@ pub async fn family_assignees(
     .bind(youth)
     .fetch_all(&mut *tx)
     .await?
-    .into_iter()
-    .map(|r| crate::domain::records::InvolvedParty {
-        organisation_id: r.get("organisation_id"),
-        user_id: r.get("user_id"),
-        organisation: r.get("organisation"),
-        professional: r.get("professional"),
-        phone: r.get("phone"),
-        email: r.get("email"),
-        since: r.get("since"),
-        is_viewer: false,
-    })
+    .iter()
+    .map(super::youths::involved_party)
     .collect())
 }

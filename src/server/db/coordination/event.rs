@@ -17,13 +17,8 @@ pub async fn write_many(tx: &mut PgConnection, lines: &[(Uuid, String)]) -> Resu
     .execute(&mut *tx)
     .await?;
     // Whoever watches these youths live refetches their coordination.
-    sqlx::query(
-        "INSERT INTO live_events (kind, youth_id) SELECT DISTINCT 'coordination', y FROM unnest($1::uuid[]) AS t(y)",
-    )
-    .bind(lines.iter().map(|l| l.0).collect::<Vec<_>>())
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    let youths: Vec<Uuid> = lines.iter().map(|l| l.0).collect();
+    super::super::live::emit_coordination(tx, &youths).await
 }
 
 pub async fn write(tx: &mut PgConnection, youth_id: Uuid, text: String) -> Result<(), sqlx::Error> {

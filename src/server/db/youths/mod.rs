@@ -137,17 +137,8 @@ pub async fn detail(
     .bind(viewer)
     .fetch_all(&mut *tx)
     .await?
-    .into_iter()
-    .map(|r| InvolvedParty {
-        organisation_id: r.get("organisation_id"),
-        user_id: r.get("user_id"),
-        organisation: r.get("organisation"),
-        professional: r.get("professional"),
-        phone: r.get("phone"),
-        email: r.get("email"),
-        since: r.get("since"),
-        is_viewer: r.get("is_viewer"),
-    })
+    .iter()
+    .map(involved_party)
     .collect();
     let own = own_involvements(tx, youth_id, viewer).await?;
     let bsn: String = y.get("bsn");
@@ -245,5 +236,21 @@ fn history_text(event: &str, detail: &str, via_api: bool) -> String {
         }
         "expired" => "Verlopen".to_string(),
         other => other.to_string(),
+    }
+}
+
+/// An involved professional from a row with the columns `organisation_id`,
+/// `organisation`, `user_id`, `professional`, `phone`, `email`, `since`
+/// and `is_viewer`.
+pub(crate) fn involved_party(r: &sqlx::postgres::PgRow) -> InvolvedParty {
+    InvolvedParty {
+        organisation_id: r.get("organisation_id"),
+        user_id: r.get("user_id"),
+        organisation: r.get("organisation"),
+        professional: r.get("professional"),
+        phone: r.get("phone"),
+        email: r.get("email"),
+        since: r.get("since"),
+        is_viewer: r.get("is_viewer"),
     }
 }
