@@ -2,6 +2,7 @@
 //! suppression and the Dutch CSV format. Pure, shared with the browser.
 
 pub mod csv;
+pub mod figures;
 pub mod suppress;
 
 use super::records::MONTHS;
@@ -178,10 +179,13 @@ impl Period {
                 )
             }
             "jaar" => Self::year(value.parse().ok()?),
-            "periode" => Self::range(
-                super::youth::parse_iso_date(from.trim())?,
-                super::youth::parse_iso_date(to.trim())?,
-            ),
+            // The figures are kept per month: a range is whole months.
+            "periode" => {
+                let from = super::youth::parse_iso_date(from.trim())?;
+                let to = super::youth::parse_iso_date(to.trim())?;
+                let to = first_of(to.year(), to.month())?.checked_add_months(Months::new(1))?.pred_opt()?;
+                Self::range(first_of(from.year(), from.month())?, to)
+            }
             _ => None,
         }
     }

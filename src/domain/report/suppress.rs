@@ -77,9 +77,55 @@ pub fn change(now: Cell, before: Cell) -> Option<i64> {
 }
 
 /// A percentage (0–100, rounded) of `part` out of `whole`, shown only when
-/// `whole` reaches the threshold.
+/// both `part` and the rest reach the threshold: beside a shown whole, a
+/// percentage gives the part away.
 pub fn percentage(part: u64, whole: u64) -> Option<u32> {
-    (whole >= THRESHOLD).then(|| ((part * 100 + whole / 2) / whole) as u32)
+    let rest = whole.checked_sub(part)?;
+    (part >= THRESHOLD && rest >= THRESHOLD).then(|| ((part * 100 + whole / 2) / whole) as u32)
+}
+
+/// A table published with its row totals, column totals and grand total:
+/// `values[r][c]` in, `(rows + 1) × (cols + 1)` cells out, the last row and
+/// column being the totals. In every row and every column (totals
+/// included) no cell or two or more cells are unpublished, so no line's sum
+/// gives one of them away; a line with one is completed by hiding its
+/// smallest shown cell, until every line holds.
+pub fn grid(values: &[Vec<u64>]) -> Vec<Vec<Cell>> {
+    let rows = values.len();
+    let cols = values.first().map_or(0, Vec::len);
+    let mut v = vec![vec![0u64; cols + 1]; rows + 1];
+    for (r, row) in values.iter().enumerate() {
+        for (c, &x) in row.iter().enumerate().take(cols) {
+            v[r][c] = x;
+            v[r][cols] += x;
+            v[rows][c] += x;
+            v[rows][cols] += x;
+        }
+    }
+    let mut cells: Vec<Vec<Cell>> = v.iter().map(|row| row.iter().map(|&x| Cell::of(x)).collect()).collect();
+    let lines: Vec<Vec<(usize, usize)>> = (0..=rows)
+        .map(|r| (0..=cols).map(|c| (r, c)).collect())
+        .chain((0..=cols).map(|c| (0..=rows).map(|r| (r, c)).collect()))
+        .collect();
+    loop {
+        let mut changed = false;
+        for line in &lines {
+            let unpublished = line.iter().filter(|&&(r, c)| cells[r][c].shown().is_none()).count();
+            if unpublished == 1 {
+                if let Some(&(r, c)) = line
+                    .iter()
+                    .filter(|&&(r, c)| cells[r][c].shown().is_some())
+                    .min_by_key(|&&(r, c)| v[r][c])
+                {
+                    cells[r][c] = Cell::Hidden;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return cells;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -121,6 +167,55 @@ mod tests {
     }
 
     #[test]
+    fn percentages_give_no_small_part_away() {
+        assert_eq!(percentage(10, 20), Some(50));
+        assert_eq!(percentage(2, 20), None);
+        assert_eq!(percentage(18, 20), None);
+        assert_eq!(percentage(5, 4), None);
+        assert_eq!(percentage(7, 12), Some(58));
+    }
+
+    #[test]
+    fn no_line_of_a_grid_gives_an_unpublished_cell_away() {
+        // 3 × 4 grids with values from a fixed pseudo-random sequence.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let values: Vec<Vec<u64>> = (0..3)
+                .map(|_| {
+                    (0..4)
+                        .map(|_| {
+                            seed ^= seed << 13;
+                            seed ^= seed >> 7;
+                            seed ^= seed << 17;
+                            seed % 14
+                        })
+                        .collect()
+                })
+                .collect();
+            let cells = grid(&values);
+            let total: u64 = values.iter().flatten().sum();
+            assert_eq!(cells[3][4], Cell::of(total));
+            for r in 0..=3 {
+                let row: Vec<Cell> = cells[r].clone();
+                assert_ne!(row.iter().filter(|c| c.shown().is_none()).count(), 1, "{values:?} → {cells:?}");
+            }
+            for c in 0..=4 {
+                let col: Vec<Cell> = (0..=3).map(|r| cells[r][c]).collect();
+                assert_ne!(col.iter().filter(|c| c.shown().is_none()).count(), 1, "{values:?} → {cells:?}");
+            }
+            for r in 0..3 {
+                for c in 0..4 {
+                    match cells[r][c] {
+                        Cell::Shown(n) => assert_eq!(n, values[r][c]),
+                        Cell::Small => assert!(values[r][c] < THRESHOLD),
+                        Cell::Hidden => assert!(values[r][c] >= THRESHOLD),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn no_hidden_part_can_be_worked_out_of_any_small_breakdown() {
         // Every breakdown of up to four parts with values 0..12.
         let mut parts = [0u64; 4];
@@ -153,6 +248,7 @@ mod tests {
         assert_eq!(change(Cell::Shown(12), Cell::Small), None);
         assert_eq!(change(Cell::Hidden, Cell::Shown(7)), None);
         assert_eq!(percentage(3, 4), None);
-        assert_eq!(percentage(2, 3 + 3), Some(33));
+        // A share of a small part would give the part away.
+        assert_eq!(percentage(2, 3 + 3), None);
     }
 }

@@ -1,0 +1,725 @@
+//! The figures of one report, computed from facts (sums per measure, month,
+//! dimension and value, as `report_counts` keeps them) and published only
+//! as [`Cell`]s: the small-number rules are applied here, on the server,
+//! before anything leaves it.
+
+use super::{
+    suppress::{self, breakdown, change, grid, percentage, Cell},
+    AgeGroup, Period,
+};
+use crate::domain::{involvement::SignalKind, organisation::OrganisationKind};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// One sum of the rollup: `n` facts of `measure` in `month` with `dim` = `value`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fact {
+    pub measure: String,
+    pub month: NaiveDate,
+    pub dim: String,
+    pub value: String,
+    pub n: i64,
+}
+
+/// Facts indexed for summing over months.
+#[derive(Debug, Default)]
+pub struct Facts {
+    by_key: HashMap<(String, String, String), BTreeMap<NaiveDate, i64>>,
+}
+
+impl Facts {
+    pub fn new(facts: impl IntoIterator<Item = Fact>) -> Facts {
+        let mut by_key: HashMap<(String, String, String), BTreeMap<NaiveDate, i64>> = HashMap::new();
+        for f in facts {
+            *by_key
+                .entry((f.measure, f.dim, f.value))
+                .or_default()
+                .entry(f.month)
+                .or_default() += f.n;
+        }
+        Facts { by_key }
+    }
+
+    /// The sum over the months `from` up to and including `to` (first days).
+    pub fn sum(&self, measure: &str, dim: &str, value: &str, from: NaiveDate, to: NaiveDate) -> i64 {
+        self.by_key
+            .get(&(measure.to_string(), dim.to_string(), value.to_string()))
+            .map_or(0, |m| m.range(from..=to).map(|(_, n)| n).sum())
+    }
+
+    /// The values of `dim` for `measure` with their sums over the months.
+    fn histogram(&self, measure: &str, dim: &str, from: NaiveDate, to: NaiveDate) -> Vec<(i64, i64)> {
+        let mut h: Vec<(i64, i64)> = self
+            .by_key
+            .iter()
+            .filter(|((m, d, _), _)| m == measure && d == dim)
+            .filter_map(|((_, _, v), months)| {
+                let n: i64 = months.range(from..=to).map(|(_, n)| n).sum();
+                Some((v.parse().ok()?, n)).filter(|&(_, n)| n > 0)
+            })
+            .collect();
+        h.sort_unstable();
+        h
+    }
+}
+
+/// The first day of `day`'s month.
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+const EARLIEST: NaiveDate = NaiveDate::MIN;
+
+/// How a figure counts.
+#[derive(Debug, Clone, Copy)]
+enum Count {
+    /// Facts of the measure in the period.
+    New(&'static str),
+    /// Started up to the period's end, minus ended before its start.
+    Active(&'static str, &'static str),
+    /// Started minus ended, both up to the period's end.
+    AtEnd(&'static str, &'static str),
+}
+
+/// A breakdown dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    Age,
+    Org,
+    Kind,
+}
+
+impl Dim {
+    fn key(self) -> &'static str {
+        match self {
+            Dim::Age => "age",
+            Dim::Org => "org",
+            Dim::Kind => "kind",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Dim::Age => "Leeftijd",
+            Dim::Org => "Soort organisatie",
+            Dim::Kind => "Soort signaal",
+        }
+    }
+
+    /// (stored value, label) for every value, in the order shown.
+    fn values(self) -> Vec<(String, &'static str)> {
+        match self {
+            Dim::Age => AgeGroup::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i.to_string(), a.label()))
+                .collect(),
+            Dim::Org => OrganisationKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_string(), k.label()))
+                .collect(),
+            Dim::Kind => SignalKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_string(), k.label()))
+                .collect(),
+        }
+    }
+}
+
+struct FigureDef {
+    key: &'static str,
+    label: &'static str,
+    count: Count,
+    dims: &'static [Dim],
+}
+
+const FIGURES: [FigureDef; 8] = [
+    FigureDef {
+        key: "registraties_nieuw",
+        label: "Nieuwe ketenregistraties",
+        count: Count::New("registration_started"),
+        dims: &[Dim::Age, Dim::Org],
+    },
+    FigureDef {
+        key: "registraties_actief",
+        label: "Actieve ketenregistraties",
+        count: Count::Active("registration_started", "registration_ended"),
+        dims: &[Dim::Age, Dim::Org],
+    },
+    FigureDef {
+        key: "signalen_nieuw",
+        label: "Nieuwe signalen",
+        count: Count::New("signal_started"),
+        dims: &[Dim::Age, Dim::Org, Dim::Kind],
+    },
+    FigureDef {
+        key: "signalen_actief",
+        label: "Actieve signalen",
+        count: Count::Active("signal_started", "signal_ended"),
+        dims: &[Dim::Age, Dim::Org, Dim::Kind],
+    },
+    FigureDef {
+        key: "matches",
+        label: "Nieuwe matches",
+        count: Count::New("match"),
+        dims: &[Dim::Age],
+    },
+    FigureDef {
+        key: "coordinatie",
+        label: "Jongeren met een coördinator aan het eind van de periode",
+        count: Count::AtEnd("coordination_started", "coordination_ended"),
+        dims: &[Dim::Age, Dim::Org],
+    },
+    FigureDef {
+        key: "overdrachten",
+        label: "Overdrachten van coördinatie (geaccepteerd)",
+        count: Count::New("handover"),
+        dims: &[Dim::Age, Dim::Org],
+    },
+    FigureDef {
+        key: "opschalingen",
+        label: "Opschalingen",
+        count: Count::New("escalation"),
+        dims: &[Dim::Age],
+    },
+];
+
+/// The keys of the figures, for the per-municipality table of a region.
+pub const MUNICIPALITY_COLUMNS: [&str; 4] = ["signalen_nieuw", "signalen_actief", "registraties_nieuw", "matches"];
+
+fn figure(key: &str) -> &'static FigureDef {
+    FIGURES.iter().find(|f| f.key == key).expect("a known figure")
+}
+
+impl FigureDef {
+    fn value(&self, facts: &Facts, dim: Dim, value: &str, p: &Period) -> u64 {
+        let (from, to) = (month_of(p.from), month_of(p.to));
+        let before_from = from.checked_sub_months(Months::new(1)).unwrap_or(EARLIEST);
+        let n = match self.count {
+            Count::New(m) => facts.sum(m, dim.key(), value, from, to),
+            Count::Active(s, e) => {
+                facts.sum(s, dim.key(), value, EARLIEST, to) - facts.sum(e, dim.key(), value, EARLIEST, before_from)
+            }
+            Count::AtEnd(s, e) => {
+                facts.sum(s, dim.key(), value, EARLIEST, to) - facts.sum(e, dim.key(), value, EARLIEST, to)
+            }
+        };
+        n.max(0) as u64
+    }
+
+    fn parts(&self, facts: &Facts, dim: Dim, p: &Period) -> Vec<u64> {
+        dim.values().iter().map(|(v, _)| self.value(facts, dim, v, p)).collect()
+    }
+
+    /// The figure's total: every figure has the age dimension.
+    fn total(&self, facts: &Facts, p: &Period) -> u64 {
+        self.parts(facts, Dim::Age, p).iter().sum()
+    }
+}
+
+/// One line of a table: a label, this period, the previous one, the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub label: String,
+    pub now: Cell,
+    pub before: Cell,
+    pub change: Option<i64>,
+}
+
+impl Line {
+    fn new(label: impl Into<String>, now: Cell, before: Cell) -> Line {
+        Line {
+            label: label.into(),
+            now,
+            before,
+            change: change(now, before),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Breakdown {
+    pub title: String,
+    pub lines: Vec<Line>,
+    pub total: Line,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub key: String,
+    pub line: Line,
+    pub breakdowns: Vec<Breakdown>,
+}
+
+/// A duration or share; `value` is `None` when there are too few cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub label: String,
+    pub value: Option<String>,
+    pub cases: Cell,
+}
+
+/// A table with row and column totals (`cells` includes them, last row and
+/// column), published as [`grid`] allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grid {
+    pub title: String,
+    pub rows: Vec<String>,
+    pub cols: Vec<String>,
+    pub cells: Vec<Vec<Cell>>,
+}
+
+impl Grid {
+    fn new(title: &str, rows: Vec<String>, cols: Vec<String>, values: &[Vec<u64>]) -> Grid {
+        Grid {
+            title: title.into(),
+            rows,
+            cols,
+            cells: grid(values),
+        }
+    }
+
+    /// The column totals (the last row).
+    pub fn totals(&self) -> &[Cell] {
+        let last = &self.cells[self.cells.len() - 1];
+        &last[..last.len() - 1]
+    }
+}
+
+/// Everything one report shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub scope: String,
+    pub period: Period,
+    pub period_label: String,
+    pub previous_label: String,
+    /// The period has not ended yet: figures up to today.
+    pub running: bool,
+    pub figures: Vec<Figure>,
+    pub outcomes: Vec<Outcome>,
+    /// New signals per month and age group (the stacked bar chart).
+    pub signals_by_month: Grid,
+    /// New registrations per month and age group (with the signals, the line chart).
+    pub registrations_by_month: Grid,
+    /// Open escalations by how long they are open.
+    pub open_escalations: Breakdown,
+    /// A region's report: the municipalities, one line each, with the region total.
+    pub municipalities: Option<Grid>,
+}
+
+/// Open escalations by their age in days, grouped.
+pub const ESCALATION_AGES: [(&str, i64, i64); 4] = [
+    ("Korter dan 1 week", 0, 6),
+    ("1 tot 2 weken", 7, 13),
+    ("2 tot 4 weken", 14, 27),
+    ("4 weken of langer", 28, i64::MAX),
+];
+
+/// The months a report's charts show: the period's months, or for a single
+/// month the twelve months up to it.
+pub fn chart_months(p: &Period) -> Vec<NaiveDate> {
+    let to = month_of(p.to);
+    let mut from = month_of(p.from);
+    if from == to {
+        from = to.checked_sub_months(Months::new(11)).unwrap_or(to);
+    }
+    let mut months = Vec::new();
+    let mut m = from;
+    while m <= to {
+        months.push(m);
+        m = match m.checked_add_months(Months::new(1)) {
+            Some(n) => n,
+            None => break,
+        };
+    }
+    months
+}
+
+/// "nov 2026", "mrt 2026".
+pub fn month_label(m: NaiveDate) -> String {
+    const SHORT: [&str; 12] = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+    format!("{} {}", SHORT[m.month0() as usize], m.year())
+}
+
+/// The nearest-rank quantile of a histogram of whole days; `None` under five cases.
+fn histogram_quantile(h: &[(i64, i64)], q: f64) -> Option<i64> {
+    let n: i64 = h.iter().map(|&(_, c)| c).sum();
+    if n < suppress::THRESHOLD as i64 {
+        return None;
+    }
+    let rank = ((q * n as f64).ceil() as i64).clamp(1, n);
+    let mut seen = 0;
+    for &(days, c) in h {
+        seen += c;
+        if seen >= rank {
+            return Some(days);
+        }
+    }
+    None
+}
+
+fn days_text(d: i64) -> String {
+    if d == 1 {
+        "1 dag".into()
+    } else {
+        format!("{d} dagen")
+    }
+}
+
+/// Inputs of one report besides the facts.
+pub struct Scope<'a> {
+    pub name: String,
+    /// For a region: each municipality's (name, facts).
+    pub municipalities: Option<Vec<(String, &'a Facts)>>,
+    /// The days each open escalation has been open.
+    pub open_escalation_days: Vec<i64>,
+}
+
+/// Computes the report of `facts` for `period`, as it may be published.
+pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate) -> Report {
+    let previous = period.previous();
+    let figures = FIGURES
+        .iter()
+        .map(|f| {
+            let breakdowns: Vec<Breakdown> = f
+                .dims
+                .iter()
+                .map(|&dim| {
+                    let (total_now, now) = breakdown(&f.parts(facts, dim, &period));
+                    let (total_before, before) = breakdown(&f.parts(facts, dim, &previous));
+                    Breakdown {
+                        title: format!("{} naar {}", f.label, dim.label().to_lowercase()),
+                        lines: dim
+                            .values()
+                            .into_iter()
+                            .zip(now.into_iter().zip(before))
+                            .map(|((_, label), (n, b))| Line::new(label, n, b))
+                            .collect(),
+                        total: Line::new("Totaal", total_now, total_before),
+                    }
+                })
+                .collect();
+            Figure {
+                key: f.key.into(),
+                line: Line::new(
+                    f.label,
+                    Cell::of(f.total(facts, &period)),
+                    Cell::of(f.total(facts, &previous)),
+                ),
+                breakdowns,
+            }
+        })
+        .collect();
+
+    let (from, to) = (month_of(period.from), month_of(period.to));
+    let durations = [
+        ("taken_days", "Dagen van match tot een coördinator de jongere oppakt"),
+        ("first_action_days", "Dagen van het oppakken tot de eerste actie"),
+    ];
+    let mut outcomes = Vec::new();
+    for (measure, label) in durations {
+        let h = facts.histogram(measure, "days", from, to);
+        let cases: i64 = h.iter().map(|&(_, c)| c).sum();
+        let value = histogram_quantile(&h, 0.5)
+            .zip(histogram_quantile(&h, 0.9))
+            .map(|(m, p)| format!("mediaan {}, 90% binnen {}", days_text(m), days_text(p)));
+        outcomes.push(Outcome {
+            label: label.into(),
+            value,
+            cases: Cell::of(cases as u64),
+        });
+    }
+    // Actions whose due date has passed (up to yesterday) within the period.
+    let last_due = period.to.min(today.pred_opt().unwrap_or(today));
+    let (mut due, mut on_time) = (0u64, 0u64);
+    for day in 1..=31u32 {
+        let v = day.to_string();
+        let mut m = from;
+        while m <= to {
+            if let Some(d) = m.with_day(day) {
+                if d <= last_due && d >= period.from {
+                    due += facts.sum("action_due", "day", &v, m, m).max(0) as u64;
+                    on_time += facts.sum("action_on_time", "day", &v, m, m).max(0) as u64;
+                }
+            }
+            m = match m.checked_add_months(Months::new(1)) {
+                Some(n) => n,
+                None => break,
+            };
+        }
+    }
+    outcomes.push(Outcome {
+        label: "Acties op tijd afgerond (van de acties waarvan de datum verstreken is)".into(),
+        value: percentage(on_time, due).map(|p| format!("{p}%")),
+        cases: Cell::of(due),
+    });
+
+    let months = chart_months(&period);
+    let month_labels: Vec<String> = months.iter().map(|&m| month_label(m)).collect();
+    let by_month = |measure: &str| -> Vec<Vec<u64>> {
+        AgeGroup::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                months
+                    .iter()
+                    .map(|&m| facts.sum(measure, "age", &i.to_string(), m, m).max(0) as u64)
+                    .collect()
+            })
+            .collect()
+    };
+    let age_labels: Vec<String> = AgeGroup::ALL.iter().map(|a| a.label().to_string()).collect();
+
+    let mut esc = [0u64; 4];
+    for &d in &scope.open_escalation_days {
+        if let Some(i) = ESCALATION_AGES.iter().position(|&(_, lo, hi)| d >= lo && d <= hi) {
+            esc[i] += 1;
+        }
+    }
+    let (esc_total, esc_cells) = breakdown(&esc);
+    let open_escalations = Breakdown {
+        title: "Open opschalingen nu, naar hoe lang ze open staan".into(),
+        lines: ESCALATION_AGES
+            .iter()
+            .zip(esc_cells)
+            .map(|(&(l, _, _), c)| Line {
+                label: l.into(),
+                now: c,
+                before: Cell::Small,
+                change: None,
+            })
+            .collect(),
+        total: Line {
+            label: "Totaal".into(),
+            now: esc_total,
+            before: Cell::Small,
+            change: None,
+        },
+    };
+
+    let municipalities = scope.municipalities.as_ref().map(|list| {
+        let values: Vec<Vec<u64>> = list
+            .iter()
+            .map(|(_, f)| {
+                MUNICIPALITY_COLUMNS
+                    .iter()
+                    .map(|k| figure(k).total(f, &period))
+                    .collect()
+            })
+            .collect();
+        Grid::new(
+            "Per gemeente",
+            list.iter().map(|(n, _)| n.clone()).collect(),
+            MUNICIPALITY_COLUMNS
+                .iter()
+                .map(|k| figure(k).label.to_string())
+                .collect(),
+            &values,
+        )
+    });
+
+    Report {
+        scope: scope.name,
+        period,
+        period_label: period.label(),
+        previous_label: previous.label(),
+        running: period.to >= today,
+        figures,
+        outcomes,
+        signals_by_month: Grid::new(
+            "Nieuwe signalen per maand en leeftijd",
+            age_labels.clone(),
+            month_labels.clone(),
+            &by_month("signal_started"),
+        ),
+        registrations_by_month: Grid::new(
+            "Nieuwe ketenregistraties per maand en leeftijd",
+            age_labels,
+            month_labels,
+            &by_month("registration_started"),
+        ),
+        open_escalations,
+        municipalities,
+    }
+}
+
+/// The whole report as one Dutch CSV table: every table of the page, one
+/// line per published number.
+pub fn csv(r: &Report) -> String {
+    let header = ["Gebied", "Tabel", "Regel", "Periode", "Aantal", "Vorige periode", "Aantal vorige periode", "Verschil"];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut line = |table: &str, l: &Line, with_before: bool| {
+        rows.push(vec![
+            r.scope.clone(),
+            table.to_string(),
+            l.label.clone(),
+            r.period_label.clone(),
+            l.now.text(),
+            if with_before { r.previous_label.clone() } else { String::new() },
+            if with_before { l.before.text() } else { String::new() },
+            l.change.map(|c| c.to_string()).unwrap_or_default(),
+        ]);
+    };
+    for f in &r.figures {
+        line("Kerncijfers", &f.line, true);
+    }
+    for f in &r.figures {
+        for b in &f.breakdowns {
+            for l in b.lines.iter().chain([&b.total]) {
+                line(&b.title, l, true);
+            }
+        }
+    }
+    for l in r.open_escalations.lines.iter().chain([&r.open_escalations.total]) {
+        line(&r.open_escalations.title, l, false);
+    }
+    for o in &r.outcomes {
+        rows.push(vec![
+            r.scope.clone(),
+            "Uitkomsten".into(),
+            o.label.clone(),
+            r.period_label.clone(),
+            o.value.clone().unwrap_or_else(|| "te weinig gevallen".into()),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    for g in [&r.signals_by_month, &r.registrations_by_month]
+        .into_iter()
+        .chain(r.municipalities.as_ref())
+    {
+        let rows_with_total = g.rows.iter().cloned().chain(["Totaal".to_string()]);
+        for (i, row) in rows_with_total.enumerate() {
+            let cols_with_total = g.cols.iter().cloned().chain(["Totaal".to_string()]);
+            for (j, col) in cols_with_total.enumerate() {
+                rows.push(vec![
+                    r.scope.clone(),
+                    g.title.clone(),
+                    format!("{row} — {col}"),
+                    r.period_label.clone(),
+                    g.cells[i][j].text(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+        }
+    }
+    super::csv::write(&header, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, 1).unwrap()
+    }
+
+    fn f(measure: &str, month: NaiveDate, dim: &str, value: &str, n: i64) -> Fact {
+        Fact {
+            measure: measure.into(),
+            month,
+            dim: dim.into(),
+            value: value.into(),
+            n,
+        }
+    }
+
+    fn scope() -> Scope<'static> {
+        Scope {
+            name: "Groningen".into(),
+            municipalities: None,
+            open_escalation_days: vec![],
+        }
+    }
+
+    #[test]
+    fn new_and_active_counts_follow_the_months() {
+        let facts = Facts::new([
+            f("signal_started", d(2026, 1), "age", "1", 10),
+            f("signal_started", d(2026, 2), "age", "1", 7),
+            f("signal_started", d(2026, 3), "age", "2", 6),
+            f("signal_ended", d(2026, 2), "age", "1", 4),
+            f("signal_ended", d(2026, 3), "age", "1", 3),
+        ]);
+        let p = Period::month(2026, 3).unwrap();
+        let r = report(&facts, scope(), p, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        let get = |k: &str| r.figures.iter().find(|x| x.key == k).unwrap().line.clone();
+        // March: 6 new; active: 23 started by March minus 4 ended before March.
+        assert_eq!(get("signalen_nieuw").now, Cell::Shown(6));
+        assert_eq!(get("signalen_nieuw").before, Cell::Shown(7));
+        assert_eq!(get("signalen_nieuw").change, Some(-1));
+        assert_eq!(get("signalen_actief").now, Cell::Shown(19));
+        // February: 17 started by February, none ended before it.
+        assert_eq!(get("signalen_actief").before, Cell::Shown(17));
+        assert!(!r.running);
+        let age = &r.figures.iter().find(|x| x.key == "signalen_nieuw").unwrap().breakdowns[0];
+        assert_eq!(age.lines[2].now, Cell::Shown(6));
+        assert_eq!(age.total.now, Cell::Shown(6));
+    }
+
+    #[test]
+    fn coordination_counts_at_the_end_of_the_period() {
+        let facts = Facts::new([
+            f("coordination_started", d(2026, 1), "age", "0", 9),
+            f("coordination_ended", d(2026, 3), "age", "0", 2),
+        ]);
+        let q1 = Period::quarter(2026, 1).unwrap();
+        let r = report(&facts, scope(), q1, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        let c = r.figures.iter().find(|x| x.key == "coordinatie").unwrap();
+        assert_eq!(c.line.now, Cell::Shown(7));
+    }
+
+    #[test]
+    fn durations_need_five_cases_and_use_nearest_rank() {
+        let h = [(0, 2), (3, 2), (10, 1)];
+        assert_eq!(histogram_quantile(&h, 0.5), Some(3));
+        assert_eq!(histogram_quantile(&h, 0.9), Some(10));
+        assert_eq!(histogram_quantile(&h[..2], 0.5), None);
+    }
+
+    #[test]
+    fn on_time_share_counts_only_passed_due_dates() {
+        let m = d(2026, 11);
+        let facts = Facts::new([
+            f("action_due", m, "day", "3", 10),
+            f("action_on_time", m, "day", "3", 6),
+            // Due on the 30th: after today, not counted yet.
+            f("action_due", m, "day", "30", 50),
+        ]);
+        let p = Period::month(2026, 11).unwrap();
+        let r = report(&facts, scope(), p, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        assert!(r.running);
+        let share = r.outcomes.iter().find(|o| o.label.starts_with("Acties")).unwrap();
+        assert_eq!(share.cases, Cell::Shown(10));
+        // 6 of 10 on time, 4 late: 4 is a small part, so no percentage.
+        assert_eq!(share.value, None);
+    }
+
+    #[test]
+    fn chart_months_of_a_month_are_the_year_up_to_it() {
+        let p = Period::month(2026, 3).unwrap();
+        let m = chart_months(&p);
+        assert_eq!(m.len(), 12);
+        assert_eq!(m[0], d(2025, 4));
+        assert_eq!(month_label(m[11]), "mrt 2026");
+        assert_eq!(chart_months(&Period::quarter(2026, 2).unwrap()).len(), 3);
+    }
+
+    #[test]
+    fn the_csv_holds_every_published_number() {
+        let facts = Facts::new([f("signal_started", d(2026, 3), "age", "2", 1234)]);
+        let r = report(
+            &facts,
+            scope(),
+            Period::month(2026, 3).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        );
+        let csv = csv(&r);
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("Groningen;Kerncijfers;Nieuwe signalen;maart 2026;1.234;februari 2026;<5;\r\n"));
+    }
+}
