@@ -12,6 +12,7 @@ pub mod family;
 pub mod live;
 pub mod mail;
 pub mod overview;
+pub mod reports;
 pub mod youths;
 
 #[cfg(feature = "ssr")]

@@ -90,8 +90,16 @@ pub async fn run_daily_once(
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
+        // The report rollup's deltas are folded in every half minute.
+        let mut fold = tokio::time::interval(Duration::from_secs(30));
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = fold.tick() => {
+                    super::reports::compact(&state.pool).await;
+                    continue;
+                }
+            }
             let today = crate::domain::today();
             match run_daily_once(
                 &state.pool,
@@ -120,6 +128,12 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                         break;
                     }
                 }
+            }
+            // Periodic reports whose period is over (and any missed ones).
+            match super::mail::report::send_due(&state.pool, today).await {
+                Ok(n) if n > 0 => tracing::info!(count = n, "periodic reports queued"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "queueing periodic reports failed; tried again in ten minutes"),
             }
             // Expiry reminders: every tick, in batches, until none is due.
             loop {

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod chain;
+pub mod charts;
 pub mod config;
 pub mod db;
 pub mod errors;
@@ -11,6 +12,7 @@ pub mod import;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod reports;
 pub mod rest;
 pub mod security;
 pub mod startup;

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(ready))
         .route("/dev/mail", get(super::mail::dev_page::page))
         .route(crate::domain::live::PATH, get(super::live::sse::stream))
+        .route(crate::domain::report::EXPORT_PATH, get(super::reports::export))
         .nest("/api/v1", rest::router())
         .route(upload::PATH, axum::routing::post(upload::post))
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -9,6 +9,9 @@ use super::records::MONTHS;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+/// Where a report downloads as CSV (with the report form's GET parameters).
+pub const EXPORT_PATH: &str = "/rapportage/export.csv";
+
 /// The age groups of every breakdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AgeGroup {
@@ -191,6 +194,62 @@ impl Period {
     }
 }
 
+/// The value of the report form's period field for a custom range.
+pub const CUSTOM: &str = "eigen";
+
+impl Period {
+    /// The report form's value for this period: `maand:2026-10`,
+    /// `kwartaal:2026-3`, `jaar:2026`, or [`CUSTOM`].
+    pub fn choice(&self) -> String {
+        match self.kind {
+            PeriodKind::Month => format!("maand:{}", self.from.format("%Y-%m")),
+            PeriodKind::Quarter => format!("kwartaal:{}-{}", self.from.year(), (self.from.month() - 1) / 3 + 1),
+            PeriodKind::Year => format!("jaar:{}", self.from.year()),
+            PeriodKind::Range => CUSTOM.to_string(),
+        }
+    }
+
+    /// From the report form: a `choice` value, or [`CUSTOM`] with the months
+    /// `from` and `to` (`jjjj-mm`, or a full date).
+    pub fn from_choice(choice: &str, from: &str, to: &str) -> Option<Period> {
+        let month = |s: &str| {
+            let s = s.trim();
+            if s.len() == 7 {
+                format!("{s}-01")
+            } else {
+                s.to_string()
+            }
+        };
+        if choice == CUSTOM {
+            return Self::parse("periode", "", &month(from), &month(to));
+        }
+        let (kind, value) = choice.split_once(':')?;
+        Self::parse(kind, value, "", "")
+    }
+}
+
+/// The periods the report form offers, newest first: the last 24 months,
+/// 8 quarters and 5 years up to `today`'s. (value, label)
+pub fn period_choices(today: NaiveDate) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut p = Period::containing(PeriodKind::Month, today);
+    for _ in 0..24 {
+        out.push((p.choice(), p.label()));
+        p = p.previous();
+    }
+    let mut p = Period::containing(PeriodKind::Quarter, today);
+    for _ in 0..8 {
+        out.push((p.choice(), p.label()));
+        p = p.previous();
+    }
+    let mut p = Period::containing(PeriodKind::Year, today);
+    for _ in 0..5 {
+        out.push((p.choice(), p.label()));
+        p = p.previous();
+    }
+    out
+}
+
 /// The `q` quantile (0–1) of `values` (nearest rank), `None` for fewer than
 /// [`suppress::THRESHOLD`] values: a median of three cases says too much.
 pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
@@ -209,6 +268,24 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn form_choices_round_trip() {
+        let today = d(2026, 11, 22);
+        let choices = period_choices(today);
+        assert_eq!(choices.len(), 37);
+        assert_eq!(choices[0], ("maand:2026-11".to_string(), "november 2026".to_string()));
+        for (value, label) in &choices {
+            let p = Period::from_choice(value, "", "").unwrap();
+            assert_eq!(&p.choice(), value);
+            assert_eq!(&p.label(), label);
+        }
+        let r = Period::from_choice(CUSTOM, "2025-02", "2025-04").unwrap();
+        assert_eq!((r.from, r.to), (d(2025, 2, 1), d(2025, 4, 30)));
+        assert!(Period::from_choice(CUSTOM, "2025-05", "2025-04").is_none());
+        assert!(Period::from_choice("maand:2026-13", "", "").is_none());
+        assert!(Period::from_choice("nonsense", "", "").is_none());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod live;
 pub mod login_attempts;
 pub mod organisations;
 pub mod outbox;
+pub mod reports;
 pub mod seed;
 pub mod sessions;
 pub mod tokens;

@@ -12,6 +12,7 @@
 pub mod coordination;
 pub mod dev_page;
 pub mod mime;
+pub mod report;
 pub mod sink;
 pub mod templates;
 pub mod transport;
@@ -40,6 +41,10 @@ pub trait Template: Serialize + DeserializeOwned {
     fn text(&self, base: &str) -> String;
     /// The HTML alternative; every value is escaped by the template.
     fn html(&self, base: &str) -> String;
+    /// A file sent along: (file name, UTF-8 CSV content).
+    fn attachment(&self) -> Option<(String, Vec<u8>)> {
+        None
+    }
 }
 
 /// Who receives a mail.
@@ -116,6 +121,8 @@ pub async fn setup(config: &Config) -> Result<(Mailer, Option<Sink>), String> {
 pub struct Rendered {
     pub text: String,
     pub html: String,
+    /// A CSV file sent along: (file name, content).
+    pub attachment: Option<(String, Vec<u8>)>,
 }
 
 /// Renders an outbox row's payload by its kind.
@@ -126,12 +133,14 @@ pub fn render(kind: &str, payload: &serde_json::Value, base: &str) -> Result<Ren
         Ok(Rendered {
             text: t.text(base),
             html: t.html(base),
+            attachment: t.attachment(),
         })
     }
     match kind {
         MatchNotice::KIND => with::<MatchNotice>(payload, base),
         ExpiryReminder::KIND => with::<ExpiryReminder>(payload, base),
         coordination::CoordinationNotice::KIND => with::<coordination::CoordinationNotice>(payload, base),
+        report::PeriodicReport::KIND => with::<report::PeriodicReport>(payload, base),
         other => Err(format!("onbekend soort bericht: {other}")),
     }
 }

@@ -6,7 +6,7 @@
 
 use super::Rendered;
 use lettre::{
-    message::{header::ContentType, Mailbox, MultiPart, SinglePart},
+    message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart},
     transport::smtp::{
         authentication::Credentials,
         client::{Tls, TlsParameters},
@@ -175,24 +175,33 @@ impl Mailer {
         message_id: Uuid,
         body: Rendered,
     ) -> Result<(), SendError> {
+        let alternative = MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(body.text),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(body.html),
+            );
+        let content = match body.attachment {
+            None => alternative,
+            Some((name, bytes)) => {
+                let csv = ContentType::parse("text/csv; charset=utf-8")
+                    .map_err(|e| SendError::Permanent(format!("bijlage niet op te bouwen: {e}")))?;
+                MultiPart::mixed()
+                    .multipart(alternative)
+                    .singlepart(Attachment::new(name).body(bytes, csv))
+            }
+        };
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
             .message_id(Some(self.message_id(message_id)))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(body.text),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(body.html),
-                    ),
-            )
+            .multipart(content)
             .map_err(|e| SendError::Permanent(format!("bericht niet op te bouwen: {e}")))?;
         match self.transport.send(message).await {
             Ok(_) => Ok(()),

@@ -1,10 +1,24 @@
+//! The reporting page (`/rapportage`): a municipality's or the region's
+//! figures for a period, with the change against the previous period,
+//! charts drawn on the server with a data table beside each, and a CSV
+//! download. The filters are a GET form: without JavaScript it is submitted
+//! with its button, with JavaScript every change shows the new figures.
+
 use crate::{
-    api::overview::report_municipalities,
-    domain::{role::Role, user::CurrentUser},
+    api::reports::{report, Chart, ReportView},
+    domain::{
+        report::{
+            figures::{Breakdown, Grid, Line, Report},
+            CUSTOM,
+        },
+        role::Role,
+        user::CurrentUser,
+    },
     ui::components::{form::ErrorNotice, guard::RequireRole},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -15,22 +29,344 @@ pub fn ReportsPage() -> impl IntoView {
 }
 
 fn reports_page(_user: CurrentUser) -> AnyView {
-    let municipalities = Resource::new(|| (), |_| report_municipalities());
+    let query = use_query_map();
+    let params = Memo::new(move |_| {
+        query.with(|q| {
+            ["gebied", "periode", "van", "tot"].map(|k| q.get(k).unwrap_or_default())
+        })
+    });
+    let data = Resource::new(move || params.get(), |[g, p, v, t]| report(g, p, v, t));
     view! {
         <h1 class="utrecht-heading-1">"Rapportage"</h1>
         <p class="utrecht-paragraph">
-            "Hier komen de aantallen registraties en signalen per gemeente en periode. Je kunt de cijfers zien van:"
+            "Aantallen per gemeente en periode. Aantallen onder de 5 staan er als \u{201c}<5\u{201d}; een \u{201c}×\u{201d} is een aantal dat verborgen is zodat een klein aantal niet uit de andere cijfers te berekenen is."
         </p>
-        <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
-            {move || municipalities.get().map(|r| match r {
+        <Transition fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
+            {move || data.get().map(|r| match r {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                Ok(list) => view! {
-                    <ul class="utrecht-unordered-list">
-                        {list.into_iter().map(|m| view! { <li>{m.name} " (" {m.code} ")"</li> }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Ok(page) => page_view(page).into_any(),
             })}
-        </Suspense>
+        </Transition>
+    }
+    .into_any()
+}
+
+/// `/rapportage?…` with the form's values (codes, choices and months only).
+fn address(values: &[(&str, String)]) -> String {
+    let encode = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b':' | b'_' | b'.' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    let q: Vec<String> = values
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    format!("/rapportage?{}", q.join("&"))
+}
+
+fn filter_form(p: &ReportView) -> impl IntoView {
+    let gebied = RwSignal::new(p.gebied.clone());
+    let periode = RwSignal::new(p.periode.clone());
+    let van = RwSignal::new(p.van.clone());
+    let tot = RwSignal::new(p.tot.clone());
+    let navigate = use_navigate();
+    let go = move || {
+        let to = address(&[
+            ("gebied", gebied.get_untracked()),
+            ("periode", periode.get_untracked()),
+            ("van", van.get_untracked()),
+            ("tot", tot.get_untracked()),
+        ]);
+        navigate(&to, Default::default());
+    };
+    let go_area = go.clone();
+    let go_period = go.clone();
+    let go_from = go.clone();
+    let error = p.period_error.clone();
+    let invalid = error.is_some();
+    let (chosen_area, chosen_period) = (p.gebied.clone(), p.periode.clone());
+    let areas = p.areas.clone();
+    let mut periods = p.periods.clone();
+    periods.push((CUSTOM.to_string(), "Zelf kiezen (van en tot en met hieronder)".to_string()));
+    let (van_value, tot_value) = (p.van.clone(), p.tot.clone());
+    view! {
+        <form method="get" action="/rapportage" class="zs-filters zs-report-filters" aria-label="Welke cijfers">
+            <div class="utrecht-form-field zs-field">
+                <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="gebied">"Gebied"</label></div>
+                <select class="utrecht-select utrecht-select--html-select" id="gebied" name="gebied"
+                    on:change=move |ev| { gebied.set(event_target_value(&ev)); go_area(); }>
+                    {areas.into_iter().map(|(v, l)| {
+                        let selected = v == chosen_area;
+                        view! { <option value=v selected=selected>{l}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="utrecht-form-field zs-field" class:utrecht-form-field--invalid=invalid>
+                <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="periode">"Periode"</label></div>
+                <select class="utrecht-select utrecht-select--html-select" id="periode" name="periode"
+                    aria-invalid=if invalid { "true" } else { "false" }
+                    aria-describedby=invalid.then_some("periode-fout")
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        let custom = v == CUSTOM;
+                        periode.set(v);
+                        // A custom range waits for its months.
+                        if !custom { go_period(); }
+                    }>
+                    {periods.into_iter().map(|(v, l)| {
+                        let selected = v == chosen_period;
+                        view! { <option value=v selected=selected>{l}</option> }
+                    }).collect_view()}
+                </select>
+                {error.map(|m| view! { <p class="utrecht-form-field-error-message zs-field__error" id="periode-fout">{m}</p> })}
+            </div>
+            <div class="utrecht-form-field zs-field">
+                <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="van">"Van maand"</label></div>
+                <div class="utrecht-form-field-description" id="van-uitleg">"Bij zelf kiezen, als jjjj-mm"</div>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id="van" name="van" value=van_value
+                    aria-describedby="van-uitleg" inputmode="numeric" size="8"
+                    on:change=move |ev| { van.set(event_target_value(&ev)); if periode.get_untracked() == CUSTOM { go_from(); } }/>
+            </div>
+            <div class="utrecht-form-field zs-field">
+                <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="tot">"Tot en met maand"</label></div>
+                <div class="utrecht-form-field-description" id="tot-uitleg">"Bij zelf kiezen, als jjjj-mm"</div>
+                <input class="utrecht-textbox utrecht-textbox--html-input" id="tot" name="tot" value=tot_value
+                    aria-describedby="tot-uitleg" inputmode="numeric" size="8"
+                    on:change=move |ev| { tot.set(event_target_value(&ev)); if periode.get_untracked() == CUSTOM { go(); } }/>
+            </div>
+            <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Toon cijfers"</button>
+        </form>
+    }
+}
+
+fn num_class(first: bool) -> &'static str {
+    if first {
+        "utrecht-table__header-cell"
+    } else {
+        "utrecht-table__cell utrecht-table__cell--numeric-column"
+    }
+}
+
+fn change_text(c: Option<i64>) -> String {
+    match c {
+        Some(n) if n > 0 => format!("+{n}"),
+        Some(n) => n.to_string(),
+        None => "–".into(),
+    }
+}
+
+/// A table of lines: label, this period, previous period, change.
+fn lines_table(caption: String, lines: Vec<Line>, now: String, before: Option<String>) -> impl IntoView {
+    let with_before = before.is_some();
+    view! {
+        <div class="utrecht-table-container">
+            <table class="utrecht-table utrecht-table--html-table zs-report-table">
+                <caption class="utrecht-table__caption">{caption}</caption>
+                <thead class="utrecht-table__header">
+                    <tr class="utrecht-table__row">
+                        <th scope="col" class="utrecht-table__header-cell">""</th>
+                        <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">{now}</th>
+                        {before.map(|b| view! {
+                            <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">{b}</th>
+                            <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Verschil"</th>
+                        })}
+                    </tr>
+                </thead>
+                <tbody class="utrecht-table__body">
+                    {lines.into_iter().map(|l| view! {
+                        <tr class="utrecht-table__row">
+                            <th scope="row" class=num_class(true)>{l.label.clone()}</th>
+                            <td class=num_class(false)>{l.now.text()}</td>
+                            {with_before.then(|| view! {
+                                <td class=num_class(false)>{l.before.text()}</td>
+                                <td class=num_class(false)>{change_text(l.change)}</td>
+                            })}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn breakdown_table(b: Breakdown, now: String, before: String) -> impl IntoView {
+    let mut lines = b.lines;
+    lines.push(b.total);
+    lines_table(b.title, lines, now, Some(before))
+}
+
+/// A grid with its totals: rows down, columns across.
+fn grid_table(g: Grid, caption: String) -> impl IntoView {
+    let cols: Vec<String> = g.cols.iter().cloned().chain(["Totaal".to_string()]).collect();
+    let rows: Vec<String> = g.rows.iter().cloned().chain(["Totaal".to_string()]).collect();
+    view! {
+        <div class="utrecht-table-container">
+            <table class="utrecht-table utrecht-table--html-table zs-report-table">
+                <caption class="utrecht-table__caption">{caption}</caption>
+                <thead class="utrecht-table__header">
+                    <tr class="utrecht-table__row">
+                        <th scope="col" class="utrecht-table__header-cell">""</th>
+                        {cols.into_iter().map(|c| view! {
+                            <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">{c}</th>
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody class="utrecht-table__body">
+                    {rows.into_iter().zip(g.cells).map(|(r, cells)| view! {
+                        <tr class="utrecht-table__row">
+                            <th scope="row" class=num_class(true)>{r}</th>
+                            {cells.into_iter().map(|c| view! { <td class=num_class(false)>{c.text()}</td> }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The line chart's data: months down, the two series across.
+fn months_table(r: &Report) -> impl IntoView {
+    let lines: Vec<Line> = r
+        .signals_by_month
+        .cols
+        .iter()
+        .zip(r.signals_by_month.totals().iter().zip(r.registrations_by_month.totals()))
+        .map(|(m, (s, g))| Line {
+            label: m.clone(),
+            now: *s,
+            before: *g,
+            change: None,
+        })
+        .collect();
+    view! {
+        <div class="utrecht-table-container">
+            <table class="utrecht-table utrecht-table--html-table zs-report-table">
+                <caption class="utrecht-table__caption">"Nieuwe signalen en ketenregistraties per maand"</caption>
+                <thead class="utrecht-table__header">
+                    <tr class="utrecht-table__row">
+                        <th scope="col" class="utrecht-table__header-cell">"Maand"</th>
+                        <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Nieuwe signalen"</th>
+                        <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Nieuwe ketenregistraties"</th>
+                    </tr>
+                </thead>
+                <tbody class="utrecht-table__body">
+                    {lines.into_iter().map(|l| view! {
+                        <tr class="utrecht-table__row">
+                            <th scope="row" class=num_class(true)>{l.label}</th>
+                            <td class=num_class(false)>{l.now.text()}</td>
+                            <td class=num_class(false)>{l.before.text()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn chart_figure(chart: Chart, table: AnyView) -> impl IntoView {
+    view! {
+        <figure class="zs-chart" aria-labelledby=format!("{}-kop", chart.id)>
+            <figcaption class="utrecht-heading-3" id=format!("{}-kop", chart.id)>{chart.title.clone()}</figcaption>
+            <div class="zs-chart__body">
+                <div class="zs-chart__svg" inner_html=chart.svg></div>
+                <div class="zs-chart__table">{table}</div>
+            </div>
+        </figure>
+    }
+}
+
+fn page_view(page: ReportView) -> impl IntoView {
+    let form = filter_form(&page);
+    let Some(r) = page.report else {
+        return view! { {form} }.into_any();
+    };
+    let (now, before) = (r.period_label.clone(), r.previous_label.clone());
+    let key_lines: Vec<Line> = r.figures.iter().map(|f| f.line.clone()).collect();
+    let mut charts = page.charts.into_iter();
+    let kind_table = r
+        .figures
+        .iter()
+        .find(|f| f.key == "signalen_nieuw")
+        .and_then(|f| f.breakdowns.iter().find(|b| b.title.ends_with("soort signaal")).cloned());
+    let bar = charts.next().zip(kind_table).map(|(c, b)| {
+        let t = breakdown_table(b, now.clone(), before.clone()).into_any();
+        chart_figure(c, t)
+    });
+    let line = charts.next().map(|c| chart_figure(c, months_table(&r).into_any()));
+    let stacked = charts.next().map(|c| {
+        let caption = r.signals_by_month.title.clone();
+        chart_figure(c, grid_table(r.signals_by_month.clone(), caption).into_any())
+    });
+    let municipalities = r.municipalities.clone().map(|g| {
+        let caption = format!("Per gemeente, {now}");
+        view! {
+            <section aria-labelledby="per-gemeente">
+                <h2 class="utrecht-heading-2" id="per-gemeente">"Per gemeente"</h2>
+                {grid_table(g, caption)}
+            </section>
+        }
+    });
+    let outcomes = r.outcomes.clone();
+    let escalations = r.open_escalations.clone();
+    let details: Vec<(String, Vec<Breakdown>)> = r
+        .figures
+        .iter()
+        .map(|f| (f.line.label.clone(), f.breakdowns.clone()))
+        .collect();
+    let heading = format!("{} — {}", r.scope, r.period_label);
+    let running = r.running;
+    let export = page.export.clone();
+    view! {
+        {form}
+        <section aria-labelledby="rapport-kop" class="zs-report">
+            <h2 class="utrecht-heading-2" id="rapport-kop">{heading}</h2>
+            {running.then(|| view! { <p class="utrecht-paragraph">"Deze periode loopt nog: de cijfers gaan tot en met vandaag."</p> })}
+            <p class="utrecht-paragraph zs-no-print">
+                <a class="utrecht-link" href=export rel="external" download="">"Download alle tabellen als CSV (Excel)"</a>
+            </p>
+            {lines_table("Kerncijfers".into(), key_lines, now.clone(), Some(before.clone()))}
+            {bar}
+            {line}
+            {stacked}
+            {municipalities}
+            <section aria-labelledby="uitkomsten">
+                <h2 class="utrecht-heading-2" id="uitkomsten">"Werkt de coördinatie?"</h2>
+                <div class="utrecht-table-container">
+                    <table class="utrecht-table utrecht-table--html-table zs-report-table">
+                        <caption class="utrecht-table__caption">{format!("Uitkomsten, {now}")}</caption>
+                        <thead class="utrecht-table__header">
+                            <tr class="utrecht-table__row">
+                                <th scope="col" class="utrecht-table__header-cell">"Maat"</th>
+                                <th scope="col" class="utrecht-table__header-cell">"Uitkomst"</th>
+                                <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Aantal gevallen"</th>
+                            </tr>
+                        </thead>
+                        <tbody class="utrecht-table__body">
+                            {outcomes.into_iter().map(|o| view! {
+                                <tr class="utrecht-table__row">
+                                    <th scope="row" class="utrecht-table__header-cell">{o.label}</th>
+                                    <td class="utrecht-table__cell">{o.value.unwrap_or_else(|| "te weinig gevallen om te tonen".into())}</td>
+                                    <td class=num_class(false)>{o.cases.text()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {lines_table(escalations.title.clone(), escalations.lines.into_iter().chain([escalations.total]).collect(), "Nu".into(), None)}
+            </section>
+            <section aria-labelledby="uitsplitsingen">
+                <h2 class="utrecht-heading-2" id="uitsplitsingen">"Uitsplitsingen"</h2>
+                {details.into_iter().map(|(label, bs)| view! {
+                    <h3 class="utrecht-heading-3">{label}</h3>
+                    {bs.into_iter().map(|b| breakdown_table(b, now.clone(), before.clone())).collect_view()}
+                }).collect_view()}
+            </section>
+        </section>
     }
     .into_any()
 }

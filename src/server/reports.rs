@@ -1,0 +1,233 @@
+//! Reports: who may see which area, building one report from the rollup,
+//! the CSV download, and the periodic report mail.
+
+use super::{auth, chain::ui_entry, db, state::AppState};
+use crate::domain::{
+    report::{
+        figures::{self, month_of, Facts, Report, Scope},
+        Period, PeriodKind,
+    },
+    role::Role,
+    user::CurrentUser,
+    views::Municipality,
+};
+use axum::{
+    extract::{Query, Request, State},
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use chrono::{Datelike, NaiveDate};
+use sqlx::{PgConnection, PgPool};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The value of the area field for a whole region.
+pub const REGION: &str = "regio";
+
+/// What a report covers.
+#[derive(Debug, Clone)]
+pub enum Area {
+    Municipality(Municipality),
+    Region { name: String, municipalities: Vec<Municipality> },
+}
+
+impl Area {
+    pub fn codes(&self) -> Vec<String> {
+        match self {
+            Area::Municipality(m) => vec![m.code.clone()],
+            Area::Region { municipalities, .. } => municipalities.iter().map(|m| m.code.clone()).collect(),
+        }
+    }
+
+    /// For the audit log: the municipality codes, or "regio:<id>".
+    pub fn audit_id(&self, region: Uuid) -> String {
+        match self {
+            Area::Municipality(m) => m.code.clone(),
+            Area::Region { .. } => format!("regio:{region}"),
+        }
+    }
+}
+
+/// The areas `user` may open: an analyst their municipalities, a region
+/// admin the region as a whole and each of its municipalities. (value, label).
+pub async fn choices(db: &mut PgConnection, user: &CurrentUser) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let mut out = Vec::new();
+    if user.has(Role::RegionAdmin) {
+        let name: String = sqlx::query_scalar("SELECT name FROM regions WHERE id = $1")
+            .bind(user.region_id)
+            .fetch_one(&mut *db)
+            .await?;
+        out.push((REGION.to_string(), format!("Regio {name} (alle gemeenten)")));
+        for m in db::organisations::municipalities_in_region(&mut *db, user.region_id).await? {
+            out.push((m.code, m.name));
+        }
+    } else if user.has(Role::MunicipalityAnalyst) {
+        for m in db::organisations::municipalities_of_analyst(&mut *db, user.id).await? {
+            out.push((m.code, m.name));
+        }
+    }
+    Ok(out)
+}
+
+/// The area `value` names, if `user` may see it.
+pub async fn area(db: &mut PgConnection, user: &CurrentUser, value: &str) -> Result<Option<Area>, sqlx::Error> {
+    if user.has(Role::RegionAdmin) {
+        let municipalities = db::organisations::municipalities_in_region(&mut *db, user.region_id).await?;
+        if value == REGION {
+            let name: String = sqlx::query_scalar("SELECT name FROM regions WHERE id = $1")
+                .bind(user.region_id)
+                .fetch_one(&mut *db)
+                .await?;
+            return Ok(Some(Area::Region {
+                name: format!("Regio {name}"),
+                municipalities,
+            }));
+        }
+        if let Some(m) = municipalities.into_iter().find(|m| m.code == value) {
+            return Ok(Some(Area::Municipality(m)));
+        }
+    }
+    if user.has(Role::MunicipalityAnalyst) {
+        let mine = db::organisations::municipalities_of_analyst(&mut *db, user.id).await?;
+        return Ok(mine.into_iter().find(|m| m.code == value).map(Area::Municipality));
+    }
+    Ok(None)
+}
+
+/// The report of `area` for `period`, as it may be published.
+pub async fn build(db: &mut PgConnection, area: &Area, period: Period, today: NaiveDate) -> Result<Report, sqlx::Error> {
+    let codes = area.codes();
+    let to = month_of(period.to);
+    let facts = Facts::new(db::reports::facts(&mut *db, &codes, to).await?);
+    let open = db::reports::open_escalation_days(&mut *db, &codes).await?;
+    let (name, per_municipality) = match area {
+        Area::Municipality(m) => (m.name.clone(), None),
+        Area::Region { name, municipalities } => {
+            let measures: Vec<&str> = measures_of_columns();
+            let rows = db::reports::totals_by_municipality(&mut *db, &codes, &measures, to).await?;
+            let mut by_code: BTreeMap<String, Vec<figures::Fact>> = BTreeMap::new();
+            for (code, f) in rows {
+                by_code.entry(code).or_default().push(f);
+            }
+            let list: Vec<(String, Facts)> = municipalities
+                .iter()
+                .map(|m| (m.name.clone(), Facts::new(by_code.remove(&m.code).unwrap_or_default())))
+                .collect();
+            (name.clone(), Some(list))
+        }
+    };
+    let scope = Scope {
+        name,
+        municipalities: per_municipality
+            .as_ref()
+            .map(|l| l.iter().map(|(n, f)| (n.clone(), f)).collect()),
+        open_escalation_days: open,
+    };
+    Ok(figures::report(&facts, scope, period, today))
+}
+
+/// The rollup measures behind the per-municipality columns
+/// (`figures::MUNICIPALITY_COLUMNS`: new and active signals, new registrations, matches).
+fn measures_of_columns() -> Vec<&'static str> {
+    vec!["signal_started", "signal_ended", "registration_started", "match"]
+}
+
+/// The report form's fields (GET parameters, Dutch as the page shows them).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    pub gebied: String,
+    #[serde(default)]
+    pub periode: String,
+    #[serde(default)]
+    pub van: String,
+    #[serde(default)]
+    pub tot: String,
+}
+
+/// The period the form names; the previous complete month when none is chosen.
+pub fn period_of(q: &ReportQuery, today: NaiveDate) -> Option<Period> {
+    if q.periode.is_empty() {
+        return Some(Period::containing(PeriodKind::Month, month_of(today).pred_opt()?));
+    }
+    Period::from_choice(&q.periode, &q.van, &q.tot)
+}
+
+/// `GET /rapportage/export.csv?gebied=…&periode=…`: the report as a
+/// Dutch CSV file. The same rules as the page; audited as an export.
+pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>, req: Request) -> Response {
+    let (parts, _) = req.into_parts();
+    let user = match auth::current_user(&state, &parts).await {
+        Ok(Some(u)) if u.has_any(&[Role::MunicipalityAnalyst, Role::RegionAdmin]) => u,
+        Ok(Some(_)) => return StatusCode::NOT_FOUND.into_response(),
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(e) => return failed(e),
+    };
+    let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
+    let today = crate::domain::today();
+    let result = async {
+        let mut tx = state.pool.begin().await?;
+        let area = area(&mut tx, &user, &q.gebied).await?;
+        let period = period_of(&q, today);
+        let (outcome, body) = match (&area, period) {
+            (Some(area), Some(period)) => {
+                let report = build(&mut tx, area, period, today).await?;
+                (db::audit::Outcome::Success, Some((figures::csv(&report), file_name(area, &period))))
+            }
+            _ => (db::audit::Outcome::Denied, None),
+        };
+        let id = area.as_ref().map_or_else(|| q.gebied.clone(), |a| a.audit_id(user.region_id));
+        db::audit::record(&mut *tx, &ui_entry(&user, ip, "report_export", "report", vec![id], outcome)).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(body)
+    }
+    .await;
+    match result {
+        Ok(Some((csv, name))) => {
+            let mut r = csv.into_response();
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// "rapportage-GM0014-2026-10.csv".
+pub fn file_name(area: &Area, period: &Period) -> String {
+    let what = match area {
+        Area::Municipality(m) => m.code.clone(),
+        Area::Region { .. } => REGION.to_string(),
+    };
+    let when = match period.kind {
+        PeriodKind::Month => format!("{}-{:02}", period.from.year(), period.from.month()),
+        PeriodKind::Quarter => format!("{}-K{}", period.from.year(), (period.from.month() - 1) / 3 + 1),
+        PeriodKind::Year => period.from.year().to_string(),
+        PeriodKind::Range => format!("{}-{}", period.from.format("%Y%m"), period.to.format("%Y%m")),
+    };
+    format!("rapportage-{what}-{when}.csv")
+}
+
+fn failed(e: impl std::fmt::Display) -> Response {
+    let reference = Uuid::new_v4().simple().to_string()[..8].to_string();
+    tracing::error!(error = %e, reference, "report export failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("Er ging iets mis aan onze kant. Probeer het later opnieuw. Referentie: {reference}"),
+    )
+        .into_response()
+}
+
+/// Folds the rollup's pending deltas; run by every instance's scheduler.
+pub async fn compact(pool: &PgPool) {
+    match db::reports::compact(pool).await {
+        Ok(n) if n > 0 => tracing::debug!(sums = n, "report rollup compacted"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "compacting the report rollup failed; tried again later"),
+    }
+}
