@@ -16,6 +16,7 @@ use crate::ui::{
         mail::MailPage,
         not_found::NotFound,
         region::RegionPage,
+        report_settings::ReportSettingsPage,
         reports::ReportsPage,
         youths::{MyYouthsPage, YouthPage},
     },
@@ -61,6 +62,7 @@ mod lazy {
 
     lazy_page!(RegionRoute, RegionPage);
     lazy_page!(ReportsRoute, ReportsPage);
+    lazy_page!(ReportSettingsRoute, ReportSettingsPage);
     lazy_page!(TokensRoute, TokensPage);
     lazy_page!(AuditRoute, AuditPage);
     lazy_page!(MailRoute, MailPage);
@@ -138,6 +140,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/regio/e-mail") view={page!(MailRoute, MailPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/convenant") view={page!(CovenantRoute, CovenantPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/opschalingen") view={page!(EscalationsRoute, EscalationsPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/rapportage") view={page!(ReportSettingsRoute, ReportSettingsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/coordinatie") view={page!(CoordinationRoute, CoordinationPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/bord") view={page!(BoardRoute, BoardPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/acties") view={page!(MyActionsRoute, MyActionsPage)} ssr=SsrMode::Async/>

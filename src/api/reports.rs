@@ -183,3 +183,143 @@ fn charts(r: &Report) -> Vec<Chart> {
     });
     out
 }
+
+/// A municipality's periodic report settings, for the region admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MunicipalityReportSettings {
+    pub code: String,
+    pub name: String,
+    /// "monthly" or "quarterly".
+    pub frequency: String,
+    /// (id, name, e-mail)
+    pub recipients: Vec<(uuid::Uuid, String, String)>,
+}
+
+pub const RECIPIENT_NAME_REQUIRED: &str = "Vul de naam van de ontvanger in (hoogstens 200 tekens).";
+pub const RECIPIENT_DUPLICATE: &str = "Dit e-mailadres ontvangt de rapportage van deze gemeente al.";
+
+/// The region's municipalities with their report frequency and recipients.
+#[server(endpoint = "report_settings")]
+pub async fn report_settings() -> Result<Vec<MunicipalityReportSettings>, AppError> {
+    use crate::{
+        api::{act::Act, respond},
+        domain::role::Role,
+        server::db,
+    };
+    respond(async move {
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let region = act.user.region_id;
+        let schedules = db::reports::schedules(act.tx(), region).await?;
+        let recipients = db::reports::recipients(act.tx(), region).await?;
+        let out: Vec<MunicipalityReportSettings> = schedules
+            .into_iter()
+            .map(|(m, frequency)| MunicipalityReportSettings {
+                recipients: recipients
+                    .iter()
+                    .filter(|r| r.municipality_code == m.code)
+                    .map(|r| (r.id, r.name.clone(), r.email.clone()))
+                    .collect(),
+                code: m.code,
+                name: m.name,
+                frequency,
+            })
+            .collect();
+        let ids = out.iter().map(|s| s.code.clone()).collect();
+        act.settle("report_settings_view", "municipality", ids, Ok(out)).await
+    })
+    .await
+}
+
+/// Adds a recipient of `gemeente`'s periodic report.
+#[server(endpoint = "add_report_recipient")]
+pub async fn add_report_recipient(
+    gemeente: String,
+    #[server(default)] naam: String,
+    #[server(default)] email: String,
+) -> Result<(), AppError> {
+    use crate::{
+        api::{act::Act, coordination::required_text, respond},
+        domain::{email::Email, role::Role},
+        error::FieldError,
+        server::db,
+    };
+    respond(async move {
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let region = act.user.region_id;
+        let name = required_text(&naam, 200);
+        let address = Email::parse(&email);
+        let mut fields = Vec::new();
+        if name.is_none() {
+            fields.push(FieldError::new(format!("naam-{gemeente}"), RECIPIENT_NAME_REQUIRED));
+        }
+        if let Err(m) = &address {
+            fields.push(FieldError::new(format!("email-{gemeente}"), *m));
+        }
+        let result = match (name, address) {
+            (Some(name), Ok(address)) => {
+                let by = act.user.id;
+                match db::reports::add_recipient(act.tx(), region, &gemeente, &name, address.as_str(), by).await? {
+                    Some(_) => Ok(()),
+                    None if db::reports::schedules(act.tx(), region).await?.iter().any(|(m, _)| m.code == gemeente) => {
+                        Err(AppError::invalid(vec![FieldError::new(format!("email-{gemeente}"), RECIPIENT_DUPLICATE)]))
+                    }
+                    None => Err(AppError::NotFound),
+                }
+            }
+            _ => Err(AppError::Invalid {
+                fields,
+                values: vec![(format!("naam-{gemeente}"), naam.clone()), (format!("email-{gemeente}"), email.clone())],
+            }),
+        };
+        act.settle("report_recipient_add", "municipality", vec![gemeente], result).await
+    })
+    .await
+}
+
+/// Removes a recipient.
+#[server(endpoint = "remove_report_recipient")]
+pub async fn remove_report_recipient(id: uuid::Uuid) -> Result<(), AppError> {
+    use crate::{
+        api::{act::Act, respond},
+        domain::role::Role,
+        server::db,
+    };
+    respond(async move {
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let region = act.user.region_id;
+        let result = if db::reports::remove_recipient(act.tx(), region, id).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        };
+        act.settle("report_recipient_remove", "report_recipient", vec![id.to_string()], result).await
+    })
+    .await
+}
+
+/// Sets how often `gemeente` gets its report: "monthly" or "quarterly".
+#[server(endpoint = "set_report_frequency")]
+pub async fn set_report_frequency(gemeente: String, frequentie: String) -> Result<(), AppError> {
+    use crate::{
+        api::{act::Act, respond},
+        domain::role::Role,
+        error::FieldError,
+        server::db,
+    };
+    respond(async move {
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let region = act.user.region_id;
+        let result = if !matches!(frequentie.as_str(), "monthly" | "quarterly") {
+            Err(AppError::invalid(vec![FieldError::new(
+                format!("frequentie-{gemeente}"),
+                "Kies maandelijks of per kwartaal.",
+            )]))
+        } else if db::reports::set_frequency(act.tx(), region, &gemeente, &frequentie).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        };
+        act.settle("report_frequency_set", "municipality", vec![gemeente], result).await
+    })
+    .await
+}

@@ -15,5 +15,6 @@ pub mod mail;
 pub mod not_found;
 pub mod own_records;
 pub mod region;
+pub mod report_settings;
 pub mod reports;
 pub mod youths;
