@@ -89,17 +89,23 @@ pub async fn report(
                 charts: Vec::new(),
                 export: String::new(),
             };
-            act.done("report_view", "report", vec![area.audit_id(user.region_id)], audit::Outcome::Failed)
-                .await?;
+            act.done(
+                "report_view",
+                "report",
+                vec![area.audit_id(user.region_id)],
+                audit::Outcome::Failed,
+            )
+            .await?;
             return Ok(page);
         };
         let report = reports::build(act.tx(), &area, period, today).await?;
         let charts = charts(&report);
         let periode = period.choice();
         let (van, tot) = match period.kind {
-            crate::domain::report::PeriodKind::Range => {
-                (period.from.format("%Y-%m").to_string(), period.to.format("%Y-%m").to_string())
-            }
+            crate::domain::report::PeriodKind::Range => (
+                period.from.format("%Y-%m").to_string(),
+                period.to.format("%Y-%m").to_string(),
+            ),
             _ => (String::new(), String::new()),
         };
         let export = format!(
@@ -225,7 +231,8 @@ pub async fn report_settings() -> Result<Vec<MunicipalityReportSettings>, AppErr
             })
             .collect();
         let ids = out.iter().map(|s| s.code.clone()).collect();
-        act.settle("report_settings_view", "municipality", ids, Ok(out)).await
+        act.settle("report_settings_view", "municipality", ids, Ok(out))
+            .await
     })
     .await
 }
@@ -250,7 +257,10 @@ pub async fn add_report_recipient(
         let address = Email::parse(&email);
         let mut fields = Vec::new();
         if name.is_none() {
-            fields.push(FieldError::new(format!("naam-{gemeente}"), RECIPIENT_NAME_REQUIRED));
+            fields.push(FieldError::new(
+                format!("naam-{gemeente}"),
+                RECIPIENT_NAME_REQUIRED,
+            ));
         }
         if let Err(m) = &address {
             fields.push(FieldError::new(format!("email-{gemeente}"), *m));
@@ -258,20 +268,33 @@ pub async fn add_report_recipient(
         let result = match (name, address) {
             (Some(name), Ok(address)) => {
                 let by = act.user.id;
-                match db::reports::add_recipient(act.tx(), region, &gemeente, &name, address.as_str(), by).await? {
+                match db::reports::add_recipient(act.tx(), region, &gemeente, &name, address.as_str(), by)
+                    .await?
+                {
                     Some(_) => Ok(()),
-                    None if db::reports::schedules(act.tx(), region).await?.iter().any(|(m, _)| m.code == gemeente) => {
-                        Err(AppError::invalid(vec![FieldError::new(format!("email-{gemeente}"), RECIPIENT_DUPLICATE)]))
+                    None if db::reports::schedules(act.tx(), region)
+                        .await?
+                        .iter()
+                        .any(|(m, _)| m.code == gemeente) =>
+                    {
+                        Err(AppError::invalid(vec![FieldError::new(
+                            format!("email-{gemeente}"),
+                            RECIPIENT_DUPLICATE,
+                        )]))
                     }
                     None => Err(AppError::NotFound),
                 }
             }
             _ => Err(AppError::Invalid {
                 fields,
-                values: vec![(format!("naam-{gemeente}"), naam.clone()), (format!("email-{gemeente}"), email.clone())],
+                values: vec![
+                    (format!("naam-{gemeente}"), naam.clone()),
+                    (format!("email-{gemeente}"), email.clone()),
+                ],
             }),
         };
-        act.settle("report_recipient_add", "municipality", vec![gemeente], result).await
+        act.settle("report_recipient_add", "municipality", vec![gemeente], result)
+            .await
     })
     .await
 }
@@ -292,7 +315,13 @@ pub async fn remove_report_recipient(id: uuid::Uuid) -> Result<(), AppError> {
         } else {
             Err(AppError::NotFound)
         };
-        act.settle("report_recipient_remove", "report_recipient", vec![id.to_string()], result).await
+        act.settle(
+            "report_recipient_remove",
+            "report_recipient",
+            vec![id.to_string()],
+            result,
+        )
+        .await
     })
     .await
 }
@@ -319,7 +348,8 @@ pub async fn set_report_frequency(gemeente: String, frequentie: String) -> Resul
         } else {
             Err(AppError::NotFound)
         };
-        act.settle("report_frequency_set", "municipality", vec![gemeente], result).await
+        act.settle("report_frequency_set", "municipality", vec![gemeente], result)
+            .await
     })
     .await
 }

@@ -136,7 +136,13 @@ pub fn line(id: &str, title: &str, desc: &str, labels: &[String], series: &[(Str
         for (i, c) in values.iter().enumerate() {
             match c.shown() {
                 Some(v) => {
-                    let _ = write!(path, "{}{:.1} {:.1} ", if pen_down { "L" } else { "M" }, x_of(i), y_of(v, top));
+                    let _ = write!(
+                        path,
+                        "{}{:.1} {:.1} ",
+                        if pen_down { "L" } else { "M" },
+                        x_of(i),
+                        y_of(v, top)
+                    );
                     pen_down = true;
                     let _ = write!(
                         out,

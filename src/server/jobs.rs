@@ -133,7 +133,9 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             match super::mail::report::send_due(&state.pool, today).await {
                 Ok(n) if n > 0 => tracing::info!(count = n, "periodic reports queued"),
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "queueing periodic reports failed; tried again in ten minutes"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "queueing periodic reports failed; tried again in ten minutes")
+                }
             }
             // Expiry reminders: every tick, in batches, until none is due.
             loop {

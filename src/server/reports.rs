@@ -28,7 +28,10 @@ pub const REGION: &str = "regio";
 #[derive(Debug, Clone)]
 pub enum Area {
     Municipality(Municipality),
-    Region { name: String, municipalities: Vec<Municipality> },
+    Region {
+        name: String,
+        municipalities: Vec<Municipality>,
+    },
 }
 
 impl Area {
@@ -50,7 +53,10 @@ impl Area {
 
 /// The areas `user` may open: an analyst their municipalities, a region
 /// admin the region as a whole and each of its municipalities. (value, label).
-pub async fn choices(db: &mut PgConnection, user: &CurrentUser) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn choices(
+    db: &mut PgConnection,
+    user: &CurrentUser,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
     let mut out = Vec::new();
     if user.has(Role::RegionAdmin) {
         let name: String = sqlx::query_scalar("SELECT name FROM regions WHERE id = $1")
@@ -70,7 +76,11 @@ pub async fn choices(db: &mut PgConnection, user: &CurrentUser) -> Result<Vec<(S
 }
 
 /// The area `value` names, if `user` may see it.
-pub async fn area(db: &mut PgConnection, user: &CurrentUser, value: &str) -> Result<Option<Area>, sqlx::Error> {
+pub async fn area(
+    db: &mut PgConnection,
+    user: &CurrentUser,
+    value: &str,
+) -> Result<Option<Area>, sqlx::Error> {
     if user.has(Role::RegionAdmin) {
         let municipalities = db::organisations::municipalities_in_region(&mut *db, user.region_id).await?;
         if value == REGION {
@@ -95,7 +105,12 @@ pub async fn area(db: &mut PgConnection, user: &CurrentUser, value: &str) -> Res
 }
 
 /// The report of `area` for `period`, as it may be published.
-pub async fn build(db: &mut PgConnection, area: &Area, period: Period, today: NaiveDate) -> Result<Report, sqlx::Error> {
+pub async fn build(
+    db: &mut PgConnection,
+    area: &Area,
+    period: Period,
+    today: NaiveDate,
+) -> Result<Report, sqlx::Error> {
     let codes = area.codes();
     let to = month_of(period.to);
     let facts = Facts::new(db::reports::facts(&mut *db, &codes, to).await?);
@@ -111,7 +126,12 @@ pub async fn build(db: &mut PgConnection, area: &Area, period: Period, today: Na
             }
             let list: Vec<(String, Facts)> = municipalities
                 .iter()
-                .map(|m| (m.name.clone(), Facts::new(by_code.remove(&m.code).unwrap_or_default())))
+                .map(|m| {
+                    (
+                        m.name.clone(),
+                        Facts::new(by_code.remove(&m.code).unwrap_or_default()),
+                    )
+                })
                 .collect();
             (name.clone(), Some(list))
         }
@@ -172,12 +192,21 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
         let (outcome, body) = match (&area, period) {
             (Some(area), Some(period)) => {
                 let report = build(&mut tx, area, period, today).await?;
-                (db::audit::Outcome::Success, Some((figures::csv(&report), file_name(area, &period))))
+                (
+                    db::audit::Outcome::Success,
+                    Some((figures::csv(&report), file_name(area, &period))),
+                )
             }
             _ => (db::audit::Outcome::Denied, None),
         };
-        let id = area.as_ref().map_or_else(|| q.gebied.clone(), |a| a.audit_id(user.region_id));
-        db::audit::record(&mut *tx, &ui_entry(&user, ip, "report_export", "report", vec![id], outcome)).await?;
+        let id = area
+            .as_ref()
+            .map_or_else(|| q.gebied.clone(), |a| a.audit_id(user.region_id));
+        db::audit::record(
+            &mut *tx,
+            &ui_entry(&user, ip, "report_export", "report", vec![id], outcome),
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(body)
     }
@@ -186,7 +215,10 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
         Ok(Some((csv, name))) => {
             let mut r = csv.into_response();
             let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            );
             if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }

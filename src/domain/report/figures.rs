@@ -186,7 +186,12 @@ const FIGURES: [FigureDef; 8] = [
 ];
 
 /// The keys of the figures, for the per-municipality table of a region.
-pub const MUNICIPALITY_COLUMNS: [&str; 4] = ["signalen_nieuw", "signalen_actief", "registraties_nieuw", "matches"];
+pub const MUNICIPALITY_COLUMNS: [&str; 4] = [
+    "signalen_nieuw",
+    "signalen_actief",
+    "registraties_nieuw",
+    "matches",
+];
 
 fn figure(key: &str) -> &'static FigureDef {
     FIGURES.iter().find(|f| f.key == key).expect("a known figure")
@@ -199,7 +204,8 @@ impl FigureDef {
         let n = match self.count {
             Count::New(m) => facts.sum(m, dim.key(), value, from, to),
             Count::Active(s, e) => {
-                facts.sum(s, dim.key(), value, EARLIEST, to) - facts.sum(e, dim.key(), value, EARLIEST, before_from)
+                facts.sum(s, dim.key(), value, EARLIEST, to)
+                    - facts.sum(e, dim.key(), value, EARLIEST, before_from)
             }
             Count::AtEnd(s, e) => {
                 facts.sum(s, dim.key(), value, EARLIEST, to) - facts.sum(e, dim.key(), value, EARLIEST, to)
@@ -209,7 +215,10 @@ impl FigureDef {
     }
 
     fn parts(&self, facts: &Facts, dim: Dim, p: &Period) -> Vec<u64> {
-        dim.values().iter().map(|(v, _)| self.value(facts, dim, v, p)).collect()
+        dim.values()
+            .iter()
+            .map(|(v, _)| self.value(facts, dim, v, p))
+            .collect()
     }
 
     /// The figure's total: every figure has the age dimension.
@@ -338,7 +347,9 @@ pub fn chart_months(p: &Period) -> Vec<NaiveDate> {
 
 /// "nov 2026", "mrt 2026".
 pub fn month_label(m: NaiveDate) -> String {
-    const SHORT: [&str; 12] = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+    const SHORT: [&str; 12] = [
+        "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+    ];
     format!("{} {}", SHORT[m.month0() as usize], m.year())
 }
 
@@ -414,7 +425,10 @@ pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate)
 
     let (from, to) = (month_of(period.from), month_of(period.to));
     let durations = [
-        ("taken_days", "Dagen van match tot een coördinator de jongere oppakt"),
+        (
+            "taken_days",
+            "Dagen van match tot een coördinator de jongere oppakt",
+        ),
         ("first_action_days", "Dagen van het oppakken tot de eerste actie"),
     ];
     let mut outcomes = Vec::new();
@@ -547,7 +561,16 @@ pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate)
 /// The whole report as one Dutch CSV table: every table of the page, one
 /// line per published number.
 pub fn csv(r: &Report) -> String {
-    let header = ["Gebied", "Tabel", "Regel", "Periode", "Aantal", "Vorige periode", "Aantal vorige periode", "Verschil"];
+    let header = [
+        "Gebied",
+        "Tabel",
+        "Regel",
+        "Periode",
+        "Aantal",
+        "Vorige periode",
+        "Aantal vorige periode",
+        "Verschil",
+    ];
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut line = |table: &str, l: &Line, with_before: bool| {
         rows.push(vec![
@@ -556,8 +579,16 @@ pub fn csv(r: &Report) -> String {
             l.label.clone(),
             r.period_label.clone(),
             l.now.text(),
-            if with_before { r.previous_label.clone() } else { String::new() },
-            if with_before { l.before.text() } else { String::new() },
+            if with_before {
+                r.previous_label.clone()
+            } else {
+                String::new()
+            },
+            if with_before {
+                l.before.text()
+            } else {
+                String::new()
+            },
             l.change.map(|c| c.to_string()).unwrap_or_default(),
         ]);
     };
@@ -656,7 +687,12 @@ mod tests {
         // February: 17 started by February, none ended before it.
         assert_eq!(get("signalen_actief").before, Cell::Shown(17));
         assert!(!r.running);
-        let age = &r.figures.iter().find(|x| x.key == "signalen_nieuw").unwrap().breakdowns[0];
+        let age = &r
+            .figures
+            .iter()
+            .find(|x| x.key == "signalen_nieuw")
+            .unwrap()
+            .breakdowns[0];
         assert_eq!(age.lines[2].now, Cell::Shown(6));
         assert_eq!(age.total.now, Cell::Shown(6));
     }

@@ -186,7 +186,9 @@ impl Period {
             "periode" => {
                 let from = super::youth::parse_iso_date(from.trim())?;
                 let to = super::youth::parse_iso_date(to.trim())?;
-                let to = first_of(to.year(), to.month())?.checked_add_months(Months::new(1))?.pred_opt()?;
+                let to = first_of(to.year(), to.month())?
+                    .checked_add_months(Months::new(1))?
+                    .pred_opt()?;
                 Self::range(first_of(from.year(), from.month())?, to)
             }
             _ => None,
@@ -203,7 +205,11 @@ impl Period {
     pub fn choice(&self) -> String {
         match self.kind {
             PeriodKind::Month => format!("maand:{}", self.from.format("%Y-%m")),
-            PeriodKind::Quarter => format!("kwartaal:{}-{}", self.from.year(), (self.from.month() - 1) / 3 + 1),
+            PeriodKind::Quarter => format!(
+                "kwartaal:{}-{}",
+                self.from.year(),
+                (self.from.month() - 1) / 3 + 1
+            ),
             PeriodKind::Year => format!("jaar:{}", self.from.year()),
             PeriodKind::Range => CUSTOM.to_string(),
         }
@@ -275,7 +281,10 @@ mod tests {
         let today = d(2026, 11, 22);
         let choices = period_choices(today);
         assert_eq!(choices.len(), 37);
-        assert_eq!(choices[0], ("maand:2026-11".to_string(), "november 2026".to_string()));
+        assert_eq!(
+            choices[0],
+            ("maand:2026-11".to_string(), "november 2026".to_string())
+        );
         for (value, label) in &choices {
             let p = Period::from_choice(value, "", "").unwrap();
             assert_eq!(&p.choice(), value);

@@ -102,7 +102,10 @@ pub fn grid(values: &[Vec<u64>]) -> Vec<Vec<Cell>> {
             v[rows][cols] += x;
         }
     }
-    let mut cells: Vec<Vec<Cell>> = v.iter().map(|row| row.iter().map(|&x| Cell::of(x)).collect()).collect();
+    let mut cells: Vec<Vec<Cell>> = v
+        .iter()
+        .map(|row| row.iter().map(|&x| Cell::of(x)).collect())
+        .collect();
     let lines: Vec<Vec<(usize, usize)>> = (0..=rows)
         .map(|r| (0..=cols).map(|c| (r, c)).collect())
         .chain((0..=cols).map(|c| (0..=rows).map(|r| (r, c)).collect()))
@@ -110,7 +113,10 @@ pub fn grid(values: &[Vec<u64>]) -> Vec<Vec<Cell>> {
     loop {
         let mut changed = false;
         for line in &lines {
-            let unpublished = line.iter().filter(|&&(r, c)| cells[r][c].shown().is_none()).count();
+            let unpublished = line
+                .iter()
+                .filter(|&&(r, c)| cells[r][c].shown().is_none())
+                .count();
             if unpublished == 1 {
                 if let Some(&(r, c)) = line
                     .iter()
@@ -197,11 +203,19 @@ mod tests {
             assert_eq!(cells[3][4], Cell::of(total));
             for r in 0..=3 {
                 let row: Vec<Cell> = cells[r].clone();
-                assert_ne!(row.iter().filter(|c| c.shown().is_none()).count(), 1, "{values:?} → {cells:?}");
+                assert_ne!(
+                    row.iter().filter(|c| c.shown().is_none()).count(),
+                    1,
+                    "{values:?} → {cells:?}"
+                );
             }
             for c in 0..=4 {
                 let col: Vec<Cell> = (0..=3).map(|r| cells[r][c]).collect();
-                assert_ne!(col.iter().filter(|c| c.shown().is_none()).count(), 1, "{values:?} → {cells:?}");
+                assert_ne!(
+                    col.iter().filter(|c| c.shown().is_none()).count(),
+                    1,
+                    "{values:?} → {cells:?}"
+                );
             }
             for r in 0..3 {
                 for c in 0..4 {

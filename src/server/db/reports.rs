@@ -7,7 +7,11 @@ use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 /// The facts of `municipalities` (summed over them) up to and including `to_month`.
-pub async fn facts(db: impl PgExecutor<'_>, municipalities: &[String], to_month: NaiveDate) -> Result<Vec<Fact>, sqlx::Error> {
+pub async fn facts(
+    db: impl PgExecutor<'_>,
+    municipalities: &[String],
+    to_month: NaiveDate,
+) -> Result<Vec<Fact>, sqlx::Error> {
     let rows: Vec<(String, NaiveDate, String, String, i64)> = sqlx::query_as(
         "SELECT measure, month, dim, value, sum(n)::bigint FROM (
              SELECT measure, month, dim, value, n FROM report_counts
@@ -72,7 +76,10 @@ pub async fn totals_by_municipality(
 }
 
 /// How many days each open escalation of a youth living in `municipalities` is open.
-pub async fn open_escalation_days(db: impl PgExecutor<'_>, municipalities: &[String]) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn open_escalation_days(
+    db: impl PgExecutor<'_>,
+    municipalities: &[String],
+) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT (current_date - (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date)::bigint
            FROM escalations e JOIN youths y ON y.id = e.youth_id
@@ -85,7 +92,9 @@ pub async fn open_escalation_days(db: impl PgExecutor<'_>, municipalities: &[Str
 
 /// Folds the pending deltas into the rollup; returns how many sums changed.
 pub async fn compact(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT report_compact()").fetch_one(pool).await
+    sqlx::query_scalar("SELECT report_compact()")
+        .fetch_one(pool)
+        .await
 }
 
 /// A municipality's report settings and recipients.
@@ -109,7 +118,10 @@ pub async fn recipients(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<Vec<
 }
 
 /// (code, name, frequency) of the region's municipalities.
-pub async fn schedules(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<Vec<(Municipality, String)>, sqlx::Error> {
+pub async fn schedules(
+    db: impl PgExecutor<'_>,
+    region_id: Uuid,
+) -> Result<Vec<(Municipality, String)>, sqlx::Error> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT code, name, report_frequency FROM municipalities WHERE region_id = $1 ORDER BY name",
     )
@@ -147,7 +159,11 @@ pub async fn add_recipient(
     .await
 }
 
-pub async fn remove_recipient(db: impl PgExecutor<'_>, region_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn remove_recipient(
+    db: impl PgExecutor<'_>,
+    region_id: Uuid,
+    id: Uuid,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "DELETE FROM report_recipients r USING municipalities m
           WHERE r.id = $1 AND m.code = r.municipality_code AND m.region_id = $2",
@@ -160,7 +176,12 @@ pub async fn remove_recipient(db: impl PgExecutor<'_>, region_id: Uuid, id: Uuid
         == 1)
 }
 
-pub async fn set_frequency(db: impl PgExecutor<'_>, region_id: Uuid, municipality: &str, frequency: &str) -> Result<bool, sqlx::Error> {
+pub async fn set_frequency(
+    db: impl PgExecutor<'_>,
+    region_id: Uuid,
+    municipality: &str,
+    frequency: &str,
+) -> Result<bool, sqlx::Error> {
     Ok(
         sqlx::query("UPDATE municipalities SET report_frequency = $3 WHERE code = $1 AND region_id = $2")
             .bind(municipality)

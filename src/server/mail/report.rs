@@ -138,9 +138,14 @@ pub async fn send_due(pool: &PgPool, today: NaiveDate) -> Result<usize, sqlx::Er
     for due in db::reports::with_recipients(pool).await? {
         for period in due_periods(&due.frequency, due.since, today) {
             let mut tx = pool.begin().await?;
-            let claimed =
-                db::reports::claim(&mut *tx, &due.code, &due.frequency, period.from, due.recipients.len() as i32)
-                    .await?;
+            let claimed = db::reports::claim(
+                &mut *tx,
+                &due.code,
+                &due.frequency,
+                period.from,
+                due.recipients.len() as i32,
+            )
+            .await?;
             if !claimed {
                 continue;
             }
@@ -205,7 +210,10 @@ mod tests {
         assert!(due_periods("monthly", since, d(2026, 11, 1))
             .iter()
             .all(|p| p.from != d(2026, 10, 1)));
-        assert_eq!(due_periods("monthly", since, d(2026, 11, 2))[0].from, d(2026, 10, 1));
+        assert_eq!(
+            due_periods("monthly", since, d(2026, 11, 2))[0].from,
+            d(2026, 10, 1)
+        );
         // 1 January is a holiday: December 2025's report goes on Friday 2 January.
         assert_eq!(first_working_day_after(d(2025, 12, 31)), d(2026, 1, 2));
     }
@@ -216,7 +224,10 @@ mod tests {
         let starts: Vec<NaiveDate> = due.iter().map(|p| p.from).collect();
         assert_eq!(starts, [d(2026, 10, 1), d(2026, 9, 1), d(2026, 8, 1)]);
         let q = due_periods("quarterly", d(2026, 1, 1), d(2026, 11, 20));
-        assert_eq!(q.iter().map(|p| p.from).collect::<Vec<_>>(), [d(2026, 7, 1), d(2026, 4, 1), d(2026, 1, 1)]);
+        assert_eq!(
+            q.iter().map(|p| p.from).collect::<Vec<_>>(),
+            [d(2026, 7, 1), d(2026, 4, 1), d(2026, 1, 1)]
+        );
         assert!(due_periods("monthly", d(2026, 11, 1), d(2026, 11, 20)).is_empty());
         let far = due_periods("monthly", d(2000, 1, 1), d(2026, 11, 20));
         assert_eq!(far.len(), CATCH_UP_PERIODS as usize);

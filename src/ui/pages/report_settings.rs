@@ -2,7 +2,10 @@
 //! municipality how often the report goes out and to whom.
 
 use crate::{
-    api::reports::{report_settings, AddReportRecipient, MunicipalityReportSettings, RemoveReportRecipient, SetReportFrequency},
+    api::reports::{
+        report_settings, AddReportRecipient, MunicipalityReportSettings, RemoveReportRecipient,
+        SetReportFrequency,
+    },
     domain::{role::Role, user::CurrentUser},
     error::AppError,
     ui::components::{form::ErrorNotice, guard::RequireRole},
@@ -32,7 +35,13 @@ fn settings_page(_user: CurrentUser) -> AnyView {
         frequency: ServerAction::new(),
     };
     let list = Resource::new(
-        move || (a.add.version().get(), a.remove.version().get(), a.frequency.version().get()),
+        move || {
+            (
+                a.add.version().get(),
+                a.remove.version().get(),
+                a.frequency.version().get(),
+            )
+        },
         |_| report_settings(),
     );
     let other_error = move || {
@@ -40,7 +49,13 @@ fn settings_page(_user: CurrentUser) -> AnyView {
             .into_iter()
             .flatten()
             .find_map(Result::err)
-            .or_else(|| a.add.value().get().and_then(Result::err).filter(|e| !matches!(e, AppError::Invalid { .. })))
+            .or_else(|| {
+                a.add
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .filter(|e| !matches!(e, AppError::Invalid { .. }))
+            })
             .map(|e| view! { <ErrorNotice error=e/> })
     };
     view! {
@@ -62,7 +77,11 @@ fn settings_page(_user: CurrentUser) -> AnyView {
 
 fn municipality_card(s: MunicipalityReportSettings, a: Actions) -> impl IntoView {
     let code = s.code.clone();
-    let (name_id, email_id, freq_id) = (format!("naam-{code}"), format!("email-{code}"), format!("frequentie-{code}"));
+    let (name_id, email_id, freq_id) = (
+        format!("naam-{code}"),
+        format!("email-{code}"),
+        format!("frequentie-{code}"),
+    );
     let message = move |field: String| {
         move || {
             a.add

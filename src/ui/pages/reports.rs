@@ -31,9 +31,7 @@ pub fn ReportsPage() -> impl IntoView {
 fn reports_page(_user: CurrentUser) -> AnyView {
     let query = use_query_map();
     let params = Memo::new(move |_| {
-        query.with(|q| {
-            ["gebied", "periode", "van", "tot"].map(|k| q.get(k).unwrap_or_default())
-        })
+        query.with(|q| ["gebied", "periode", "van", "tot"].map(|k| q.get(k).unwrap_or_default()))
     });
     let data = Resource::new(move || params.get(), |[g, p, v, t]| report(g, p, v, t));
     view! {
@@ -56,7 +54,9 @@ fn address(values: &[(&str, String)]) -> String {
     let encode = |s: &str| {
         s.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b':' | b'_' | b'.' => (b as char).to_string(),
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b':' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
                 _ => format!("%{b:02X}"),
             })
             .collect::<String>()
@@ -92,7 +92,10 @@ fn filter_form(p: &ReportView) -> impl IntoView {
     let (chosen_area, chosen_period) = (p.gebied.clone(), p.periode.clone());
     let areas = p.areas.clone();
     let mut periods = p.periods.clone();
-    periods.push((CUSTOM.to_string(), "Zelf kiezen (van en tot en met hieronder)".to_string()));
+    periods.push((
+        CUSTOM.to_string(),
+        "Zelf kiezen (van en tot en met hieronder)".to_string(),
+    ));
     let (van_value, tot_value) = (p.van.clone(), p.tot.clone());
     view! {
         <form method="get" action="/rapportage" class="zs-filters zs-report-filters" aria-label="Welke cijfers">
@@ -235,7 +238,12 @@ fn months_table(r: &Report) -> impl IntoView {
         .signals_by_month
         .cols
         .iter()
-        .zip(r.signals_by_month.totals().iter().zip(r.registrations_by_month.totals()))
+        .zip(
+            r.signals_by_month
+                .totals()
+                .iter()
+                .zip(r.registrations_by_month.totals()),
+        )
         .map(|(m, (s, g))| Line {
             label: m.clone(),
             now: *s,
@@ -292,12 +300,19 @@ fn page_view(page: ReportView) -> impl IntoView {
         .figures
         .iter()
         .find(|f| f.key == "signalen_nieuw")
-        .and_then(|f| f.breakdowns.iter().find(|b| b.title.ends_with("soort signaal")).cloned());
+        .and_then(|f| {
+            f.breakdowns
+                .iter()
+                .find(|b| b.title.ends_with("soort signaal"))
+                .cloned()
+        });
     let bar = charts.next().zip(kind_table).map(|(c, b)| {
         let t = breakdown_table(b, now.clone(), before.clone()).into_any();
         chart_figure(c, t)
     });
-    let line = charts.next().map(|c| chart_figure(c, months_table(&r).into_any()));
+    let line = charts
+        .next()
+        .map(|c| chart_figure(c, months_table(&r).into_any()));
     let stacked = charts.next().map(|c| {
         let caption = r.signals_by_month.title.clone();
         chart_figure(c, grid_table(r.signals_by_month.clone(), caption).into_any())
