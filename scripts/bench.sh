@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks: `signals` (signals over HTTP vs pgbench TPC-B, and a bulk
 # import), `mail` (the outbox to a local SMTP server vs lettre straight to
-# it) and `live` (500 event-stream subscribers on two instances vs a bare
-# LISTEN/NOTIFY; needs the release binary). `scripts/bench.sh` runs all
-# three; `scripts/bench.sh mail` one.
+# it), `live` (500 event-stream subscribers on two instances vs a bare
+# LISTEN/NOTIFY; needs the release binary) and `reports` (report views on
+# 5 million youths vs GROUP BY over the raw tables; generates that dataset
+# once, in database zs_reports, which takes some minutes).
+# `scripts/bench.sh` runs all four; `scripts/bench.sh mail` one.
 # Starts its own PostgreSQL cluster on port 54331 and stops it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +20,16 @@ PGBENCH=${PGBENCH:-$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 
 export PGBENCH
 # A fresh database for every benchmark: signals and imports of an earlier
 # run would be refused as duplicates and spoil the figures.
-for bench in ${1:-signals mail live}; do
-  psql "$admin_url" -qc "DROP DATABASE IF EXISTS zs_bench WITH (FORCE)" -qc "CREATE DATABASE zs_bench"
+for bench in ${1:-signals mail live reports}; do
+  if [ "$bench" = reports ]; then
+    export REPORTS_DATABASE_URL="${admin_url%/*}/zs_reports"
+    if ! psql "$REPORTS_DATABASE_URL" -tAc "SELECT count(*) FROM youths" 2>/dev/null | grep -q '^[1-9][0-9]\{6,\}$'; then
+      psql "$admin_url" -qc "DROP DATABASE IF EXISTS zs_reports WITH (FORCE)" -qc "CREATE DATABASE zs_reports"
+      cargo build --release --example generate --features ssr
+      DATABASE_URL="$REPORTS_DATABASE_URL" "$CARGO_TARGET_DIR/release/examples/generate"
+    fi
+  else
+    psql "$admin_url" -qc "DROP DATABASE IF EXISTS zs_bench WITH (FORCE)" -qc "CREATE DATABASE zs_bench"
+  fi
   cargo bench --bench "$bench" --features ssr
 done

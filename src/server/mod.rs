@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod errors;
 pub mod flash;
+pub mod generate;
 pub mod import;
 pub mod jobs;
 pub mod live;

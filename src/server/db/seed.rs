@@ -129,7 +129,81 @@ pub async fn load(pool: &PgPool, password_hash: &str) -> Result<(), sqlx::Error>
         }
     }
     demo_covenant(&mut tx, region).await?;
-    tx.commit().await
+    tx.commit().await?;
+    demo_history(pool, region, &org_ids).await
+}
+
+/// Three years of finished cases in the demo region, so the reporting page
+/// has something to show: written by inactive "archief" accounts (one per
+/// organisation that takes part), never on anyone's lists, boards or mail.
+/// Once: skipped when the history is there.
+async fn demo_history(
+    pool: &PgPool,
+    region: uuid::Uuid,
+    orgs: &[(&str, uuid::Uuid)],
+) -> Result<(), sqlx::Error> {
+    use crate::server::generate::{fill, Org, Population, Spec};
+    let done: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM youths WHERE bsn LIKE '0%')")
+        .fetch_one(pool)
+        .await?;
+    if done {
+        return Ok(());
+    }
+    let mut conn = pool.acquire().await?;
+    let mut population = Vec::new();
+    for ((name, kind), (_, id)) in ORGANISATIONS.iter().zip(orgs) {
+        if *kind == OrganisationKind::Gemeente {
+            continue;
+        }
+        let email = format!("archief.{}@demo.example", kind.as_str());
+        let user = users::insert_if_absent(
+            &mut conn,
+            &users::NewUser {
+                organisation_id: *id,
+                email: &email,
+                name: &format!("Archief {name}"),
+                phone: "",
+                // Not a valid hash: nobody logs in as the archive.
+                password_hash: "!",
+                roles: &[Role::Professional],
+            },
+        )
+        .await?;
+        sqlx::query("UPDATE users SET active = false WHERE id = $1")
+            .bind(user)
+            .execute(&mut *conn)
+            .await?;
+        population.push(Org {
+            id: *id,
+            kind: kind.as_str(),
+            users: vec![user],
+        });
+    }
+    let sizes = [234.0, 31.0, 27.0, 12.0, 38.0, 25.0, 61.0, 48.0, 65.0, 45.0];
+    let pop = Population {
+        municipalities: GRONINGEN_MUNICIPALITIES
+            .iter()
+            .zip(sizes)
+            .map(|((code, _), size)| (code.to_string(), size, 0))
+            .collect(),
+        regions: vec![(region, population)],
+    };
+    let spec = Spec {
+        youths: 2_000,
+        registrations: 1_500,
+        signals: 3_000,
+        coordinations: 400,
+        actions: 1_000,
+        escalations: 40,
+        handovers: 60,
+        years: 3,
+        until: crate::domain::today(),
+        history_only: true,
+        seed: 2026,
+        bsn_offset: 0,
+    };
+    fill(pool, &spec, &pop).await?;
+    Ok(())
 }
 
 /// The demo region's covenant, version 2 (once): young children to JGZ,
