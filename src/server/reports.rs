@@ -194,7 +194,10 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
                 let report = build(&mut tx, area, period, today).await?;
                 (
                     db::audit::Outcome::Success,
-                    Some((figures::csv(&report), file_name(area, &period))),
+                    Some((
+                        crate::domain::report::csv::report(&report),
+                        file_name(area, &period),
+                    )),
                 )
             }
             _ => (db::audit::Outcome::Denied, None),

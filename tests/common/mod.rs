@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod mail;
+pub mod report;
 pub mod sse;
 
 use reqwest::{header, redirect::Policy, Client, Response};

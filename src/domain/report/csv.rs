@@ -1,6 +1,8 @@
 //! CSV as a Dutch Excel opens it: UTF-8 with a byte-order mark, `;` between
 //! fields, CRLF lines, a decimal comma and a dot between thousands.
 
+use super::figures::{Line, Report};
+
 /// An integer with dots between thousands: `-1.234.567`.
 pub fn nl_integer(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -54,9 +56,97 @@ pub fn write(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The whole report as one Dutch CSV table: every table of the page, one
+/// line per published number.
+pub fn report(r: &Report) -> String {
+    let header = [
+        "Gebied",
+        "Tabel",
+        "Regel",
+        "Periode",
+        "Aantal",
+        "Vorige periode",
+        "Aantal vorige periode",
+        "Verschil",
+    ];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut line = |table: &str, l: &Line, with_before: bool| {
+        rows.push(vec![
+            r.scope.clone(),
+            table.to_string(),
+            l.label.clone(),
+            r.period_label.clone(),
+            l.now.text(),
+            if with_before {
+                r.previous_label.clone()
+            } else {
+                String::new()
+            },
+            if with_before {
+                l.before.text()
+            } else {
+                String::new()
+            },
+            l.change.map(|c| c.to_string()).unwrap_or_default(),
+        ]);
+    };
+    for f in &r.figures {
+        line("Kerncijfers", &f.line, true);
+    }
+    for f in &r.figures {
+        for b in &f.breakdowns {
+            for l in b.lines.iter().chain([&b.total]) {
+                line(&b.title, l, true);
+            }
+        }
+    }
+    for l in r.open_escalations.lines.iter().chain([&r.open_escalations.total]) {
+        line(&r.open_escalations.title, l, false);
+    }
+    for o in &r.outcomes {
+        rows.push(vec![
+            r.scope.clone(),
+            "Uitkomsten".into(),
+            o.label.clone(),
+            r.period_label.clone(),
+            o.value.clone().unwrap_or_else(|| "te weinig gevallen".into()),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    for g in [&r.signals_by_month, &r.registrations_by_month]
+        .into_iter()
+        .chain(r.municipalities.as_ref())
+    {
+        let rows_with_total = g.rows.iter().cloned().chain(["Totaal".to_string()]);
+        for (i, row) in rows_with_total.enumerate() {
+            let cols_with_total = g.cols.iter().cloned().chain(["Totaal".to_string()]);
+            for (j, col) in cols_with_total.enumerate() {
+                rows.push(vec![
+                    r.scope.clone(),
+                    g.title.clone(),
+                    format!("{row} — {col}"),
+                    r.period_label.clone(),
+                    g.cells[i][j].text(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+        }
+    }
+    write(&header, &rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::report::{
+        figures::{self, Fact, Facts, Scope},
+        Period,
+    };
+    use chrono::NaiveDate;
 
     #[test]
     fn numbers_read_as_dutch() {
@@ -84,5 +174,29 @@ mod tests {
             csv.trim_start_matches('\u{feff}'),
             "Gemeente;Signalen\r\nGroningen;1.234\r\n\"Pekela; Oude\";<5\r\n"
         );
+    }
+
+    #[test]
+    fn the_csv_holds_every_published_number() {
+        let facts = Facts::new([Fact {
+            measure: "signal_started".into(),
+            month: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+            dim: "age".into(),
+            value: "2".into(),
+            n: 1234,
+        }]);
+        let r = figures::report(
+            &facts,
+            Scope {
+                name: "Groningen".into(),
+                municipalities: None,
+                open_escalation_days: vec![],
+            },
+            Period::month(2026, 3).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        );
+        let csv = report(&r);
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("Groningen;Kerncijfers;Nieuwe signalen;maart 2026;1.234;februari 2026;<5;\r\n"));
     }
 }

@@ -2,7 +2,9 @@
 //! suppression and the Dutch CSV format. Pure, shared with the browser.
 
 pub mod csv;
+pub mod facts;
 pub mod figures;
+mod measures;
 pub mod suppress;
 
 use super::records::MONTHS;

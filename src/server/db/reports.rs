@@ -206,8 +206,11 @@ pub struct Due {
     pub recipients: Vec<(String, String)>,
 }
 
+/// A row of [`with_recipients`]: code, name, region, frequency, since, names, addresses.
+type DueRow = (String, String, Uuid, String, NaiveDate, Vec<String>, Vec<String>);
+
 pub async fn with_recipients(db: impl PgExecutor<'_>) -> Result<Vec<Due>, sqlx::Error> {
-    let rows: Vec<(String, String, Uuid, String, NaiveDate, Vec<String>, Vec<String>)> = sqlx::query_as(
+    let rows: Vec<DueRow> = sqlx::query_as(
         "SELECT m.code, m.name, m.region_id, m.report_frequency,
                 min((r.added_at AT TIME ZONE 'Europe/Amsterdam')::date),
                 array_agg(r.name ORDER BY r.email), array_agg(r.email ORDER BY r.email)

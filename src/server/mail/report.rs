@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     domain::{
-        report::{figures, Period, PeriodKind},
+        report::{Period, PeriodKind},
         views::Municipality,
         workdays::is_working_day,
     },
@@ -154,7 +154,7 @@ pub async fn send_due(pool: &PgPool, today: NaiveDate) -> Result<usize, sqlx::Er
                 name: due.name.clone(),
             });
             let report = reports::build(&mut tx, &area, period, today).await?;
-            let csv = figures::csv(&report);
+            let csv = crate::domain::report::csv::report(&report);
             let file_name = reports::file_name(&area, &period);
             let query = format!("gebied={}&periode={}", due.code, period.choice());
             let lines: Vec<(String, String, String)> = report

@@ -132,7 +132,7 @@ fn municipality_card(s: MunicipalityReportSettings, a: Actions) -> impl IntoView
                     </ul>
                 }.into_any()
             }}
-            <ActionForm action=a.add>
+            <ActionForm action=a.add attr:novalidate=true>
                 <input type="hidden" name="gemeente" value=code2/>
                 <div class="utrecht-form-field zs-field">
                     <label class="utrecht-form-label" for=name_for>{name_label}</label>

@@ -166,8 +166,9 @@ fn change_text(c: Option<i64>) -> String {
 /// A table of lines: label, this period, previous period, change.
 fn lines_table(caption: String, lines: Vec<Line>, now: String, before: Option<String>) -> impl IntoView {
     let with_before = before.is_some();
+    let label = caption.clone();
     view! {
-        <div class="utrecht-table-container">
+        <div class="utrecht-table-container" tabindex="0" role="group" aria-label=label>
             <table class="utrecht-table utrecht-table--html-table zs-report-table">
                 <caption class="utrecht-table__caption">{caption}</caption>
                 <thead class="utrecht-table__header">
@@ -207,8 +208,9 @@ fn breakdown_table(b: Breakdown, now: String, before: String) -> impl IntoView {
 fn grid_table(g: Grid, caption: String) -> impl IntoView {
     let cols: Vec<String> = g.cols.iter().cloned().chain(["Totaal".to_string()]).collect();
     let rows: Vec<String> = g.rows.iter().cloned().chain(["Totaal".to_string()]).collect();
+    let label = caption.clone();
     view! {
-        <div class="utrecht-table-container">
+        <div class="utrecht-table-container" tabindex="0" role="group" aria-label=label>
             <table class="utrecht-table utrecht-table--html-table zs-report-table">
                 <caption class="utrecht-table__caption">{caption}</caption>
                 <thead class="utrecht-table__header">
@@ -252,7 +254,7 @@ fn months_table(r: &Report) -> impl IntoView {
         })
         .collect();
     view! {
-        <div class="utrecht-table-container">
+        <div class="utrecht-table-container" tabindex="0" role="group" aria-label="Nieuwe signalen en ketenregistraties per maand">
             <table class="utrecht-table utrecht-table--html-table zs-report-table">
                 <caption class="utrecht-table__caption">"Nieuwe signalen en ketenregistraties per maand"</caption>
                 <thead class="utrecht-table__header">
@@ -351,7 +353,7 @@ fn page_view(page: ReportView) -> impl IntoView {
             {municipalities}
             <section aria-labelledby="uitkomsten">
                 <h2 class="utrecht-heading-2" id="uitkomsten">"Werkt de coördinatie?"</h2>
-                <div class="utrecht-table-container">
+                <div class="utrecht-table-container" tabindex="0" role="group" aria-label="Uitkomsten">
                     <table class="utrecht-table utrecht-table--html-table zs-report-table">
                         <caption class="utrecht-table__caption">{format!("Uitkomsten, {now}")}</caption>
                         <thead class="utrecht-table__header">

@@ -1,0 +1,167 @@
+//! What each figure counts: its rollup measures and how they add up over a
+//! period, and the dimensions it is broken down by.
+
+use super::{
+    facts::{month_of, Facts},
+    AgeGroup, Period,
+};
+use crate::domain::{involvement::SignalKind, organisation::OrganisationKind};
+use chrono::{Months, NaiveDate};
+
+const EARLIEST: NaiveDate = NaiveDate::MIN;
+
+/// How a figure counts.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Count {
+    /// Facts of the measure in the period.
+    New(&'static str),
+    /// Started up to the period's end, minus ended before its start.
+    Active(&'static str, &'static str),
+    /// Started minus ended, both up to the period's end.
+    AtEnd(&'static str, &'static str),
+}
+
+/// A breakdown dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dim {
+    Age,
+    Org,
+    Kind,
+}
+
+impl Dim {
+    pub(super) fn key(self) -> &'static str {
+        match self {
+            Dim::Age => "age",
+            Dim::Org => "org",
+            Dim::Kind => "kind",
+        }
+    }
+
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Dim::Age => "Leeftijd",
+            Dim::Org => "Soort organisatie",
+            Dim::Kind => "Soort signaal",
+        }
+    }
+
+    /// (stored value, label) for every value, in the order shown.
+    pub(super) fn values(self) -> Vec<(String, &'static str)> {
+        match self {
+            Dim::Age => AgeGroup::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i.to_string(), a.label()))
+                .collect(),
+            Dim::Org => OrganisationKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_string(), k.label()))
+                .collect(),
+            Dim::Kind => SignalKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_string(), k.label()))
+                .collect(),
+        }
+    }
+}
+
+pub(super) struct FigureDef {
+    pub(super) key: &'static str,
+    pub(super) label: &'static str,
+    pub(super) count: Count,
+    pub(super) dims: &'static [Dim],
+}
+
+pub(super) const FIGURES: [FigureDef; 8] = [
+    FigureDef {
+        key: "registraties_nieuw",
+        label: "Nieuwe ketenregistraties",
+        count: Count::New("registration_started"),
+        dims: &[Dim::Age, Dim::Org],
+    },
+    FigureDef {
+        key: "registraties_actief",
+        label: "Actieve ketenregistraties",
+        count: Count::Active("registration_started", "registration_ended"),
+        dims: &[Dim::Age, Dim::Org],
+    },
+    FigureDef {
+        key: "signalen_nieuw",
+        label: "Nieuwe signalen",
+        count: Count::New("signal_started"),
+        dims: &[Dim::Age, Dim::Org, Dim::Kind],
+    },
+    FigureDef {
+        key: "signalen_actief",
+        label: "Actieve signalen",
+        count: Count::Active("signal_started", "signal_ended"),
+        dims: &[Dim::Age, Dim::Org, Dim::Kind],
+    },
+    FigureDef {
+        key: "matches",
+        label: "Nieuwe matches",
+        count: Count::New("match"),
+        dims: &[Dim::Age],
+    },
+    FigureDef {
+        key: "coordinatie",
+        label: "Jongeren met een coördinator aan het eind van de periode",
+        count: Count::AtEnd("coordination_started", "coordination_ended"),
+        dims: &[Dim::Age, Dim::Org],
+    },
+    FigureDef {
+        key: "overdrachten",
+        label: "Overdrachten van coördinatie (geaccepteerd)",
+        count: Count::New("handover"),
+        dims: &[Dim::Age, Dim::Org],
+    },
+    FigureDef {
+        key: "opschalingen",
+        label: "Opschalingen",
+        count: Count::New("escalation"),
+        dims: &[Dim::Age],
+    },
+];
+
+/// The keys of the figures, for the per-municipality table of a region.
+pub const MUNICIPALITY_COLUMNS: [&str; 4] = [
+    "signalen_nieuw",
+    "signalen_actief",
+    "registraties_nieuw",
+    "matches",
+];
+
+pub(super) fn figure(key: &str) -> &'static FigureDef {
+    FIGURES.iter().find(|f| f.key == key).expect("a known figure")
+}
+
+impl FigureDef {
+    pub(super) fn value(&self, facts: &Facts, dim: Dim, value: &str, p: &Period) -> u64 {
+        let (from, to) = (month_of(p.from), month_of(p.to));
+        let before_from = from.checked_sub_months(Months::new(1)).unwrap_or(EARLIEST);
+        let n = match self.count {
+            Count::New(m) => facts.sum(m, dim.key(), value, from, to),
+            Count::Active(s, e) => {
+                facts.sum(s, dim.key(), value, EARLIEST, to)
+                    - facts.sum(e, dim.key(), value, EARLIEST, before_from)
+            }
+            Count::AtEnd(s, e) => {
+                facts.sum(s, dim.key(), value, EARLIEST, to) - facts.sum(e, dim.key(), value, EARLIEST, to)
+            }
+        };
+        n.max(0) as u64
+    }
+
+    pub(super) fn parts(&self, facts: &Facts, dim: Dim, p: &Period) -> Vec<u64> {
+        dim.values()
+            .iter()
+            .map(|(v, _)| self.value(facts, dim, v, p))
+            .collect()
+    }
+
+    /// The figure's total: every figure has the age dimension.
+    pub(super) fn total(&self, facts: &Facts, p: &Period) -> u64 {
+        self.parts(facts, Dim::Age, p).iter().sum()
+    }
+}
