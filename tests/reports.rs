@@ -24,17 +24,7 @@ use zorgsignaal::{
 #[tokio::test]
 async fn every_figure_matches_the_hand_computed_dataset() {
     let app = TestApp::spawn().await;
-    let jgz = app
-        .person(
-            "Anna",
-            OrganisationKind::Jgz,
-            &[Role::Professional, Role::Coordinator],
-        )
-        .await;
-    let wijk = app
-        .person("Bram", OrganisationKind::Wijkteam, &[Role::Professional])
-        .await;
-    let d = dataset(&app, &jgz, &wijk).await;
+    let (_, _, d) = with_dataset(&app).await;
     let gert = analyst(&app, "GM0014").await;
     // Half the facts folded into the rollup, half still deltas: both count.
     db::reports::compact(&app.pool).await.unwrap();
@@ -189,13 +179,7 @@ fn nothing_derivable(r: &Report) {
 async fn small_numbers_are_suppressed_and_cannot_be_worked_out() {
     let app = TestApp::spawn().await;
     second_municipality(&app).await;
-    let jgz = app
-        .person("Anna", OrganisationKind::Jgz, &[Role::Professional])
-        .await;
-    let wijk = app
-        .person("Bram", OrganisationKind::Wijkteam, &[Role::Professional])
-        .await;
-    let d = dataset(&app, &jgz, &wijk).await;
+    let (_, wijk, d) = with_dataset(&app).await;
     // Stadskanaal: 3 signals in m1 — below five.
     let today = chrono::Local::now().date_naive();
     let few = youths(&app, 3, &format!("{}-05-01", today.year() - 10), "GM0037").await;
@@ -540,13 +524,7 @@ async fn an_analyst_reads_only_their_own_municipality() {
 async fn the_periodic_report_goes_once_per_municipality_and_period_with_two_schedulers() {
     let app = TestApp::spawn().await;
     second_municipality(&app).await;
-    let jgz = app
-        .person("Anna", OrganisationKind::Jgz, &[Role::Professional])
-        .await;
-    let wijk = app
-        .person("Bram", OrganisationKind::Wijkteam, &[Role::Professional])
-        .await;
-    let d = dataset(&app, &jgz, &wijk).await;
+    let (_, _, d) = with_dataset(&app).await;
     let rita = admin(&app).await;
     for (town, name, email) in [
         ("GM0014", "Gert", "gert@gemeente.example"),

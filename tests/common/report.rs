@@ -166,6 +166,22 @@ pub struct Dataset {
     pub m1: NaiveDate,
 }
 
+/// Anna (JGZ, coordinator), Bram (wijkteam) and the dataset they made.
+pub async fn with_dataset(app: &TestApp) -> (Person, Person, Dataset) {
+    let jgz = app
+        .person(
+            "Anna",
+            OrganisationKind::Jgz,
+            &[Role::Professional, Role::Coordinator],
+        )
+        .await;
+    let wijk = app
+        .person("Bram", OrganisationKind::Wijkteam, &[Role::Professional])
+        .await;
+    let d = dataset(app, &jgz, &wijk).await;
+    (jgz, wijk, d)
+}
+
 pub async fn dataset(app: &TestApp, jgz: &Person, wijk: &Person) -> Dataset {
     let (m0, m1) = (month(2), month(1));
     let today = chrono::Local::now().date_naive();

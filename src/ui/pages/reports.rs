@@ -147,14 +147,6 @@ fn filter_form(p: &ReportView) -> impl IntoView {
     }
 }
 
-fn num_class(first: bool) -> &'static str {
-    if first {
-        "utrecht-table__header-cell"
-    } else {
-        "utrecht-table__cell utrecht-table__cell--numeric-column"
-    }
-}
-
 fn change_text(c: Option<i64>) -> String {
     match c {
         Some(n) if n > 0 => format!("+{n}"),
@@ -163,39 +155,59 @@ fn change_text(c: Option<i64>) -> String {
     }
 }
 
-/// A table of lines: label, this period, previous period, change.
-fn lines_table(caption: String, lines: Vec<Line>, now: String, before: Option<String>) -> impl IntoView {
-    let with_before = before.is_some();
+/// Every table of the report: a caption, column headers (the first over
+/// the row labels), and rows of a label and its values. A table wider than
+/// its place scrolls, so its box can be focused to scroll by keyboard.
+fn report_table(caption: String, head: Vec<String>, rows: Vec<(String, Vec<String>)>) -> impl IntoView {
     let label = caption.clone();
+    let mut head = head.into_iter();
+    let first = head.next().unwrap_or_default();
     view! {
         <div class="utrecht-table-container" tabindex="0" role="group" aria-label=label>
             <table class="utrecht-table utrecht-table--html-table zs-report-table">
                 <caption class="utrecht-table__caption">{caption}</caption>
                 <thead class="utrecht-table__header">
                     <tr class="utrecht-table__row">
-                        <th scope="col" class="utrecht-table__header-cell">""</th>
-                        <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">{now}</th>
-                        {before.map(|b| view! {
-                            <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">{b}</th>
-                            <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Verschil"</th>
-                        })}
+                        <th scope="col" class="utrecht-table__header-cell">{first}</th>
+                        {head.map(|h| view! {
+                            <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">{h}</th>
+                        }).collect_view()}
                     </tr>
                 </thead>
                 <tbody class="utrecht-table__body">
-                    {lines.into_iter().map(|l| view! {
+                    {rows.into_iter().map(|(label, cells)| view! {
                         <tr class="utrecht-table__row">
-                            <th scope="row" class=num_class(true)>{l.label.clone()}</th>
-                            <td class=num_class(false)>{l.now.text()}</td>
-                            {with_before.then(|| view! {
-                                <td class=num_class(false)>{l.before.text()}</td>
-                                <td class=num_class(false)>{change_text(l.change)}</td>
-                            })}
+                            <th scope="row" class="utrecht-table__header-cell">{label}</th>
+                            {cells.into_iter().map(|c| view! {
+                                <td class="utrecht-table__cell utrecht-table__cell--numeric-column">{c}</td>
+                            }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
     }
+}
+
+/// A table of lines: label, this period, previous period, change.
+fn lines_table(caption: String, lines: Vec<Line>, now: String, before: Option<String>) -> impl IntoView {
+    let with_before = before.is_some();
+    let head = [String::new(), now]
+        .into_iter()
+        .chain(before.map(|b| [b, "Verschil".to_string()]).into_iter().flatten())
+        .collect();
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            let mut cells = vec![l.now.text()];
+            if with_before {
+                cells.push(l.before.text());
+                cells.push(change_text(l.change));
+            }
+            (l.label, cells)
+        })
+        .collect();
+    report_table(caption, head, rows)
 }
 
 fn breakdown_table(b: Breakdown, now: String, before: String) -> impl IntoView {
@@ -206,37 +218,26 @@ fn breakdown_table(b: Breakdown, now: String, before: String) -> impl IntoView {
 
 /// A grid with its totals: rows down, columns across.
 fn grid_table(g: Grid, caption: String) -> impl IntoView {
-    let cols: Vec<String> = g.cols.iter().cloned().chain(["Totaal".to_string()]).collect();
-    let rows: Vec<String> = g.rows.iter().cloned().chain(["Totaal".to_string()]).collect();
-    let label = caption.clone();
-    view! {
-        <div class="utrecht-table-container" tabindex="0" role="group" aria-label=label>
-            <table class="utrecht-table utrecht-table--html-table zs-report-table">
-                <caption class="utrecht-table__caption">{caption}</caption>
-                <thead class="utrecht-table__header">
-                    <tr class="utrecht-table__row">
-                        <th scope="col" class="utrecht-table__header-cell">""</th>
-                        {cols.into_iter().map(|c| view! {
-                            <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">{c}</th>
-                        }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody class="utrecht-table__body">
-                    {rows.into_iter().zip(g.cells).map(|(r, cells)| view! {
-                        <tr class="utrecht-table__row">
-                            <th scope="row" class=num_class(true)>{r}</th>
-                            {cells.into_iter().map(|c| view! { <td class=num_class(false)>{c.text()}</td> }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
+    let total = || "Totaal".to_string();
+    let head = [String::new()]
+        .into_iter()
+        .chain(g.cols.iter().cloned())
+        .chain([total()])
+        .collect();
+    let rows = g
+        .rows
+        .iter()
+        .cloned()
+        .chain([total()])
+        .zip(g.cells)
+        .map(|(r, cells)| (r, cells.into_iter().map(|c| c.text()).collect()))
+        .collect();
+    report_table(caption, head, rows)
 }
 
 /// The line chart's data: months down, the two series across.
 fn months_table(r: &Report) -> impl IntoView {
-    let lines: Vec<Line> = r
+    let rows = r
         .signals_by_month
         .cols
         .iter()
@@ -246,36 +247,17 @@ fn months_table(r: &Report) -> impl IntoView {
                 .iter()
                 .zip(r.registrations_by_month.totals()),
         )
-        .map(|(m, (s, g))| Line {
-            label: m.clone(),
-            now: *s,
-            before: *g,
-            change: None,
-        })
+        .map(|(m, (s, g))| (m.clone(), vec![s.text(), g.text()]))
         .collect();
-    view! {
-        <div class="utrecht-table-container" tabindex="0" role="group" aria-label="Nieuwe signalen en ketenregistraties per maand">
-            <table class="utrecht-table utrecht-table--html-table zs-report-table">
-                <caption class="utrecht-table__caption">"Nieuwe signalen en ketenregistraties per maand"</caption>
-                <thead class="utrecht-table__header">
-                    <tr class="utrecht-table__row">
-                        <th scope="col" class="utrecht-table__header-cell">"Maand"</th>
-                        <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Nieuwe signalen"</th>
-                        <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Nieuwe ketenregistraties"</th>
-                    </tr>
-                </thead>
-                <tbody class="utrecht-table__body">
-                    {lines.into_iter().map(|l| view! {
-                        <tr class="utrecht-table__row">
-                            <th scope="row" class=num_class(true)>{l.label}</th>
-                            <td class=num_class(false)>{l.now.text()}</td>
-                            <td class=num_class(false)>{l.before.text()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
+    report_table(
+        "Nieuwe signalen en ketenregistraties per maand".into(),
+        vec![
+            "Maand".into(),
+            "Nieuwe signalen".into(),
+            "Nieuwe ketenregistraties".into(),
+        ],
+        rows,
+    )
 }
 
 fn chart_figure(chart: Chart, table: AnyView) -> impl IntoView {
@@ -328,7 +310,20 @@ fn page_view(page: ReportView) -> impl IntoView {
             </section>
         }
     });
-    let outcomes = r.outcomes.clone();
+    let outcomes = report_table(
+        format!("Uitkomsten, {now}"),
+        vec!["Maat".into(), "Uitkomst".into(), "Aantal gevallen".into()],
+        r.outcomes
+            .iter()
+            .map(|o| {
+                let value = o
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| "te weinig gevallen om te tonen".into());
+                (o.label.clone(), vec![value, o.cases.text()])
+            })
+            .collect(),
+    );
     let escalations = r.open_escalations.clone();
     let details: Vec<(String, Vec<Breakdown>)> = r
         .figures
@@ -353,27 +348,7 @@ fn page_view(page: ReportView) -> impl IntoView {
             {municipalities}
             <section aria-labelledby="uitkomsten">
                 <h2 class="utrecht-heading-2" id="uitkomsten">"Werkt de coördinatie?"</h2>
-                <div class="utrecht-table-container" tabindex="0" role="group" aria-label="Uitkomsten">
-                    <table class="utrecht-table utrecht-table--html-table zs-report-table">
-                        <caption class="utrecht-table__caption">{format!("Uitkomsten, {now}")}</caption>
-                        <thead class="utrecht-table__header">
-                            <tr class="utrecht-table__row">
-                                <th scope="col" class="utrecht-table__header-cell">"Maat"</th>
-                                <th scope="col" class="utrecht-table__header-cell">"Uitkomst"</th>
-                                <th scope="col" class="utrecht-table__header-cell utrecht-table__header-cell--numeric-column">"Aantal gevallen"</th>
-                            </tr>
-                        </thead>
-                        <tbody class="utrecht-table__body">
-                            {outcomes.into_iter().map(|o| view! {
-                                <tr class="utrecht-table__row">
-                                    <th scope="row" class="utrecht-table__header-cell">{o.label}</th>
-                                    <td class="utrecht-table__cell">{o.value.unwrap_or_else(|| "te weinig gevallen om te tonen".into())}</td>
-                                    <td class=num_class(false)>{o.cases.text()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                {outcomes}
                 {lines_table(escalations.title.clone(), escalations.lines.into_iter().chain([escalations.total]).collect(), "Nu".into(), None)}
             </section>
             <section aria-labelledby="uitsplitsingen">
