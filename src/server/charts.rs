@@ -29,20 +29,16 @@ aria-labelledby=\"{id}-t {id}-d\" class=\"chart\" preserveAspectRatio=\"xMidYMid
     )
 }
 
-/// A round upper bound for the axis and its four steps.
+/// A round upper bound for the axis that splits into four whole steps.
 fn scale(max: u64) -> u64 {
     let max = max.max(4);
     let magnitude = 10u64.pow((max as f64).log10().floor() as u32);
-    for step in [1, 2, 5, 10] {
-        let top = step * magnitude;
-        if top >= max && top % 4 == 0 {
-            return top;
-        }
-        if top >= max {
-            return top.div_ceil(4) * 4;
-        }
-    }
-    max.div_ceil(4) * 4
+    let top = [1, 2, 4, 5, 8, 10]
+        .into_iter()
+        .map(|c| c * magnitude)
+        .find(|&t| t >= max)
+        .unwrap_or(10 * magnitude);
+    top.div_ceil(4) * 4
 }
 
 fn axes(out: &mut String, top: u64) {

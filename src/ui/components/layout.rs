@@ -178,6 +178,7 @@ mod tests {
                 "/regio/e-mail",
                 "/regio/convenant",
                 "/regio/opschalingen",
+                "/regio/rapportage",
                 "/rapportage"
             ]
         );
