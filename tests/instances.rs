@@ -53,13 +53,36 @@ async fn loading_the_demo_data_twice_changes_nothing() {
     seed::load(&app.pool, &hash).await.unwrap();
     let once = app.count(tables).await;
     let roles_once = app.count("SELECT count(*) FROM user_roles").await;
+    let history_once = app.count("SELECT count(*) FROM youths").await;
     seed::load(&app.pool, &hash).await.unwrap();
     assert_eq!(app.count(tables).await, once);
     assert_eq!(app.count("SELECT count(*) FROM user_roles").await, roles_once);
+    assert_eq!(app.count("SELECT count(*) FROM youths").await, history_once);
+    // 7 demo accounts and 6 inactive archive accounts (the report history's authors).
     assert_eq!(
         once,
-        1_000_000 + 10 * 10_000 + 8 * 100 + 7,
-        "1 region, 10 municipalities, 8 organisations, 7 users"
+        1_000_000 + 10 * 10_000 + 8 * 100 + 13,
+        "1 region, 10 municipalities, 8 organisations, 13 users"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM users WHERE active").await, 7);
+    assert_eq!(history_once, 2_000, "three years of finished demo history");
+    assert_eq!(
+        app.count("SELECT count(*) FROM registrations WHERE ended_at IS NULL")
+            .await
+            + app
+                .count("SELECT count(*) FROM signals WHERE closed_at IS NULL")
+                .await
+            + app
+                .count("SELECT count(*) FROM coordinations WHERE ended_at IS NULL")
+                .await
+            + app
+                .count("SELECT count(*) FROM escalations WHERE closed_at IS NULL")
+                .await
+            + app
+                .count("SELECT count(*) FROM actions WHERE done_at IS NULL AND cancelled_at IS NULL")
+                .await,
+        0,
+        "the history has nothing open"
     );
 
     // Every demo account logs in with the demo password.

@@ -574,12 +574,18 @@ async fn the_periodic_report_goes_once_per_municipality_and_period_with_two_sche
     // every missed month is due now.
     app.execute("UPDATE report_recipients SET added_at = now() - interval '3 months'")
         .await;
-    let today = chrono::Local::now().date_naive();
-    let months_due =
-        zorgsignaal::server::mail::report::due_periods("monthly", today - chrono::Days::new(92), today).len();
-    let quarters_due =
-        zorgsignaal::server::mail::report::due_periods("quarterly", today - chrono::Days::new(92), today)
-            .len();
+    // The scheduler runs on (or after) the first working day after last month.
+    let today = zorgsignaal::server::mail::report::first_working_day_after(month(0).pred_opt().unwrap())
+        .max(chrono::Local::now().date_naive());
+    // Due since the day the recipients were added, as the scheduler counts it.
+    let since: chrono::NaiveDate = sqlx::query_scalar(
+        "SELECT min((added_at AT TIME ZONE 'Europe/Amsterdam')::date) FROM report_recipients",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let months_due = zorgsignaal::server::mail::report::due_periods("monthly", since, today).len();
+    let quarters_due = zorgsignaal::server::mail::report::due_periods("quarterly", since, today).len();
     assert!(months_due >= 2);
 
     // Two schedulers (as two instances run them), twice each.
