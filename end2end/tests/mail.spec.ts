@@ -61,7 +61,7 @@ test("after carla signals on a youth anna registered, both get a match notice an
   // The region admin sees the mails as sent: recipient and subject, no body.
   await logIn(page, testInfo, "rita@regio.example");
   await expect(page).toHaveURL(/\/$/);
-  await page.getByRole("navigation", { name: "Hoofdmenu" }).getByRole("link", { name: "E-mail" }).click();
+  await page.getByRole("navigation", { name: "Hoofdmenu" }).getByRole("link", { name: "E-mail", exact: true }).click();
   await settled(page, testInfo);
   await expect(page.getByRole("heading", { level: 1, name: "Uitgaande e-mail" })).toBeVisible();
   await page.getByRole("navigation", { name: "Soort e-mail" }).getByRole("link", { name: /^Verzonden/ }).click();
