@@ -58,13 +58,14 @@ pub async fn report(
         let mut act = Act::begin(&[Role::MunicipalityAnalyst, Role::RegionAdmin]).await?;
         let today = crate::domain::today();
         let user = act.user.clone();
-        let areas = reports::choices(act.tx(), &user).await?;
+        let mine = reports::areas(act.tx(), &user).await?;
         let gebied = if gebied.trim().is_empty() {
-            areas.first().map(|a| a.0.clone()).unwrap_or_default()
+            mine.first().map(|a| a.value()).unwrap_or_default()
         } else {
             gebied.trim().to_string()
         };
-        let Some(area) = reports::area(act.tx(), &user, &gebied).await? else {
+        let areas: Vec<(String, String)> = mine.iter().map(|a| (a.value(), a.label())).collect();
+        let Some(area) = mine.into_iter().find(|a| a.value() == gebied) else {
             return act
                 .settle("report_view", "report", vec![gebied], Err(AppError::NotFound))
                 .await;

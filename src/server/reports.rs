@@ -42,6 +42,22 @@ impl Area {
         }
     }
 
+    /// The area field's value: a municipality code, or [`REGION`].
+    pub fn value(&self) -> String {
+        match self {
+            Area::Municipality(m) => m.code.clone(),
+            Area::Region { .. } => REGION.to_string(),
+        }
+    }
+
+    /// As the area field lists it.
+    pub fn label(&self) -> String {
+        match self {
+            Area::Municipality(m) => m.name.clone(),
+            Area::Region { name, .. } => format!("{name} (alle gemeenten)"),
+        }
+    }
+
     /// For the audit log: the municipality codes, or "regio:<id>".
     pub fn audit_id(&self, region: Uuid) -> String {
         match self {
@@ -51,57 +67,28 @@ impl Area {
     }
 }
 
-/// The areas `user` may open: an analyst their municipalities, a region
-/// admin the region as a whole and each of its municipalities. (value, label).
-pub async fn choices(
-    db: &mut PgConnection,
-    user: &CurrentUser,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+/// The areas `user` may open, in the order the form lists them: a region
+/// admin the region as a whole and each of its municipalities, an analyst
+/// their municipalities.
+pub async fn areas(db: &mut PgConnection, user: &CurrentUser) -> Result<Vec<Area>, sqlx::Error> {
     let mut out = Vec::new();
     if user.has(Role::RegionAdmin) {
-        let name: String = sqlx::query_scalar("SELECT name FROM regions WHERE id = $1")
-            .bind(user.region_id)
-            .fetch_one(&mut *db)
-            .await?;
-        out.push((REGION.to_string(), format!("Regio {name} (alle gemeenten)")));
-        for m in db::organisations::municipalities_in_region(&mut *db, user.region_id).await? {
-            out.push((m.code, m.name));
-        }
-    } else if user.has(Role::MunicipalityAnalyst) {
+        let name = db::organisations::region_name(&mut *db, user.region_id).await?;
+        let municipalities = db::organisations::municipalities_in_region(&mut *db, user.region_id).await?;
+        out.push(Area::Region {
+            name: format!("Regio {name}"),
+            municipalities: municipalities.clone(),
+        });
+        out.extend(municipalities.into_iter().map(Area::Municipality));
+    }
+    if user.has(Role::MunicipalityAnalyst) {
         for m in db::organisations::municipalities_of_analyst(&mut *db, user.id).await? {
-            out.push((m.code, m.name));
+            if !out.iter().any(|a| a.value() == m.code) {
+                out.push(Area::Municipality(m));
+            }
         }
     }
     Ok(out)
-}
-
-/// The area `value` names, if `user` may see it.
-pub async fn area(
-    db: &mut PgConnection,
-    user: &CurrentUser,
-    value: &str,
-) -> Result<Option<Area>, sqlx::Error> {
-    if user.has(Role::RegionAdmin) {
-        let municipalities = db::organisations::municipalities_in_region(&mut *db, user.region_id).await?;
-        if value == REGION {
-            let name: String = sqlx::query_scalar("SELECT name FROM regions WHERE id = $1")
-                .bind(user.region_id)
-                .fetch_one(&mut *db)
-                .await?;
-            return Ok(Some(Area::Region {
-                name: format!("Regio {name}"),
-                municipalities,
-            }));
-        }
-        if let Some(m) = municipalities.into_iter().find(|m| m.code == value) {
-            return Ok(Some(Area::Municipality(m)));
-        }
-    }
-    if user.has(Role::MunicipalityAnalyst) {
-        let mine = db::organisations::municipalities_of_analyst(&mut *db, user.id).await?;
-        return Ok(mine.into_iter().find(|m| m.code == value).map(Area::Municipality));
-    }
-    Ok(None)
 }
 
 /// The report of `area` for `period`, as it may be published.
@@ -118,7 +105,7 @@ pub async fn build(
     let (name, per_municipality) = match area {
         Area::Municipality(m) => (m.name.clone(), None),
         Area::Region { name, municipalities } => {
-            let measures: Vec<&str> = measures_of_columns();
+            let measures = figures::municipality_column_measures();
             let rows = db::reports::totals_by_municipality(&mut *db, &codes, &measures, to).await?;
             let mut by_code: BTreeMap<String, Vec<figures::Fact>> = BTreeMap::new();
             for (code, f) in rows {
@@ -144,12 +131,6 @@ pub async fn build(
         open_escalation_days: open,
     };
     Ok(figures::report(&facts, scope, period, today))
-}
-
-/// The rollup measures behind the per-municipality columns
-/// (`figures::MUNICIPALITY_COLUMNS`: new and active signals, new registrations, matches).
-fn measures_of_columns() -> Vec<&'static str> {
-    vec!["signal_started", "signal_ended", "registration_started", "match"]
 }
 
 /// The report form's fields (GET parameters, Dutch as the page shows them).
@@ -187,7 +168,10 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
     let today = crate::domain::today();
     let result = async {
         let mut tx = state.pool.begin().await?;
-        let area = area(&mut tx, &user, &q.gebied).await?;
+        let area = areas(&mut tx, &user)
+            .await?
+            .into_iter()
+            .find(|a| a.value() == q.gebied);
         let period = period_of(&q, today);
         let (outcome, body) = match (&area, period) {
             (Some(area), Some(period)) => {
@@ -249,13 +233,8 @@ pub fn file_name(area: &Area, period: &Period) -> String {
 }
 
 fn failed(e: impl std::fmt::Display) -> Response {
-    let reference = Uuid::new_v4().simple().to_string()[..8].to_string();
-    tracing::error!(error = %e, reference, "report export failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("Er ging iets mis aan onze kant. Probeer het later opnieuw. Referentie: {reference}"),
-    )
-        .into_response()
+    let error = super::errors::internal("report export", e);
+    (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
 }
 
 /// Folds the rollup's pending deltas; run by every instance's scheduler.

@@ -11,8 +11,8 @@ use super::{
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-pub use super::measures::MUNICIPALITY_COLUMNS;
 use super::measures::{figure, FIGURES};
+pub use super::measures::{municipality_column_measures, MUNICIPALITY_COLUMNS};
 
 /// One line of a table: a label, this period, the previous one, the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

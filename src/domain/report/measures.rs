@@ -132,6 +132,20 @@ pub const MUNICIPALITY_COLUMNS: [&str; 4] = [
     "matches",
 ];
 
+/// The rollup measures the per-municipality columns read.
+pub fn municipality_column_measures() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = MUNICIPALITY_COLUMNS
+        .iter()
+        .flat_map(|k| match figure(k).count {
+            Count::New(m) => vec![m],
+            Count::Active(s, e) | Count::AtEnd(s, e) => vec![s, e],
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 pub(super) fn figure(key: &str) -> &'static FigureDef {
     FIGURES.iter().find(|f| f.key == key).expect("a known figure")
 }

@@ -5,6 +5,14 @@ use crate::domain::views::{Municipality, OrganisationSummary};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+/// The name of region `id`.
+pub async fn region_name(db: impl PgExecutor<'_>, id: Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM regions WHERE id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
 /// Finds or makes the region `name`; a new region gets covenant version 1
 /// (no rules yet: the fallback decides).
 pub async fn upsert_region(db: impl PgExecutor<'_>, name: &str) -> Result<Uuid, sqlx::Error> {
