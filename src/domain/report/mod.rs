@@ -6,6 +6,7 @@ pub mod facts;
 pub mod figures;
 mod measures;
 pub mod suppress;
+pub mod tables;
 
 use super::records::MONTHS;
 use chrono::{Datelike, Months, NaiveDate};
