@@ -40,6 +40,16 @@ where
     out
 }
 
+/// [`RUNS`] requests made by `make`, each answered with success and read whole.
+async fn requests(make: impl Fn() -> reqwest::RequestBuilder) -> Vec<Duration> {
+    time(RUNS, || async {
+        let res = make().send().await.unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+        res.bytes().await.unwrap();
+    })
+    .await
+}
+
 fn print(name: &str, d: &[Duration]) {
     println!(
         "{name:<58} n={:>3}  p50 {:>8.1} ms  p99 {:>8.1} ms  max {:>8.1} ms",
@@ -128,14 +138,7 @@ async fn main() {
     }
     drop(conn);
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = startup::router(state);
-    tokio::spawn(async move {
-        startup::serve(listener, router, std::future::pending())
-            .await
-            .unwrap()
-    });
+    let base = common::serve(state).await;
     let analyst = log_in(&base, "analist@bench.example").await;
     let admin = log_in(&base, "regio@bench.example").await;
 
@@ -149,43 +152,27 @@ async fn main() {
         ("region (10 municipalities)", &admin, "regio"),
     ] {
         for (what, periode) in [("month", month_choice.as_str()), ("year", year_choice.as_str())] {
-            let d = time(RUNS, || async {
-                let res = client
+            let d = requests(|| {
+                client
                     .post(format!("{base}/api/report"))
                     .header("origin", &base)
                     .header("accept", "application/json")
                     .form(&[("gebied", area), ("periode", periode)])
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(res.status().is_success(), "{}", res.status());
-                res.bytes().await.unwrap();
             })
             .await;
             print(&format!("server function, {who}, {what}"), &d);
-            let d = time(RUNS, || async {
-                let res = client
+            let d = requests(|| {
+                client
                     .get(format!("{base}/rapportage?gebied={area}&periode={periode}"))
                     .header("accept", "text/html")
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(res.status().is_success(), "{}", res.status());
-                res.bytes().await.unwrap();
             })
             .await;
             print(&format!("whole page (HTML), {who}, {what}"), &d);
         }
-        let d = time(RUNS, || async {
-            let res = client
-                .get(format!(
-                    "{base}/rapportage/export.csv?gebied={area}&periode={month_choice}"
-                ))
-                .send()
-                .await
-                .unwrap();
-            assert!(res.status().is_success());
-            res.bytes().await.unwrap();
+        let d = requests(|| {
+            client.get(format!(
+                "{base}/rapportage/export.csv?gebied={area}&periode={month_choice}"
+            ))
         })
         .await;
         print(&format!("CSV export, {who}, month"), &d);

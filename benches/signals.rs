@@ -173,14 +173,7 @@ async fn main() {
     );
 
     // The app, served over real HTTP on loopback.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = startup::router(state);
-    tokio::spawn(async move {
-        startup::serve(listener, router, std::future::pending())
-            .await
-            .unwrap()
-    });
+    let base = common::serve(state).await;
 
     let mut logged_in = Vec::new();
     for email in &emails {

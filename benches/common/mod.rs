@@ -43,3 +43,16 @@ pub async fn log_in(base: &str, email: &str) -> reqwest::Client {
     assert!(res.status().is_success(), "log-in failed: {}", res.status());
     client
 }
+
+/// Serves the app of `state` on a free loopback port; its base URL.
+pub async fn serve(state: zorgsignaal::server::state::AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = zorgsignaal::server::startup::router(state);
+    tokio::spawn(async move {
+        zorgsignaal::server::startup::serve(listener, router, std::future::pending())
+            .await
+            .unwrap()
+    });
+    base
+}
