@@ -175,6 +175,7 @@ async fn main() {
                     phone: "050 000 0000",
                     password_hash: &hash,
                     roles,
+                    two_factor_exempt: true,
                 },
             )
             .await

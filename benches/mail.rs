@@ -188,6 +188,7 @@ async fn main() {
             phone: "050 000 0000",
             password_hash: "x",
             roles: &[Role::Professional],
+            two_factor_exempt: true,
         },
     )
     .await

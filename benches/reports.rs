@@ -126,6 +126,7 @@ async fn main() {
                 phone: "",
                 password_hash: &hash,
                 roles: &[role],
+                two_factor_exempt: true,
             },
         )
         .await

@@ -124,6 +124,7 @@ async fn main() {
                 phone: "050 000 0000",
                 password_hash: &hash,
                 roles: &[Role::Professional],
+                two_factor_exempt: true,
             },
         )
         .await

@@ -3,6 +3,7 @@
 use crate::ui::{
     components::layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{
+        account::{AccountPage, LoginCodePage, RecoveryCodesPage, TwoFactorSetupPage},
         actions::MyActionsPage,
         admin::{AuditPage, TokensPage},
         board::BoardPage,
@@ -76,6 +77,10 @@ mod lazy {
     lazy_page!(EscalationsRoute, EscalationsPage);
     lazy_page!(BoardRoute, BoardPage);
     lazy_page!(MyActionsRoute, MyActionsPage);
+    lazy_page!(LoginCodeRoute, LoginCodePage);
+    lazy_page!(SetupRoute, TwoFactorSetupPage);
+    lazy_page!(AccountRoute, AccountPage);
+    lazy_page!(RecoveryCodesRoute, RecoveryCodesPage);
 }
 
 /// The route view of a lazily loaded page: the page itself on the server,
@@ -133,6 +138,11 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/inloggen/code") view={page!(LoginCodeRoute, LoginCodePage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/inloggen/tweestaps") view={page!(SetupRoute, TwoFactorSetupPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view={page!(AccountRoute, AccountPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/account/tweestaps") view={page!(SetupRoute, TwoFactorSetupPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/account/herstelcodes") view={page!(RecoveryCodesRoute, RecoveryCodesPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio") view={page!(RegionRoute, RegionPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/rapportage") view={page!(ReportsRoute, ReportsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/api-sleutels") view={page!(TokensRoute, TokensPage)} ssr=SsrMode::Async/>

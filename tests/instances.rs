@@ -58,13 +58,13 @@ async fn loading_the_demo_data_twice_changes_nothing() {
     assert_eq!(app.count(tables).await, once);
     assert_eq!(app.count("SELECT count(*) FROM user_roles").await, roles_once);
     assert_eq!(app.count("SELECT count(*) FROM youths").await, history_once);
-    // 7 demo accounts and 6 inactive archive accounts (the report history's authors).
+    // 9 demo accounts and 6 inactive archive accounts (the report history's authors).
     assert_eq!(
         once,
-        1_000_000 + 10 * 10_000 + 8 * 100 + 13,
-        "1 region, 10 municipalities, 8 organisations, 13 users"
+        1_000_000 + 10 * 10_000 + 8 * 100 + 15,
+        "1 region, 10 municipalities, 8 organisations, 15 users"
     );
-    assert_eq!(app.count("SELECT count(*) FROM users WHERE active").await, 7);
+    assert_eq!(app.count("SELECT count(*) FROM users WHERE active").await, 9);
     assert_eq!(history_once, 2_000, "three years of finished demo history");
     assert_eq!(
         app.count("SELECT count(*) FROM registrations WHERE ended_at IS NULL")

@@ -1,10 +1,14 @@
-use crate::{domain::user::CurrentUser, error::AppError};
+use crate::{
+    domain::{two_factor::LoginStep, user::CurrentUser},
+    error::AppError,
+};
 use leptos::prelude::*;
 
-/// Logs in with e-mail and password. Without JavaScript the browser is sent
-/// on to the start page; with JavaScript the page navigates itself.
+/// Logs in with e-mail and password; answers with the step that follows
+/// (the start page, or the second step). Without JavaScript the browser is
+/// sent there; with JavaScript the page navigates itself.
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String) -> Result<LoginStep, AppError> {
     use crate::{
         api::{is_plain_form_post, respond},
         domain::login::LoginInput,
@@ -16,16 +20,16 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             fields,
             values: vec![("email".into(), email.trim().to_string())],
         })?;
-        let token = auth::log_in(&state, &parts, input).await?;
+        let (token, step) = auth::log_in(&state, &parts, input).await?;
         let response = expect_context::<leptos_axum::ResponseOptions>();
         let cookie = auth::session_cookie(&token, state.config.secure_cookies());
         if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
             response.append_header(axum::http::header::SET_COOKIE, v);
         }
         if is_plain_form_post(&parts) {
-            leptos_axum::redirect("/");
+            leptos_axum::redirect(step.path());
         }
-        Ok(())
+        Ok(step)
     })
     .await
 }

@@ -2,6 +2,7 @@
 //! itself (`server::auth::require`), validates, calls `server::db`, and maps
 //! errors through [`respond`].
 
+pub mod account;
 pub mod actions;
 pub mod admin;
 pub mod auth;

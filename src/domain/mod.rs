@@ -14,6 +14,7 @@ pub mod organisation;
 pub mod records;
 pub mod report;
 pub mod role;
+pub mod two_factor;
 pub mod user;
 pub mod views;
 pub mod workdays;

@@ -7,7 +7,12 @@ use super::{
     state::AppState,
 };
 use crate::{
-    domain::{login::LoginInput, role::Role, user::CurrentUser},
+    domain::{
+        login::LoginInput,
+        role::Role,
+        two_factor::{self, LoginStep},
+        user::CurrentUser,
+    },
     error::AppError,
 };
 use axum::{
@@ -174,7 +179,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
         .map_err(|e| internal("password hash", e))
 }
 
-async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+pub(crate) async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
         .await
         .map_err(|e| internal("password verify", e))
@@ -191,7 +196,13 @@ fn dummy_hash() -> &'static str {
 /// success opens a fresh session (any session the browser had is ended).
 /// Failures of every kind answer with the same message. Returns the new
 /// session token for the cookie.
-pub async fn log_in(state: &AppState, parts: &Parts, input: LoginInput) -> Result<String, AppError> {
+/// Checks the password and opens a session: a full log-in, or one that
+/// waits for the second step the returned [`LoginStep`] names.
+pub async fn log_in(
+    state: &AppState,
+    parts: &Parts,
+    input: LoginInput,
+) -> Result<(String, LoginStep), AppError> {
     let config = &state.config;
     let ip = client_ip(parts, config.trust_proxy_headers);
     let window = config.login_window.as_secs_f64();
@@ -260,31 +271,42 @@ pub async fn log_in(state: &AppState, parts: &Parts, input: LoginInput) -> Resul
     let password_ok = verify_password(input.password, hash).await?;
     let user = row.filter(|r| r.active && password_ok);
 
-    db::login_attempts::record(&mut *tx, &email, ip, user.is_some()).await?;
     let Some(user) = user else {
+        db::login_attempts::record(&mut *tx, &email, ip, false).await?;
         audit::record(&mut *tx, &audit_entry(None, None, vec![], audit::Outcome::Failed)).await?;
         tx.commit().await?;
         return Err(AppError::InvalidCredentials { email });
     };
+    let roles: Vec<Role> = user.roles.iter().filter_map(|r| Role::parse(r)).collect();
+    let step = two_factor::step_after_password(
+        user.has_app,
+        two_factor::required(&roles, user.region_requires_all, user.two_factor_exempt),
+    );
+    // A correct password with a second step to come is not a log-in yet:
+    // it does not clear the account's failures, so codes cannot be
+    // guessed by giving the password again between tries.
+    if step == LoginStep::Done {
+        db::login_attempts::record(&mut *tx, &email, ip, true).await?;
+    }
 
     if let Some(old) = session_token(&parts.headers) {
         db::sessions::delete(&mut *tx, &hash_token(&old)).await?;
     }
     let token = new_token();
-    db::sessions::create(&mut *tx, &hash_token(&token), user.id).await?;
-    audit::record(
-        &mut *tx,
-        &audit_entry(
-            Some(user.id),
-            Some(user.organisation_id),
-            user.roles.clone(),
-            audit::Outcome::Success,
-        ),
-    )
-    .await?;
+    db::sessions::create(&mut *tx, &hash_token(&token), user.id, step.stage()).await?;
+    let mut entry = audit_entry(
+        Some(user.id),
+        Some(user.organisation_id),
+        user.roles.clone(),
+        audit::Outcome::Success,
+    );
+    if step != LoginStep::Done {
+        entry.action = "login_password";
+    }
+    audit::record(&mut *tx, &entry).await?;
     tx.commit().await?;
-    tracing::info!(user_id = %user.id, "logged in");
-    Ok(token)
+    tracing::info!(user_id = %user.id, step = step.stage(), "password accepted");
+    Ok((token, step))
 }
 
 /// Ends the browser's session on the server. Succeeds when there was none.

@@ -1,6 +1,7 @@
 //! Server-only code: configuration, start-up, database access, sessions,
 //! security middleware. Nothing here compiles for the browser.
 
+pub mod account;
 pub mod auth;
 pub mod chain;
 pub mod charts;
@@ -19,4 +20,5 @@ pub mod security;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod two_factor;
 pub mod upload;

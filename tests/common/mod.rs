@@ -262,6 +262,7 @@ impl TestApp {
             name: "Test Gebruiker".into(),
             roles: vec![Role::Professional],
             kind: OrganisationKind::Jgz,
+            two_factor_exempt: true,
         }
     }
 
@@ -363,9 +364,18 @@ pub struct UserBuilder<'a> {
     name: String,
     roles: Vec<Role>,
     kind: OrganisationKind,
+    two_factor_exempt: bool,
 }
 
 impl UserBuilder<'_> {
+    /// A user held to the second-factor rules. By default test users are
+    /// exempt, as the demo's are, so tests about other things log in with
+    /// a password alone; tests of two-factor log-in use this.
+    pub fn with_two_factor_rules(mut self) -> Self {
+        self.two_factor_exempt = false;
+        self
+    }
+
     pub fn roles(mut self, roles: &[Role]) -> Self {
         self.roles = roles.to_vec();
         self
@@ -409,6 +419,7 @@ impl UserBuilder<'_> {
                 phone: "050 000 0000",
                 password_hash: hash,
                 roles: &self.roles,
+                two_factor_exempt: self.two_factor_exempt,
             },
         )
         .await

@@ -15,6 +15,7 @@ pub mod reports;
 pub mod seed;
 pub mod sessions;
 pub mod tokens;
+pub mod two_factor;
 pub mod users;
 pub mod youths;
 

@@ -40,7 +40,7 @@ pub struct DemoUser {
     pub roles: &'static [Role],
 }
 
-pub const DEMO_USERS: [DemoUser; 7] = [
+pub const DEMO_USERS: [DemoUser; 9] = [
     DemoUser {
         email: "anna@ggd.example",
         name: "Anna de Vries",
@@ -90,6 +90,23 @@ pub const DEMO_USERS: [DemoUser; 7] = [
         organisation: "Gemeente Groningen",
         roles: &[Role::MunicipalityAnalyst],
     },
+    // Two professionals of a chain partner no demo story uses: to try
+    // two-factor log-in and a password change on (the browser tests do,
+    // one account per test project).
+    DemoUser {
+        email: "femke@jbnoord.example",
+        name: "Femke de Boer",
+        phone: "050 317 3000",
+        organisation: "Jeugdbescherming Noord",
+        roles: &[Role::Professional],
+    },
+    DemoUser {
+        email: "hans@jbnoord.example",
+        name: "Hans Kramer",
+        phone: "050 317 3001",
+        organisation: "Jeugdbescherming Noord",
+        roles: &[Role::Professional],
+    },
 ];
 
 /// Loads the demo region, organisations and users in one transaction.
@@ -121,6 +138,7 @@ pub async fn load(pool: &PgPool, password_hash: &str) -> Result<(), sqlx::Error>
                 phone: user.phone,
                 password_hash,
                 roles: user.roles,
+                two_factor_exempt: true,
             },
         )
         .await?;
@@ -166,6 +184,7 @@ async fn demo_history(
                 // Not a valid hash: nobody logs in as the archive.
                 password_hash: "!",
                 roles: &[Role::Professional],
+                two_factor_exempt: true,
             },
         )
         .await?;

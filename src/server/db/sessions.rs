@@ -3,10 +3,18 @@
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-pub async fn create(db: impl PgExecutor<'_>, token_hash: &[u8], user_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id) VALUES ($1, $2)")
+/// A new session; `stage` is 'full' for a log-in, or the second step it
+/// still waits for (see `domain::two_factor::LoginStep`).
+pub async fn create(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    user_id: Uuid,
+    stage: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, stage) VALUES ($1, $2, $3)")
         .bind(token_hash)
         .bind(user_id)
+        .bind(stage)
         .execute(db)
         .await?;
     Ok(())

@@ -12,13 +12,20 @@ pub struct LoginRow {
     pub password_hash: String,
     pub active: bool,
     pub roles: Vec<String>,
+    /// A confirmed authenticator app.
+    pub has_app: bool,
+    pub two_factor_exempt: bool,
+    pub region_requires_all: bool,
 }
 
 pub async fn find_for_login(db: impl PgExecutor<'_>, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.organisation_id, u.password_hash, u.active,
-                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles
-         FROM users u WHERE u.email = $1",
+                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles,
+                u.totp_secret IS NOT NULL AS has_app, u.two_factor_exempt,
+                g.two_factor_for_all AS region_requires_all
+         FROM users u JOIN organisations o ON o.id = u.organisation_id JOIN regions g ON g.id = o.region_id
+         WHERE u.email = $1",
     )
     .bind(email)
     .fetch_optional(db)
@@ -37,7 +44,7 @@ pub async fn by_session(
     let row = sqlx::query(
         "WITH s AS (
              UPDATE sessions SET last_seen_at = now()
-             WHERE token_hash = $1
+             WHERE token_hash = $1 AND stage = 'full'
                AND last_seen_at > now() - make_interval(secs => $2)
                AND created_at > now() - make_interval(secs => $3)
              RETURNING user_id)
@@ -82,6 +89,9 @@ pub struct NewUser<'a> {
     pub phone: &'a str,
     pub password_hash: &'a str,
     pub roles: &'a [Role],
+    /// Logs in without a second factor even where one is required: only
+    /// for the demo's accounts (and fixtures of tests about something else).
+    pub two_factor_exempt: bool,
 }
 
 /// Inserts the user unless one with this e-mail exists; returns its id either way.
@@ -91,8 +101,8 @@ pub async fn insert_if_absent(
 ) -> Result<Uuid, sqlx::Error> {
     let id: Uuid = sqlx::query_scalar(
         "WITH ins AS (
-             INSERT INTO users (id, organisation_id, email, name, phone, password_hash)
-             VALUES ($1, $2, $3, $4, $5, $6)
+             INSERT INTO users (id, organisation_id, email, name, phone, password_hash, two_factor_exempt)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (email) DO NOTHING
              RETURNING id)
          SELECT id FROM ins UNION ALL SELECT id FROM users WHERE email = $3 LIMIT 1",
@@ -103,6 +113,7 @@ pub async fn insert_if_absent(
     .bind(user.name)
     .bind(user.phone)
     .bind(user.password_hash)
+    .bind(user.two_factor_exempt)
     .fetch_one(&mut *conn)
     .await?;
     let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();

@@ -96,6 +96,7 @@ fn UserMenu(user: CurrentUser) -> impl IntoView {
                 <span class="zs-user__name">{user.name.clone()}</span>
                 <span class="zs-user__org">{user.organisation_name.clone()}</span>
             </p>
+            <A href="/account" attr:class="utrecht-link zs-user__account">"Mijn account"</A>
             <ActionForm action=logout>
                 <button type="submit" class="utrecht-button utrecht-button--secondary-action">
                     "Uitloggen"

@@ -19,8 +19,8 @@ pub fn LoginPage() -> impl IntoView {
     // With JavaScript, a successful log-in loads the start page afresh; a
     // failed one empties the password, as the page without JavaScript does.
     Effect::new(move |_| match login.value().get() {
-        Some(Ok(())) => {
-            let _ = window().location().assign("/");
+        Some(Ok(step)) => {
+            let _ = window().location().assign(step.path());
         }
         Some(Err(_)) => clear_password(),
         None => {}

@@ -1,3 +1,4 @@
+pub mod account;
 pub mod action_form;
 pub mod actions;
 pub mod admin;

@@ -1,5 +1,8 @@
 use crate::{
-    api::overview::get_region_overview,
+    api::{
+        account::{region_two_factor, SetRegionTwoFactor},
+        overview::get_region_overview,
+    },
     domain::{organisation::OrganisationKind, role::Role, user::CurrentUser},
     ui::components::{form::ErrorNotice, guard::RequireRole, table::Table},
 };
@@ -54,6 +57,45 @@ fn region_page(_user: CurrentUser) -> AnyView {
                 }.into_any(),
             })}
         </Suspense>
+        <TwoFactorSetting/>
     }
     .into_any()
+}
+
+/// Whether everyone in the region needs a second factor at log-in.
+#[component]
+fn TwoFactorSetting() -> impl IntoView {
+    let save = ServerAction::<SetRegionTwoFactor>::new();
+    let current = Resource::new(move || save.version().get(), |_| region_two_factor());
+    view! {
+        <section class="zs-card" aria-labelledby="tweestaps-regio">
+            <h2 class="utrecht-heading-2" id="tweestaps-regio">"Tweestapsverificatie"</h2>
+            <p class="utrecht-paragraph">
+                "Regiobeheerders en gemeentelijk analisten loggen altijd in met een code uit een app. "
+                "Je kunt dat ook van alle professionals en coördinatoren in de regio vragen."
+            </p>
+            {move || save.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e/> })}
+            <Suspense fallback=|| ()>
+                {move || current.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(all) => view! {
+                        <ActionForm action=save attr:class="zs-form">
+                            <fieldset class="utrecht-form-fieldset zs-fieldset">
+                                <legend class="utrecht-form-fieldset__legend">"Verplicht voor iedereen in de regio"</legend>
+                                <label class="utrecht-form-label zs-radio">
+                                    <input type="radio" class="utrecht-radio-button" name="iedereen" value="ja" checked=all/>
+                                    " Ja, iedereen logt in met een code uit een app"
+                                </label>
+                                <label class="utrecht-form-label zs-radio">
+                                    <input type="radio" class="utrecht-radio-button" name="iedereen" value="nee" checked=!all/>
+                                    " Nee, alleen regiobeheerders en analisten"
+                                </label>
+                            </fieldset>
+                            <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Opslaan"</button>
+                        </ActionForm>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
 }

@@ -1,0 +1,250 @@
+//! Second-factor state of users and sessions, recovery codes, passwords.
+
+use sqlx::{PgExecutor, Row};
+use uuid::Uuid;
+
+/// A session between the password and the second step.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub user_id: Uuid,
+    pub email: String,
+    pub organisation_id: Uuid,
+    pub stage: String,
+}
+
+/// The session `token_hash` if it still waits for a second step, at most
+/// `max_age_secs` after the password was given.
+pub async fn pending(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    max_age_secs: f64,
+) -> Result<Option<Pending>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.id, u.email, u.organisation_id, s.stage
+           FROM sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.token_hash = $1 AND s.stage <> 'full' AND u.active
+            AND s.created_at > now() - make_interval(secs => $2)",
+    )
+    .bind(token_hash)
+    .bind(max_age_secs)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        Ok(Pending {
+            user_id: r.try_get("id")?,
+            email: r.try_get("email")?,
+            organisation_id: r.try_get("organisation_id")?,
+            stage: r.try_get("stage")?,
+        })
+    })
+    .transpose()
+}
+
+/// Makes the pending session a full log-in.
+pub async fn complete_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET stage = 'full', last_seen_at = now() WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The confirmed secret of a user and the last step used, locked for the
+/// check of one code.
+pub async fn secret_for_update(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+) -> Result<Option<(Vec<u8>, Option<i64>)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT totp_secret, totp_last_step FROM users WHERE id = $1 AND totp_secret IS NOT NULL FOR UPDATE",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| Ok((r.try_get("totp_secret")?, r.try_get("totp_last_step")?)))
+        .transpose()
+}
+
+/// Remembers the step of a code just used, so it works only once.
+pub async fn use_step(db: impl PgExecutor<'_>, user_id: Uuid, step: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(step)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Uses up a recovery code; false when it is not one of the user's unused codes.
+pub async fn use_recovery_code(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    hash: &[u8],
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// The secret being set up for the user: the one kept from an earlier
+/// visit, or `fresh`.
+pub async fn pending_secret(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    fresh: &[u8],
+) -> Result<Vec<u8>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE users SET totp_pending_secret = coalesce(totp_pending_secret, $2) WHERE id = $1
+         RETURNING totp_pending_secret",
+    )
+    .bind(user_id)
+    .bind(fresh)
+    .fetch_one(db)
+    .await
+}
+
+/// The secret being set up, locked for its confirmation.
+pub async fn pending_secret_for_update(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT totp_pending_secret FROM users WHERE id = $1 FOR UPDATE")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
+}
+
+/// The secret being set up becomes the user's, `step` used.
+pub async fn confirm(conn: &mut sqlx::PgConnection, user_id: Uuid, step: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $2
+          WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(step)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces all the user's recovery codes by `hashes`.
+pub async fn replace_recovery_codes(
+    conn: &mut sqlx::PgConnection,
+    user_id: Uuid,
+    hashes: &[[u8; 32]],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    let hashes: Vec<Vec<u8>> = hashes.iter().map(|h| h.to_vec()).collect();
+    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])")
+        .bind(user_id)
+        .bind(hashes)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Turns the second factor off: secret, last step and codes gone.
+pub async fn disable(conn: &mut sqlx::PgConnection, user_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// What the account page shows and the rules need.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub has_app: bool,
+    pub exempt: bool,
+    pub region_requires_all: bool,
+    pub roles: Vec<String>,
+    pub codes_left: i64,
+}
+
+pub async fn status(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Status, sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT u.totp_secret IS NOT NULL AS has_app, u.two_factor_exempt, g.two_factor_for_all,
+                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles,
+                (SELECT count(*) FROM recovery_codes c WHERE c.user_id = u.id AND c.used_at IS NULL) AS codes_left
+           FROM users u JOIN organisations o ON o.id = u.organisation_id JOIN regions g ON g.id = o.region_id
+          WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
+    Ok(Status {
+        has_app: r.try_get("has_app")?,
+        exempt: r.try_get("two_factor_exempt")?,
+        region_requires_all: r.try_get("two_factor_for_all")?,
+        roles: r.try_get("roles")?,
+        codes_left: r.try_get("codes_left")?,
+    })
+}
+
+/// Whether the region asks a second factor of everyone.
+pub async fn region_requires_all(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT two_factor_for_all FROM regions WHERE id = $1")
+        .bind(region_id)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn set_region_requires_all(
+    db: impl PgExecutor<'_>,
+    region_id: Uuid,
+    all: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE regions SET two_factor_for_all = $2 WHERE id = $1")
+        .bind(region_id)
+        .bind(all)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The password hash of a user, locked for a change.
+pub async fn password_hash_for_update(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 FOR UPDATE")
+        .bind(user_id)
+        .fetch_one(db)
+        .await
+}
+
+/// Sets a new password and ends every other session of the user;
+/// returns how many sessions ended.
+pub async fn set_password(
+    conn: &mut sqlx::PgConnection,
+    user_id: Uuid,
+    hash: &str,
+    keep_session: &[u8],
+) -> Result<u64, sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep_session)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}

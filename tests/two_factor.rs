@@ -1,0 +1,438 @@
+//! Two-factor log-in against the real server and database: who must set
+//! up an app, that a password alone is no log-in then, codes that work
+//! once, recovery codes, the shared lock, the region's setting, and
+//! password changes that end every other session.
+
+mod common;
+
+use common::{TestApp, TestUser, PASSWORD};
+use reqwest::Client;
+use serde_json::Value;
+use zorgsignaal::{
+    domain::{role::Role, two_factor::Setup},
+    server::two_factor::{hotp, step_at},
+};
+
+/// The secret as the set-up page shows it (base32 in groups), as bytes.
+fn secret_of(setup: &Setup) -> Vec<u8> {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
+    for c in setup.secret.chars().filter(|c| !c.is_whitespace()) {
+        buffer = (buffer << 5) | ALPHABET.find(c).expect("base32") as u32;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+fn code_at(secret: &[u8], step: i64) -> String {
+    format!("{:06}", hotp(secret, step as u64))
+}
+
+fn now_step() -> i64 {
+    step_at(chrono::Utc::now().timestamp())
+}
+
+async fn json(res: reqwest::Response) -> Value {
+    res.json().await.unwrap()
+}
+
+/// Logs in with the password; returns the client and the step the server names.
+async fn password_step(app: &TestApp, user: &TestUser) -> (Client, String) {
+    let client = app.client();
+    let res = app.login(&client, &user.email, &user.password).await;
+    assert_eq!(res.status(), 200);
+    let step = json(res).await.as_str().unwrap().to_string();
+    (client, step)
+}
+
+/// Whether `client` is logged in, by the server's own answer.
+async fn logged_in(app: &TestApp, client: &Client) -> bool {
+    let res = app.call(client, "me", &[]).await;
+    assert_eq!(res.status(), 200);
+    !json(res).await.is_null()
+}
+
+/// Sets up an app for the session of `client`; returns the secret and the
+/// step of the code that confirmed it.
+async fn enrol(app: &TestApp, client: &Client) -> (Vec<u8>, i64, Vec<String>) {
+    let res = app.call(client, "two_factor_setup", &[]).await;
+    assert_eq!(res.status(), 200);
+    let setup: Setup = res.json().await.unwrap();
+    assert!(setup.qr_svg.starts_with("<?xml") || setup.qr_svg.contains("<svg"));
+    let secret = secret_of(&setup);
+    assert_eq!(secret.len(), 20);
+    let step = now_step();
+    let res = app
+        .call(client, "confirm_two_factor", &[("code", &code_at(&secret, step))])
+        .await;
+    assert_eq!(res.status(), 200);
+    let codes: Vec<String> = res.json().await.unwrap();
+    (secret, step, codes)
+}
+
+fn field_message(body: &Value) -> String {
+    body.to_string()
+}
+
+#[tokio::test]
+async fn an_analyst_sets_up_an_app_before_anything_else_and_only_hashes_of_recovery_codes_are_kept() {
+    let app = TestApp::spawn().await;
+    let gert = app
+        .user()
+        .roles(&[Role::MunicipalityAnalyst])
+        .with_two_factor_rules()
+        .create()
+        .await;
+    let (client, step) = password_step(&app, &gert).await;
+    assert_eq!(step, "Enrol");
+    assert!(
+        !logged_in(&app, &client).await,
+        "a password alone is not a log-in"
+    );
+    assert_eq!(app.call(&client, "account", &[]).await.status(), 401);
+    assert_eq!(app.call(&client, "report", &[]).await.status(), 401);
+    // The log-in code step is not this session's step.
+    assert_eq!(
+        app.call(&client, "login_code", &[("code", "123456")])
+            .await
+            .status(),
+        401
+    );
+
+    // The set-up page keeps its secret over reloads until it is confirmed.
+    let first: Setup = app
+        .call(&client, "two_factor_setup", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let again: Setup = app
+        .call(&client, "two_factor_setup", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first.secret, again.secret);
+    assert!(first.at_login);
+    let secret = secret_of(&first);
+    let wrong = app
+        .call(&client, "confirm_two_factor", &[("code", "000000")])
+        .await;
+    let wrong = if code_at(&secret, now_step()) == "000000" {
+        app.call(&client, "confirm_two_factor", &[("code", "000001")])
+            .await
+    } else {
+        wrong
+    };
+    assert_eq!(wrong.status(), 422);
+    assert!(field_message(&json(wrong).await).contains("Deze code klopt niet"));
+    assert!(!logged_in(&app, &client).await);
+
+    let res = app
+        .call(
+            &client,
+            "confirm_two_factor",
+            &[("code", &code_at(&secret, now_step()))],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let codes: Vec<String> = res.json().await.unwrap();
+    assert_eq!(codes.len(), 10);
+    assert!(
+        logged_in(&app, &client).await,
+        "setting up the app finishes the log-in"
+    );
+    assert_eq!(app.call(&client, "account", &[]).await.status(), 200);
+
+    // Only SHA-256 of each code is stored; the codes themselves nowhere.
+    for code in &codes {
+        let plain = code.replace('-', "");
+        assert_eq!(
+            app.count(&format!(
+                "SELECT count(*) FROM recovery_codes WHERE code_hash = sha256('{plain}'::bytea) AND used_at IS NULL"
+            ))
+            .await,
+            1
+        );
+    }
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM audit_log WHERE object_ids::text LIKE '%{}%'",
+            codes[0].replace('-', "")
+        ))
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn with_an_app_a_code_works_once_and_a_recovery_code_once() {
+    let app = TestApp::spawn().await;
+    let rita = app
+        .user()
+        .roles(&[Role::RegionAdmin])
+        .with_two_factor_rules()
+        .create()
+        .await;
+    let (first, _) = password_step(&app, &rita).await;
+    let (secret, used_step, codes) = enrol(&app, &first).await;
+
+    let (client, step) = password_step(&app, &rita).await;
+    assert_eq!(step, "Code");
+    assert!(!logged_in(&app, &client).await);
+    assert_eq!(app.call(&client, "region_two_factor", &[]).await.status(), 401);
+    // Bad input gets a message beside the field.
+    let res = app.call(&client, "login_code", &[("code", "12ab")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(field_message(&json(res).await).contains("6 cijfers"));
+    // The code that confirmed the app was used: not again.
+    let res = app
+        .call(&client, "login_code", &[("code", &code_at(&secret, used_step))])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(!logged_in(&app, &client).await);
+    // The next step's code (accepted one step early) logs in...
+    let next = code_at(&secret, used_step + 1);
+    let res = app.call(&client, "login_code", &[("code", &next)]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert!(logged_in(&app, &client).await);
+    assert_eq!(app.call(&client, "region_two_factor", &[]).await.status(), 200);
+    // ...and only once.
+    let (other, _) = password_step(&app, &rita).await;
+    assert_eq!(
+        app.call(&other, "login_code", &[("code", &next)]).await.status(),
+        422
+    );
+
+    // A recovery code, typed in lower case with spaces, works once.
+    let typed = codes[3].to_lowercase().replace('-', " ");
+    assert_eq!(
+        app.call(&other, "login_code", &[("code", &typed)]).await.status(),
+        200
+    );
+    assert!(logged_in(&app, &other).await);
+    let (third, _) = password_step(&app, &rita).await;
+    assert_eq!(
+        app.call(&third, "login_code", &[("code", &codes[3])])
+            .await
+            .status(),
+        422
+    );
+    assert!(!logged_in(&app, &third).await);
+
+    // New codes replace the old: an old unused one no longer works.
+    let res = app
+        .call(&client, "renew_recovery_codes", &[("wachtwoord_codes", "fout")])
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = app
+        .call(&client, "renew_recovery_codes", &[("wachtwoord_codes", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 200);
+    let renewed: Vec<String> = res.json().await.unwrap();
+    assert_eq!(
+        app.call(&third, "login_code", &[("code", &codes[5])])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.call(&third, "login_code", &[("code", &renewed[0])])
+            .await
+            .status(),
+        200
+    );
+
+    // A region admin must keep the app.
+    assert_eq!(
+        app.call(&client, "disable_two_factor", &[("wachtwoord_uit", PASSWORD)])
+            .await
+            .status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn wrong_codes_count_towards_the_account_lock_and_a_pending_step_expires() {
+    let app = TestApp::spawn().await;
+    let gert = app
+        .user()
+        .roles(&[Role::MunicipalityAnalyst])
+        .with_two_factor_rules()
+        .create()
+        .await;
+    let (first, _) = password_step(&app, &gert).await;
+    let (secret, used_step, _) = enrol(&app, &first).await;
+
+    // Giving the password again between tries does not clear the count.
+    let wrong = if code_at(&secret, used_step + 1) == "999999" {
+        "999998"
+    } else {
+        "999999"
+    };
+    for _ in 0..5 {
+        let (client, step) = password_step(&app, &gert).await;
+        assert_eq!(step, "Code");
+        // Wrong for every step near now (a 1-in-a-million collision aside).
+        let res = app.call(&client, "login_code", &[("code", wrong)]).await;
+        assert_eq!(res.status(), 422);
+    }
+    assert_eq!(
+        app.login(&app.client(), &gert.email, &gert.password)
+            .await
+            .status(),
+        429,
+        "five wrong codes lock the account, as five wrong passwords do"
+    );
+
+    // A second step left waiting too long is over.
+    let app = TestApp::spawn().await;
+    let rita = app
+        .user()
+        .roles(&[Role::RegionAdmin])
+        .with_two_factor_rules()
+        .create()
+        .await;
+    let (client, step) = password_step(&app, &rita).await;
+    assert_eq!(step, "Enrol");
+    app.execute("UPDATE sessions SET created_at = now() - interval '11 minutes' WHERE stage <> 'full'")
+        .await;
+    assert_eq!(app.call(&client, "two_factor_setup", &[]).await.status(), 401);
+}
+
+#[tokio::test]
+async fn a_region_can_ask_everyone_for_a_second_factor() {
+    let app = TestApp::spawn().await;
+    let anna = app.user().with_two_factor_rules().create().await;
+    let rita = app.user().roles(&[Role::RegionAdmin]).create().await;
+    let (_, step) = password_step(&app, &anna).await;
+    assert_eq!(step, "Done", "a professional needs no app unless the region asks");
+
+    let anna_client = app.logged_in(&anna).await;
+    assert_eq!(
+        app.call(&anna_client, "set_region_two_factor", &[("iedereen", "ja")])
+            .await
+            .status(),
+        403
+    );
+    let admin = app.logged_in(&rita).await;
+    let res = app
+        .call(&admin, "set_region_two_factor", &[("iedereen", "misschien")])
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        app.call(&admin, "set_region_two_factor", &[("iedereen", "ja")])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        json(app.call(&admin, "region_two_factor", &[]).await).await,
+        Value::Bool(true)
+    );
+    let (client, step) = password_step(&app, &anna).await;
+    assert_eq!(step, "Enrol");
+    let _ = enrol(&app, &client).await;
+    assert!(logged_in(&app, &client).await);
+    // Required by the region: she cannot turn it off.
+    assert_eq!(
+        app.call(&client, "disable_two_factor", &[("wachtwoord_uit", PASSWORD)])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM audit_log WHERE action = 'two_factor_for_all_on' AND result = 'success'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_professional_may_turn_the_app_on_and_off_with_the_password() {
+    let app = TestApp::spawn().await;
+    let anna = app.user().with_two_factor_rules().create().await;
+    let client = app.logged_in(&anna).await;
+    let (_, _, _) = enrol(&app, &client).await;
+    let (_, step) = password_step(&app, &anna).await;
+    assert_eq!(step, "Code", "an app once set up is asked for");
+    let res = app
+        .call(
+            &client,
+            "disable_two_factor",
+            &[("wachtwoord_uit", "niet-het-wachtwoord")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(field_message(&json(res).await).contains("wachtwoord_uit"));
+    assert_eq!(
+        app.call(&client, "disable_two_factor", &[("wachtwoord_uit", PASSWORD)])
+            .await
+            .status(),
+        200
+    );
+    let (_, step) = password_step(&app, &anna).await;
+    assert_eq!(step, "Done");
+    assert_eq!(app.count("SELECT count(*) FROM recovery_codes").await, 0);
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_other_session_and_bad_input_gets_its_message() {
+    let app = TestApp::spawn().await;
+    let anna = app.user().create().await;
+    let here = app.logged_in(&anna).await;
+    let elsewhere = app.logged_in(&anna).await;
+    let new = "een-heel-nieuw-wachtwoord";
+
+    for (args, field) in [
+        (
+            vec![("current", "fout"), ("new_password", new), ("repeat", new)],
+            "current",
+        ),
+        (
+            vec![
+                ("current", PASSWORD),
+                ("new_password", "kort"),
+                ("repeat", "kort"),
+            ],
+            "new_password",
+        ),
+        (
+            vec![("current", PASSWORD), ("new_password", new), ("repeat", "anders")],
+            "repeat",
+        ),
+    ] {
+        let res = app.call(&here, "change_password", &args).await;
+        assert_eq!(res.status(), 422);
+        assert!(field_message(&json(res).await).contains(field), "{field}");
+    }
+    assert!(logged_in(&app, &elsewhere).await, "nothing changed yet");
+
+    let res = app
+        .call(
+            &here,
+            "change_password",
+            &[("current", PASSWORD), ("new_password", new), ("repeat", new)],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(json(res).await, Value::from(1), "one other session ended");
+    assert!(logged_in(&app, &here).await, "this session goes on");
+    assert!(!logged_in(&app, &elsewhere).await, "the other one is over");
+    assert_eq!(
+        app.login(&app.client(), &anna.email, PASSWORD).await.status(),
+        401
+    );
+    assert_eq!(app.login(&app.client(), &anna.email, new).await.status(), 200);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'password_changed'")
+            .await,
+        1
+    );
+}
