@@ -348,16 +348,17 @@ mod ssr {
         };
         let (outcome, ids) = match ended {
             Ended::Done { youth_id } => (Outcome::Success, vec![youth_id.to_string(), id.to_string()]),
-            Ended::NotFound => (Outcome::Denied, vec![id.to_string()]),
+            Ended::NotFound | Ended::Already { .. } => (Outcome::Denied, vec![id.to_string()]),
         };
         audit::record(&mut *tx, &ui_entry(&user, ip, action, object, ids, outcome)).await?;
         let still_involved = match ended {
             Ended::Done { youth_id } => db::youths::is_involved(&mut *tx, youth_id, user.id).await?,
-            Ended::NotFound => false,
+            Ended::NotFound | Ended::Already { .. } => false,
         };
         tx.commit().await?;
         match ended {
-            Ended::NotFound => Err(AppError::NotFound),
+            // On the page an ended record is gone from the list: not found.
+            Ended::NotFound | Ended::Already { .. } => Err(AppError::NotFound),
             Ended::Done { .. } => {
                 if is_plain_form_post(&parts) && !still_involved {
                     leptos_axum::redirect("/jeugdigen?afgesloten=1");

@@ -80,6 +80,14 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
         ));
     }
     let b: CreateBody = json_body(&parts, body).await?;
+    // Left out or null means the default end date; an empty string is
+    // neither (the document says a date), so it is refused, not guessed.
+    if b.end_date.as_deref().is_some_and(|d| d.trim().is_empty()) {
+        return Err(ApiError::invalid(vec![FieldError::new(
+            "end_date",
+            "Laat end_date weg (standaard twee jaar) of geef een datum als jjjj-mm-dd.",
+        )]));
+    }
     let email = b.professional_email.trim().to_lowercase();
     let professionals = db::users::professionals_by_email(
         &state.pool,
@@ -191,7 +199,7 @@ async fn finish(state: AppState, id: String, req: Request, is_signal: bool) -> A
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            "Niet gevonden, of al beëindigd.",
+            "Niet gevonden: niet van deze organisatie, of onbekend.",
         )
     };
     let (action, object) = if is_signal {
@@ -224,16 +232,23 @@ async fn finish(state: AppState, id: String, req: Request, is_signal: bool) -> A
         true,
     )
     .await?;
-    let (outcome, ids) = match ended {
-        Ended::Done { youth_id } => (Outcome::Success, vec![youth_id.to_string(), id.to_string()]),
+    let (outcome, ids) = match &ended {
+        Ended::Done { youth_id } | Ended::Already { youth_id, .. } => {
+            (Outcome::Success, vec![youth_id.to_string(), id.to_string()])
+        }
         Ended::NotFound => (Outcome::Denied, vec![id.to_string()]),
     };
     audit::record(&mut *tx, &caller.entry(action, object, ids, outcome)).await?;
     tx.commit().await?;
+    let status = if is_signal { "closed" } else { "ended" };
     match ended {
         Ended::Done { .. } => {
-            let status = if is_signal { "closed" } else { "ended" };
             Ok(Json(json!({ "id": id, "status": status, "reason": reason.as_str() })).into_response())
+        }
+        // Ending what this organisation ended before (a retry after a lost
+        // answer) answers as the first time did, with the reason it ended with.
+        Ended::Already { reason: earlier, .. } => {
+            Ok(Json(json!({ "id": id, "status": status, "reason": earlier })).into_response())
         }
         Ended::NotFound => Err(not_found()),
     }
@@ -283,8 +298,18 @@ async fn list(
             "Gebruik page en per_page als gehele getallen.",
         )]));
     };
-    let page = paging.page.unwrap_or(1).max(1);
-    let per_page = paging.per_page.unwrap_or(100).clamp(1, 1000);
+    let page = paging.page.unwrap_or(1);
+    let per_page = paging.per_page.unwrap_or(100);
+    let mut fields = Vec::new();
+    if page < 1 {
+        fields.push(FieldError::new("page", "page begint bij 1."));
+    }
+    if !(1..=1000).contains(&per_page) {
+        fields.push(FieldError::new("per_page", "per_page ligt tussen 1 en 1000."));
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::invalid(fields));
+    }
     let mut tx = state.pool.begin().await?;
     let (items, total) =
         db::youths::api_list(&mut tx, is_signal, caller.owner.organisation_id, page, per_page).await?;

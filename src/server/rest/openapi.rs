@@ -36,7 +36,7 @@ pub fn spec() -> Value {
     });
     let required = json!(REQUIRED);
     let mut registration_props = youth_properties.clone();
-    registration_props["end_date"] = json!({ "type": ["string", "null"], "format": "date", "description": "standaard twee jaar na vandaag" });
+    registration_props["end_date"] = json!({ "type": ["string", "null"], "format": "date", "description": "weglaten of null: standaard twee jaar na vandaag" });
     let mut signal_props = youth_properties;
     signal_props["kind"] = json!({ "type": "string", "enum": kinds });
     let mut signal_required = required.clone();
@@ -116,7 +116,7 @@ pub fn spec() -> Value {
                     } } },
                     "responses": with(json!({
                         "200": { "description": "Beëindigd", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Finished" } } } },
-                        "404": error_response("Niet van deze organisatie, niet actief of onbekend")
+                        "404": error_response("Niet van deze organisatie of onbekend (al beëindigd geeft 200 met de reden van toen)")
                     }), errors.clone())
                 }
             },
@@ -155,7 +155,7 @@ pub fn spec() -> Value {
                     } } },
                     "responses": with(json!({
                         "200": { "description": "Gesloten", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Finished" } } } },
-                        "404": error_response("Niet van deze organisatie, niet actief of onbekend")
+                        "404": error_response("Niet van deze organisatie of onbekend (al beëindigd geeft 200 met de reden van toen)")
                     }), errors)
                 }
             }

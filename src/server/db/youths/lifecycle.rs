@@ -9,13 +9,19 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// What ending or closing did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended {
     Done {
         youth_id: Uuid,
     },
     /// Not this professional's, not active, or not there: all read alike.
     NotFound,
+    /// The owner's, and ended before (with this reason): an API retry of
+    /// the same end gets the same answer.
+    Already {
+        youth_id: Uuid,
+        reason: String,
+    },
 }
 
 /// Ends the registration or closes the signal `id` of `user_id` (or of any
@@ -44,7 +50,19 @@ pub async fn finish(
     .fetch_optional(&mut *tx)
     .await?
     else {
-        return Ok(Ended::NotFound);
+        let ended: Option<(Uuid, String)> = sqlx::query_as(&format!(
+            "SELECT youth_id, {reason_col} FROM {table} WHERE id = $1 AND {stamp} IS NOT NULL
+                AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR organisation_id = $3)"
+        ))
+        .bind(id)
+        .bind(user)
+        .bind(org)
+        .fetch_optional(&mut *tx)
+        .await?;
+        return Ok(match ended {
+            Some((youth_id, reason)) => Ended::Already { youth_id, reason },
+            None => Ended::NotFound,
+        });
     };
     lock(tx, youth_id).await?;
     let done = sqlx::query(&format!(
