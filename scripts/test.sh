@@ -116,6 +116,12 @@ if [ "$e2e_status" -ne 0 ]; then
   echo "--- server log (last 40 lines)"; tail -n 40 "$server_log"
   echo "--- second instance's log (last 20 lines)"; tail -n 20 "$server_b_log"
 fi
+# No BSN and no youth's name in what the servers logged during the browser tests.
+set +e
+log_scan=$(node scripts/log-scan.mjs "$server_log" "$server_b_log")
+log_scan_status=$?
+set -e
+echo "$log_scan" | grep '^VIOLATION' | head -20 >&2 || true
 read -r e2e_passed e2e_failed e2e_skipped < <(node -e '
   const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats;
   console.log(s.expected + s.flaky, s.unexpected, s.skipped);' "$e2e_json")
@@ -124,6 +130,7 @@ step "summary ($(( $(date +%s) - started )) s)"
 echo "Rust tests: $rust_passed passed, $rust_failed failed"
 echo "Playwright tests: $e2e_passed passed, $e2e_failed failed, $e2e_skipped skipped"
 echo "mail privacy scan: ${mails_scanned} mails, ${mail_violations:-0} violations"
+echo "$log_scan" | tail -n 1
 echo "wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
 echo "total: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"
-[ "$e2e_status" -eq 0 ]
+[ "$e2e_status" -eq 0 ] && [ "$log_scan_status" -eq 0 ]
