@@ -49,6 +49,11 @@ async fn password_step(app: &TestApp, user: &TestUser) -> (Client, String) {
     (client, step)
 }
 
+/// A user with `role` who is held to the second-factor rules.
+async fn held_to_rules(app: &TestApp, role: Role) -> TestUser {
+    app.user().roles(&[role]).with_two_factor_rules().create().await
+}
+
 /// Whether `client` is logged in, by the server's own answer.
 async fn logged_in(app: &TestApp, client: &Client) -> bool {
     let res = app.call(client, "me", &[]).await;
@@ -81,12 +86,7 @@ fn field_message(body: &Value) -> String {
 #[tokio::test]
 async fn an_analyst_sets_up_an_app_before_anything_else_and_only_hashes_of_recovery_codes_are_kept() {
     let app = TestApp::spawn().await;
-    let gert = app
-        .user()
-        .roles(&[Role::MunicipalityAnalyst])
-        .with_two_factor_rules()
-        .create()
-        .await;
+    let gert = held_to_rules(&app, Role::MunicipalityAnalyst).await;
     let (client, step) = password_step(&app, &gert).await;
     assert_eq!(step, "Enrol");
     assert!(
@@ -172,12 +172,7 @@ async fn an_analyst_sets_up_an_app_before_anything_else_and_only_hashes_of_recov
 #[tokio::test]
 async fn with_an_app_a_code_works_once_and_a_recovery_code_once() {
     let app = TestApp::spawn().await;
-    let rita = app
-        .user()
-        .roles(&[Role::RegionAdmin])
-        .with_two_factor_rules()
-        .create()
-        .await;
+    let rita = held_to_rules(&app, Role::RegionAdmin).await;
     let (first, _) = password_step(&app, &rita).await;
     let (secret, used_step, codes) = enrol(&app, &first).await;
 
@@ -259,12 +254,7 @@ async fn with_an_app_a_code_works_once_and_a_recovery_code_once() {
 #[tokio::test]
 async fn wrong_codes_count_towards_the_account_lock_and_a_pending_step_expires() {
     let app = TestApp::spawn().await;
-    let gert = app
-        .user()
-        .roles(&[Role::MunicipalityAnalyst])
-        .with_two_factor_rules()
-        .create()
-        .await;
+    let gert = held_to_rules(&app, Role::MunicipalityAnalyst).await;
     let (first, _) = password_step(&app, &gert).await;
     let (secret, used_step, _) = enrol(&app, &first).await;
 
@@ -291,12 +281,7 @@ async fn wrong_codes_count_towards_the_account_lock_and_a_pending_step_expires()
 
     // A second step left waiting too long is over.
     let app = TestApp::spawn().await;
-    let rita = app
-        .user()
-        .roles(&[Role::RegionAdmin])
-        .with_two_factor_rules()
-        .create()
-        .await;
+    let rita = held_to_rules(&app, Role::RegionAdmin).await;
     let (client, step) = password_step(&app, &rita).await;
     assert_eq!(step, "Enrol");
     app.execute("UPDATE sessions SET created_at = now() - interval '11 minutes' WHERE stage <> 'full'")

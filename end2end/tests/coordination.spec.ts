@@ -1,14 +1,6 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { validBsn, seedFor } from "./bsn";
-import { expectAccessible, fillYouth, logIn, logOut, settled } from "./helpers";
-
-/** Two years old: the demo covenant's rule 1 (0–4 and JGZ involved) applies. */
-function toddlerBirthDate(): string {
-  const d = new Date();
-  d.setFullYear(d.getFullYear() - 2);
-  d.setMonth(d.getMonth() - 1);
-  return d.toISOString().slice(0, 10);
-}
+import { expectAccessible, fillYouth, logIn, logOut, settled, toddlerBirthDate } from "./helpers";
 
 async function as(page: Page, testInfo: TestInfo, email: string) {
   await logIn(page, testInfo, email);

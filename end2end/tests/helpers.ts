@@ -66,3 +66,18 @@ export async function fillYouth(page: Page, bsn: string, familyName: string, bir
   await page.getByLabel("Geboortedatum").fill(birthDate);
   await page.getByLabel("Woongemeente").selectOption({ label: "Groningen" });
 }
+
+/** Two years old: the demo covenant's rule 1 (0–4 and JGZ involved) applies. */
+export function toddlerBirthDate(): string {
+  const d = new Date();
+  d.setFullYear(d.getFullYear() - 2);
+  d.setMonth(d.getMonth() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The date `n` days from today, as an <input type="date"> takes it. */
+export function inDays(n: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + n);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,6 +1,6 @@
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { validBsn, seedFor } from "./bsn";
-import { expectAccessible, logIn, logOut, settled } from "./helpers";
+import { expectAccessible, inDays, logIn, logOut, settled, toddlerBirthDate } from "./helpers";
 
 // Script and HTML in every text field a case passes through, and SQL
 // metacharacters beside them: each is stored and shown as the text it is,
@@ -10,19 +10,6 @@ const PREFIX = `'";--`;
 const TITLE = `<b>vet</b><script>window.__xss=1</script>`;
 const DESCRIPTION = `Robert'); DROP TABLE actions;-- <svg onload=window.__xss=1>`;
 const NOTE = `<iframe src="javascript:window.__xss=1"></iframe> ' OR 1=1; DELETE FROM signals; --`;
-
-function toddlerBirthDate(): string {
-  const d = new Date();
-  d.setFullYear(d.getFullYear() - 2);
-  d.setMonth(d.getMonth() - 1);
-  return d.toISOString().slice(0, 10);
-}
-
-function inDays(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 async function fillHostileYouth(page: Page, bsn: string, family: string, born: string) {
   await page.getByLabel("BSN").fill(bsn);

@@ -1,22 +1,9 @@
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
 import { validBsn, seedFor } from "./bsn";
-import { expectAccessible, fillYouth, logIn, settled } from "./helpers";
+import { expectAccessible, fillYouth, inDays, logIn, settled, toddlerBirthDate } from "./helpers";
 
 /** The second app instance on the same database (scripts/test.sh starts it). */
 const baseB = process.env.E2E_BASE_URL_B ?? "http://127.0.0.1:3101";
-
-function toddlerBirthDate(): string {
-  const d = new Date();
-  d.setFullYear(d.getFullYear() - 2);
-  d.setMonth(d.getMonth() - 1);
-  return d.toISOString().slice(0, 10);
-}
-
-function inDays(n: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 async function person(browser: Browser, testInfo: TestInfo, email: string, baseURL?: string): Promise<Page> {
   const context = await browser.newContext({

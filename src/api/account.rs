@@ -160,46 +160,38 @@ pub async fn region_two_factor() -> Result<bool, AppError> {
 #[server(endpoint = "set_region_two_factor")]
 pub async fn set_region_two_factor(#[server(default)] iedereen: String) -> Result<(), AppError> {
     use crate::{
-        api::{is_plain_form_post, respond},
+        api::{act::Act, is_plain_form_post, respond},
         domain::role::Role,
+        error::FieldError,
         server::{auth, db},
     };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, parts) = auth::request()?;
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
         let all = match iedereen.as_str() {
             "ja" => true,
             "nee" => false,
             _ => {
                 return Err(AppError::Invalid {
-                    fields: vec![crate::error::FieldError::new("iedereen", "Kies ja of nee.")],
+                    fields: vec![FieldError::new("iedereen", "Kies ja of nee.")],
                     values: vec![],
                 })
             }
         };
-        let mut tx = state.pool.begin().await?;
-        db::two_factor::set_region_requires_all(&mut *tx, user.region_id, all).await?;
-        db::audit::record(
-            &mut *tx,
-            &db::audit::Entry {
-                user_id: Some(user.id),
-                organisation_id: Some(user.organisation_id),
-                roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
-                action: if all {
-                    "two_factor_for_all_on"
-                } else {
-                    "two_factor_for_all_off"
-                },
-                object_type: Some("region"),
-                object_ids: vec![user.region_id.to_string()],
-                client_ip: auth::client_ip(&parts, state.config.trust_proxy_headers),
-                outcome: db::audit::Outcome::Success,
-                reason: None,
-                via: db::audit::Via::Ui,
-            },
+        let region = act.user.region_id;
+        db::two_factor::set_region_requires_all(act.tx(), region, all).await?;
+        let action = if all {
+            "two_factor_for_all_on"
+        } else {
+            "two_factor_for_all_off"
+        };
+        act.done(
+            action,
+            "region",
+            vec![region.to_string()],
+            db::audit::Outcome::Success,
         )
         .await?;
-        tx.commit().await?;
+        let (_, parts) = auth::request()?;
         if is_plain_form_post(&parts) {
             leptos_axum::redirect("/regio");
         }
