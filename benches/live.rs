@@ -13,11 +13,10 @@ mod common;
 #[allow(dead_code)]
 mod sse;
 
-use common::{bsn_for, env, log_in, percentile};
+use common::{bsn_for, env, log_in, percentile, ready, rss_kib, start};
 use sqlx::postgres::PgListener;
 use std::{
     collections::HashSet,
-    process::{Child, Command},
     sync::{Arc, Mutex},
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -28,60 +27,6 @@ use zorgsignaal::{
 
 fn now_micros() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_micros() as i64
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn start(bin: &str, url: &str, port: u16, mail: &str) -> Instance {
-    let child = Command::new(bin)
-        .env("DATABASE_URL", url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", "target/site")
-        .env("MAIL_SINK_ADDR", mail)
-        .env("DATABASE_MAX_CONNECTIONS", "20")
-        .env("LOGIN_MAX_FAILURES_PER_IP", "100000")
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("{bin} does not start ({e}); build it with `cargo leptos build --release`")
-        });
-    Instance {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    }
-}
-
-async fn ready(base: &str) {
-    for _ in 0..400 {
-        if reqwest::get(format!("{base}/ready"))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{base} did not become ready");
 }
 
 /// Commit → LISTEN delivery of bare `pg_notify`, at `rate` per second.

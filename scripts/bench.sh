@@ -4,8 +4,10 @@
 # it), `live` (500 event-stream subscribers on two instances vs a bare
 # LISTEN/NOTIFY; needs the release binary) and `reports` (report views on
 # 5 million youths vs GROUP BY over the raw tables; generates that dataset
-# once, in database zs_reports, which takes some minutes).
-# `scripts/bench.sh` runs all four; `scripts/bench.sh mail` one.
+# once, in database zs_reports, which takes some minutes) and `load` (the
+# realistic mix on two instances in stages, capacity at p99 < 250 ms, and
+# with LOAD_SOAK=1 a 10-minute soak at half of it; needs the release binary).
+# `scripts/bench.sh` runs all five; `scripts/bench.sh mail` one.
 # Starts its own PostgreSQL cluster on port 54331 and stops it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,7 @@ PGBENCH=${PGBENCH:-$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 
 export PGBENCH
 # A fresh database for every benchmark: signals and imports of an earlier
 # run would be refused as duplicates and spoil the figures.
-for bench in ${1:-signals mail live reports}; do
+for bench in ${1:-signals mail live reports load}; do
   if [ "$bench" = reports ]; then
     export REPORTS_DATABASE_URL="${admin_url%/*}/zs_reports"
     if ! psql "$REPORTS_DATABASE_URL" -tAc "SELECT count(*) FROM youths" 2>/dev/null | grep -q '^[1-9][0-9]\{6,\}$'; then

@@ -1,7 +1,10 @@
 //! What the benchmark programs share.
 #![allow(dead_code)]
 
-use std::time::Duration;
+use std::{
+    process::{Child, Command},
+    time::Duration,
+};
 
 /// An environment variable, or `default`.
 pub fn env(name: &str, default: &str) -> String {
@@ -55,4 +58,59 @@ pub async fn serve(state: zorgsignaal::server::state::AppState) -> String {
             .unwrap()
     });
     base
+}
+
+/// Resident memory of process `pid`, in KiB.
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+pub struct Instance {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+pub fn start(bin: &str, url: &str, port: u16, mail: &str) -> Instance {
+    let child = Command::new(bin)
+        .env("DATABASE_URL", url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("MAIL_SINK_ADDR", mail)
+        .env("DATABASE_MAX_CONNECTIONS", "20")
+        .env("LOGIN_MAX_FAILURES_PER_IP", "100000")
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("{bin} does not start ({e}); build it with `cargo leptos build --release`")
+        });
+    Instance {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+pub async fn ready(base: &str) {
+    for _ in 0..400 {
+        if reqwest::get(format!("{base}/ready"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{base} did not become ready");
 }
