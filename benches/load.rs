@@ -114,7 +114,11 @@ impl Tally {
     }
 }
 
-async fn post(user: &User, endpoint: &str, form: &[(&str, &str)]) -> (Option<u16>, Option<serde_json::Value>) {
+async fn post(
+    user: &User,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (Option<u16>, Option<serde_json::Value>) {
     match user
         .client
         .post(format!("{}/api/{endpoint}", user.base))
@@ -173,7 +177,11 @@ async fn one_operation(
             ],
         )
         .await;
-        if let Some(id) = body.as_ref().and_then(|b| b["youth_id"].as_str()).and_then(|s| s.parse().ok()) {
+        if let Some(id) = body
+            .as_ref()
+            .and_then(|b| b["youth_id"].as_str())
+            .and_then(|s| s.parse().ok())
+        {
             seen.push(id);
         }
         ("signal", status)
@@ -195,7 +203,11 @@ async fn one_operation(
             ],
         )
         .await;
-        if let Some(id) = body.as_ref().and_then(|b| b["youth_id"].as_str()).and_then(|s| s.parse().ok()) {
+        if let Some(id) = body
+            .as_ref()
+            .and_then(|b| b["youth_id"].as_str())
+            .and_then(|s| s.parse().ok())
+        {
             seen.push(id);
         }
         ("register", status)
@@ -239,7 +251,12 @@ async fn one_operation(
             return;
         };
         let ticked = Instant::now();
-        let (status, _) = post(user, "complete_action", &[("id", id.as_str()), ("note", "gebeld")]).await;
+        let (status, _) = post(
+            user,
+            "complete_action",
+            &[("id", id.as_str()), ("note", "gebeld")],
+        )
+        .await;
         tally.add("tick", ticked.elapsed(), status);
         return;
     };
@@ -266,7 +283,15 @@ async fn stage(
             let mut tally = Tally::default();
             while !stop.load(Ordering::Relaxed) {
                 let began = Instant::now();
-                one_operation(&user, &mut rng, &mut seen, &coordinated, &wij_assignee, &mut tally).await;
+                one_operation(
+                    &user,
+                    &mut rng,
+                    &mut seen,
+                    &coordinated,
+                    &wij_assignee,
+                    &mut tally,
+                )
+                .await;
                 if let Some(pause) = pause {
                     tokio::time::sleep(pause.saturating_sub(began.elapsed())).await;
                 }
@@ -286,12 +311,24 @@ async fn stage(
 fn pgbench_select_only(clients: usize, seconds: u64) -> Option<f64> {
     let bin = std::env::var("PGBENCH").ok()?;
     let url = std::env::var("PGBENCH_URL").ok()?;
-    let init = std::process::Command::new(&bin).args(["-i", "-q", "-s", "10", &url]).output().ok()?;
+    let init = std::process::Command::new(&bin)
+        .args(["-i", "-q", "-s", "10", &url])
+        .output()
+        .ok()?;
     if !init.status.success() {
         return None;
     }
     let out = std::process::Command::new(&bin)
-        .args(["-S", "-c", &clients.to_string(), "-j", "2", "-T", &seconds.to_string(), &url])
+        .args([
+            "-S",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &seconds.to_string(),
+            &url,
+        ])
         .output()
         .ok()?;
     String::from_utf8_lossy(&out.stdout)
@@ -302,7 +339,10 @@ fn pgbench_select_only(clients: usize, seconds: u64) -> Option<f64> {
 
 #[tokio::main]
 async fn main() {
-    let url = env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:54331/zs_bench");
+    let url = env(
+        "BENCH_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:54331/zs_bench",
+    );
     let bin = env(
         "ZS_SERVER_BIN",
         &format!("{}/release/zorgsignaal", env("CARGO_TARGET_DIR", "target")),
@@ -325,7 +365,9 @@ async fn main() {
     let pool = sqlx::PgPool::connect(&url).await.unwrap();
 
     // Region, GGD (professionals who coordinate) and WIJ (professionals).
-    let region = db::organisations::upsert_region(&pool, "Loadregio").await.unwrap();
+    let region = db::organisations::upsert_region(&pool, "Loadregio")
+        .await
+        .unwrap();
     db::organisations::upsert_municipality(&pool, "GM0014", "Groningen", region)
         .await
         .unwrap();
@@ -335,12 +377,22 @@ async fn main() {
     let mut users = Vec::new();
     let mut wij_ids = Vec::new();
     for (org_name, kind, roles) in [
-        ("Load-GGD", OrganisationKind::Jgz, &[Role::Professional, Role::Coordinator][..]),
+        (
+            "Load-GGD",
+            OrganisationKind::Jgz,
+            &[Role::Professional, Role::Coordinator][..],
+        ),
         ("Load-WIJ", OrganisationKind::Wijkteam, &[Role::Professional][..]),
     ] {
-        let org = db::organisations::upsert_organisation(&mut conn, region, org_name, kind, kind.default_capabilities())
-            .await
-            .unwrap();
+        let org = db::organisations::upsert_organisation(
+            &mut conn,
+            region,
+            org_name,
+            kind,
+            kind.default_capabilities(),
+        )
+        .await
+        .unwrap();
         for i in 0..max_users.div_ceil(2) {
             let email = format!("{}{i}@load.example", org_name.to_lowercase());
             let id = db::users::insert_if_absent(
@@ -371,7 +423,9 @@ async fn main() {
     }
     // Interleave GGD and WIJ, so every stage has both.
     let half = users.len() / 2;
-    let users: Vec<User> = (0..half).flat_map(|i| [users[i].clone(), users[half + i].clone()]).collect();
+    let users: Vec<User> = (0..half)
+        .flat_map(|i| [users[i].clone(), users[half + i].clone()])
+        .collect();
 
     // 50 coordinated cases: GGD and WIJ register, GGD coordinates, a GGD
     // coordinator takes each case.
@@ -410,9 +464,14 @@ async fn main() {
     for user in users.iter().filter(|u| u.coordinator) {
         let (user, stop, events) = (user.clone(), boards_stop.clone(), board_events.clone());
         boards.push(tokio::spawn(async move {
-            let mut stream = sse::Stream::open(&user.client, &format!("{}/live?topic=board", user.base), None).await;
+            let mut stream =
+                sse::Stream::open(&user.client, &format!("{}/live?topic=board", user.base), None).await;
             while !stop.load(Ordering::Relaxed) {
-                if stream.next_named("change", Duration::from_millis(500)).await.is_some() {
+                if stream
+                    .next_named("change", Duration::from_millis(500))
+                    .await
+                    .is_some()
+                {
                     *events.lock().unwrap() += 1;
                 }
             }
@@ -427,10 +486,20 @@ async fn main() {
     );
     let mut capacity: Option<(usize, f64, f64)> = None;
     for &n in &stages {
-        let mut tally = stage(&users[..n.min(users.len())], coordinated.clone(), wij_assignee.clone(), stage_seconds, None).await;
+        let mut tally = stage(
+            &users[..n.min(users.len())],
+            coordinated.clone(),
+            wij_assignee.clone(),
+            stage_seconds,
+            None,
+        )
+        .await;
         let seconds = stage_seconds as f64;
         let throughput = tally.ops() as f64 / seconds;
-        println!("  {n} users: {throughput:.0} operations/s, {} errors", tally.errors());
+        println!(
+            "  {n} users: {throughput:.0} operations/s, {} errors",
+            tally.errors()
+        );
         let p99 = tally.print(seconds);
         println!("    all          p99 {p99:.1} ms");
         if p99 < 250.0 && tally.errors() == 0 && capacity.is_none_or(|(_, t, _)| throughput > t) {
@@ -438,7 +507,9 @@ async fn main() {
         }
     }
     match capacity {
-        Some((n, t, p99)) => println!("capacity: {t:.0} operations/s with p99 {p99:.1} ms ({n} users, 2 instances)"),
+        Some((n, t, p99)) => {
+            println!("capacity: {t:.0} operations/s with p99 {p99:.1} ms ({n} users, 2 instances)")
+        }
         None => println!("capacity: no stage kept p99 under 250 ms without errors"),
     }
     if let Some(tps) = pgbench_select_only(max_users, stage_seconds) {
@@ -450,10 +521,22 @@ async fn main() {
         let n = capacity.map(|(n, _, _)| n).unwrap_or(4);
         let before = (rss_kib(a.child.id()), rss_kib(b.child.id()));
         println!("soak: {rate:.0} operations/s (half the capacity) with {n} users for {soak_seconds} s");
-        let mut tally = stage(&users[..n], coordinated.clone(), wij_assignee.clone(), soak_seconds, Some(rate)).await;
+        let mut tally = stage(
+            &users[..n],
+            coordinated.clone(),
+            wij_assignee.clone(),
+            soak_seconds,
+            Some(rate),
+        )
+        .await;
         let after = (rss_kib(a.child.id()), rss_kib(b.child.id()));
         let seconds = soak_seconds as f64;
-        println!("  {} operations, {:.1}/s, {} errors", tally.ops(), tally.ops() as f64 / seconds, tally.errors());
+        println!(
+            "  {} operations, {:.1}/s, {} errors",
+            tally.ops(),
+            tally.ops() as f64 / seconds,
+            tally.errors()
+        );
         tally.print(seconds);
         println!(
             "  memory: instance A {} → {} MiB, instance B {} → {} MiB",

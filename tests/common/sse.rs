@@ -22,6 +22,8 @@ pub struct Stream {
     buf: String,
     /// The last `id:` seen, as the browser keeps it for Last-Event-ID.
     pub last_id: Option<String>,
+    /// The stream is over (closed or broken), not just quiet.
+    pub ended: bool,
 }
 
 impl Stream {
@@ -41,6 +43,7 @@ impl Stream {
             res,
             buf: String::new(),
             last_id: None,
+            ended: false,
         }
     }
 
@@ -76,9 +79,13 @@ impl Stream {
                 return Some(f);
             }
             let chunk = tokio::time::timeout_at(deadline, self.res.chunk()).await.ok()?;
-            match chunk.unwrap() {
-                Some(bytes) => self.buf.push_str(&String::from_utf8_lossy(&bytes)),
-                None => return None,
+            match chunk {
+                Ok(Some(bytes)) => self.buf.push_str(&String::from_utf8_lossy(&bytes)),
+                // The server closed the stream, or went away.
+                Ok(None) | Err(_) => {
+                    self.ended = true;
+                    return None;
+                }
             }
         }
     }
