@@ -8,6 +8,9 @@
 # realistic mix on two instances in stages, capacity at p99 < 250 ms, and
 # with LOAD_SOAK=1 a 10-minute soak at half of it; needs the release binary).
 # `scripts/bench.sh` runs all five; `scripts/bench.sh mail` one.
+# `scripts/bench.sh faults` (not in the five: it restarts this cluster and
+# takes about seven minutes) checks PostgreSQL restarts, SMTP down for two
+# minutes and kill -9 of an instance, with PASS/FAIL per check.
 # Starts its own PostgreSQL cluster on port 54331 and stops it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
