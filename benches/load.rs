@@ -154,9 +154,10 @@ async fn one_operation(
     wij_assignee: &str,
     tally: &mut Tally,
 ) {
-    let roll: u32 = rng.gen_range(0..100);
+    // Until the user is involved with a youth, only signals and registrations.
+    let roll: u32 = rng.gen_range(0..if seen.is_empty() { 50 } else { 100 });
     let started = Instant::now();
-    let (op, status) = if roll < 30 || (roll < 50 && seen.is_empty()) {
+    let (op, status) = if roll < 30 {
         // Give a signal on one of 200,000 youths.
         let (bsn, family) = loop {
             if let Some(y) = youth(rng.gen_range(60_000_000..60_200_000)) {
