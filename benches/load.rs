@@ -50,9 +50,12 @@ const KINDS: [&str; 8] = [
 
 #[derive(Clone)]
 struct User {
+    id: Uuid,
     client: Client,
     base: String,
     coordinator: bool,
+    /// The cases this coordinator coordinates (only they set out actions there).
+    cases: Vec<Uuid>,
 }
 
 /// What every operation took, and how many failed (a 5xx or no answer) or
@@ -145,12 +148,11 @@ fn youth(n: u64) -> Option<(String, String)> {
 }
 
 /// One operation of the mix for `user`; `seen` holds the youths this user
-/// is involved with, `coordinated` the cases its organisation coordinates.
+/// is involved with.
 async fn one_operation(
     user: &User,
     rng: &mut StdRng,
     seen: &mut Vec<Uuid>,
-    coordinated: &[Uuid],
     wij_assignee: &str,
     tally: &mut Tally,
 ) {
@@ -224,8 +226,8 @@ async fn one_operation(
             .ok()
             .map(|r| r.status().as_u16());
         ("youth page", status)
-    } else if roll < 90 && user.coordinator && !coordinated.is_empty() {
-        let id = coordinated[rng.gen_range(0..coordinated.len())].to_string();
+    } else if roll < 90 && user.coordinator && !user.cases.is_empty() {
+        let id = user.cases[rng.gen_range(0..user.cases.len())].to_string();
         let due = (chrono::Local::now().date_naive() + chrono::Days::new(14)).to_string();
         let (status, _) = post(
             user,
@@ -268,31 +270,25 @@ async fn one_operation(
 /// many operations per second in all.
 async fn stage(
     users: &[User],
-    coordinated: Arc<Vec<Uuid>>,
     wij_assignee: Arc<String>,
     seconds: u64,
     rate: Option<f64>,
+    round: u64,
 ) -> Tally {
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for (i, user) in users.iter().cloned().enumerate() {
-        let (stop, coordinated, wij_assignee) = (stop.clone(), coordinated.clone(), wij_assignee.clone());
+        let (stop, wij_assignee) = (stop.clone(), wij_assignee.clone());
         let pause = rate.map(|r| Duration::from_secs_f64(users.len() as f64 / r));
         tasks.push(tokio::spawn(async move {
-            let mut rng = StdRng::seed_from_u64(i as u64 * 7919 + seconds);
+            // Another sequence of youths in every round: a stage does not
+            // repeat what an earlier one registered.
+            let mut rng = StdRng::seed_from_u64(round * 1_000_003 + i as u64 * 7919);
             let mut seen = Vec::new();
             let mut tally = Tally::default();
             while !stop.load(Ordering::Relaxed) {
                 let began = Instant::now();
-                one_operation(
-                    &user,
-                    &mut rng,
-                    &mut seen,
-                    &coordinated,
-                    &wij_assignee,
-                    &mut tally,
-                )
-                .await;
+                one_operation(&user, &mut rng, &mut seen, &wij_assignee, &mut tally).await;
                 if let Some(pause) = pause {
                     tokio::time::sleep(pause.saturating_sub(began.elapsed())).await;
                 }
@@ -416,25 +412,27 @@ async fn main() {
             // Half the sessions on each instance.
             let base = if i % 2 == 0 { &a.base } else { &b.base };
             users.push(User {
+                id,
                 client: log_in(base, &email).await,
                 base: base.clone(),
                 coordinator: roles.contains(&Role::Coordinator),
+                cases: Vec::new(),
             });
         }
     }
     // Interleave GGD and WIJ, so every stage has both.
     let half = users.len() / 2;
-    let users: Vec<User> = (0..half)
+    let mut users: Vec<User> = (0..half)
         .flat_map(|i| [users[i].clone(), users[half + i].clone()])
         .collect();
 
-    // 50 coordinated cases: GGD and WIJ register, GGD coordinates, a GGD
-    // coordinator takes each case.
-    let (ggd, wij) = (&users[0], &users[1]);
-    let mut coordinated = Vec::new();
-    for (n, (bsn, family)) in (61_000_000u64..).filter_map(youth).take(50).enumerate() {
+    // 100 coordinated cases: GGD and WIJ register, GGD coordinates, and
+    // each case goes to one of GGD's coordinators in turn.
+    let (ggd, wij) = (users[0].clone(), users[1].clone());
+    let coordinators: Vec<usize> = (0..users.len()).filter(|i| users[*i].coordinator).collect();
+    for (n, (bsn, family)) in (61_000_000u64..).filter_map(youth).take(100).enumerate() {
         let mut id = None;
-        for user in [ggd, wij] {
+        for user in [&ggd, &wij] {
             let (status, body) = post(
                 user,
                 "register",
@@ -451,11 +449,17 @@ async fn main() {
             id = body.and_then(|b| b["youth_id"].as_str().and_then(|s| s.parse::<Uuid>().ok()));
         }
         let id = id.expect("a youth id");
-        let (status, _) = post(ggd, "take_coordination", &[("youth", id.to_string().as_str())]).await;
+        let to = coordinators[n % coordinators.len()];
+        let (youth_id, assignee) = (id.to_string(), users[to].id.to_string());
+        let (status, _) = post(
+            &ggd,
+            "take_coordination",
+            &[("youth", youth_id.as_str()), ("assignee", assignee.as_str())],
+        )
+        .await;
         assert!(status.is_some_and(|s| s < 300), "take {n}: {status:?}");
-        coordinated.push(id);
+        users[to].cases.push(id);
     }
-    let coordinated = Arc::new(coordinated);
     let wij_assignee = Arc::new(format!("gebruiker:{}", wij_ids[0]));
 
     // Every coordinator holds a live board open for the whole run.
@@ -486,13 +490,13 @@ async fn main() {
         boards_open
     );
     let mut capacity: Option<(usize, f64, f64)> = None;
-    for &n in &stages {
+    for (round, &n) in stages.iter().enumerate() {
         let mut tally = stage(
             &users[..n.min(users.len())],
-            coordinated.clone(),
             wij_assignee.clone(),
             stage_seconds,
             None,
+            round as u64,
         )
         .await;
         let seconds = stage_seconds as f64;
@@ -522,14 +526,7 @@ async fn main() {
         let n = capacity.map(|(n, _, _)| n).unwrap_or(4);
         let before = (rss_kib(a.child.id()), rss_kib(b.child.id()));
         println!("soak: {rate:.0} operations/s (half the capacity) with {n} users for {soak_seconds} s");
-        let mut tally = stage(
-            &users[..n],
-            coordinated.clone(),
-            wij_assignee.clone(),
-            soak_seconds,
-            Some(rate),
-        )
-        .await;
+        let mut tally = stage(&users[..n], wij_assignee.clone(), soak_seconds, Some(rate), 99).await;
         let after = (rss_kib(a.child.id()), rss_kib(b.child.id()));
         let seconds = soak_seconds as f64;
         println!(
