@@ -38,16 +38,12 @@ pub fn verify(secret: &[u8], code: u32, unix_now: i64, last_used: Option<i64>) -
     let now = step_at(unix_now);
     let mut found = None;
     for step in (now - WINDOW)..=(now + WINDOW) {
-        let matches = step >= 0 && constant_eq(hotp(secret, step as u64), code);
+        let matches = step >= 0 && hotp(secret, step as u64) == code;
         if matches && last_used.is_none_or(|last| step > last) && found.is_none() {
             found = Some(step);
         }
     }
     found
-}
-
-fn constant_eq(a: u32, b: u32) -> bool {
-    (a ^ b) == 0
 }
 
 /// A new shared secret: 160 random bits, as RFC 4226 recommends.
@@ -92,12 +88,13 @@ pub fn qr_svg(data: &str) -> Option<String> {
 
 /// New recovery codes: (the codes to show once, their hashes to keep).
 pub fn new_recovery_codes() -> (Vec<String>, Vec<[u8; 32]>) {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    // Eight random bytes in base32 are 13 characters; the first 12 carry
+    // 60 random bits.
     let codes: Vec<String> = (0..RECOVERY_CODES)
         .map(|_| {
-            (0..RECOVERY_LEN)
-                .map(|_| ALPHABET[(OsRng.next_u32() % 32) as usize] as char)
-                .collect()
+            let mut bytes = [0u8; 8];
+            OsRng.fill_bytes(&mut bytes);
+            base32(&bytes)[..RECOVERY_LEN].to_string()
         })
         .collect();
     let hashes = codes.iter().map(|c| recovery_hash(c)).collect();

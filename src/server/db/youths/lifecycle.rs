@@ -40,29 +40,20 @@ pub async fn finish(
         ("registrations", "ended_at", "end_reason", "ended")
     };
     let (user, org) = owner.split();
-    let Some(youth_id) = sqlx::query_scalar::<_, Uuid>(&format!(
-        "SELECT youth_id FROM {table} WHERE id = $1 AND {stamp} IS NULL
+    // The owner's record, and the reason it ended with if it has.
+    let row: Option<(Uuid, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT youth_id, {reason_col} FROM {table} WHERE id = $1
             AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR organisation_id = $3)"
     ))
     .bind(id)
     .bind(user)
     .bind(org)
     .fetch_optional(&mut *tx)
-    .await?
-    else {
-        let ended: Option<(Uuid, String)> = sqlx::query_as(&format!(
-            "SELECT youth_id, {reason_col} FROM {table} WHERE id = $1 AND {stamp} IS NOT NULL
-                AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR organisation_id = $3)"
-        ))
-        .bind(id)
-        .bind(user)
-        .bind(org)
-        .fetch_optional(&mut *tx)
-        .await?;
-        return Ok(match ended {
-            Some((youth_id, reason)) => Ended::Already { youth_id, reason },
-            None => Ended::NotFound,
-        });
+    .await?;
+    let youth_id = match row {
+        None => return Ok(Ended::NotFound),
+        Some((youth_id, Some(reason))) => return Ok(Ended::Already { youth_id, reason }),
+        Some((youth_id, None)) => youth_id,
     };
     lock(tx, youth_id).await?;
     let done = sqlx::query(&format!(
