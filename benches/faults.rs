@@ -22,7 +22,7 @@ mod common;
 #[allow(dead_code)]
 mod sse;
 
-use common::{bsn_for, env, log_in, ready, start, Instance};
+use common::{bench_people, bench_region, bsn_for, env, log_in, ready, start, youth_form, Instance};
 use reqwest::Client;
 use std::{
     collections::{BTreeSet, HashMap},
@@ -35,7 +35,7 @@ use std::{
 use uuid::Uuid;
 use zorgsignaal::{
     domain::{organisation::OrganisationKind, role::Role},
-    server::{auth, db, mail::sink::Sink},
+    server::{auth, mail::sink::Sink},
 };
 
 async fn post(
@@ -57,16 +57,6 @@ async fn post(
     Some((status, res.json().await.unwrap_or(serde_json::Value::Null)))
 }
 
-fn youth_form<'a>(bsn: &'a str, family: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("bsn", bsn),
-        ("given_names", "Kind"),
-        ("family_name", family),
-        ("birth_date", "2013-02-01"),
-        ("municipality_code", "GM0014"),
-    ]
-}
-
 fn report(name: &str, pass: bool, detail: String, failures: &mut usize) {
     println!("{} {name}: {detail}", if pass { "PASS" } else { "FAIL" });
     if !pass {
@@ -85,11 +75,15 @@ fn pg(command: &str) {
     );
 }
 
+/// An instance that sends to the SMTP server of this process.
 fn spawn(bin: &str, url: &str, port: u16, smtp: &str) -> Instance {
-    // The instances send to the SMTP server of this process.
-    std::env::set_var("SMTP_URL", smtp);
-    std::env::set_var("MAIL_POLL_SECONDS", "2");
-    start(bin, url, port, "127.0.0.1:2613")
+    start(
+        bin,
+        url,
+        port,
+        "127.0.0.1:2613",
+        &[("SMTP_URL", smtp), ("MAIL_POLL_SECONDS", "2")],
+    )
 }
 
 #[tokio::main]
@@ -113,14 +107,8 @@ async fn main() {
     ready(&b_base).await;
     let pool = sqlx::PgPool::connect(&url).await.unwrap();
 
-    let region = db::organisations::upsert_region(&pool, "Foutregio")
-        .await
-        .unwrap();
-    db::organisations::upsert_municipality(&pool, "GM0014", "Groningen", region)
-        .await
-        .unwrap();
+    let region = bench_region(&pool, "Foutregio").await;
     let hash = auth::hash_password("bench-wachtwoord".into()).await.unwrap();
-    let mut conn = pool.acquire().await.unwrap();
     let mut ids = HashMap::new();
     for (org_name, kind, roles, people) in [
         (
@@ -136,35 +124,12 @@ async fn main() {
             1,
         ),
     ] {
-        let org = db::organisations::upsert_organisation(
-            &mut conn,
-            region,
-            org_name,
-            kind,
-            kind.default_capabilities(),
-        )
-        .await
-        .unwrap();
-        for i in 0..people {
-            let email = format!("{}{i}@fault.example", org_name.to_lowercase());
-            let id = db::users::insert_if_absent(
-                &mut conn,
-                &db::users::NewUser {
-                    organisation_id: org,
-                    email: &email,
-                    name: "Fout Gebruiker",
-                    phone: "050 000 0000",
-                    password_hash: &hash,
-                    roles,
-                    two_factor_exempt: true,
-                },
-            )
-            .await
-            .unwrap();
-            ids.insert(email, id);
-        }
+        let emails: Vec<String> = (0..people)
+            .map(|i| format!("{}{i}@fault.example", org_name.to_lowercase()))
+            .collect();
+        let (_, made) = bench_people(&pool, region, org_name, kind, roles, &emails, &hash).await;
+        ids.extend(emails.into_iter().zip(made));
     }
-    drop(conn);
     let mut failures = 0;
 
     // 1. PostgreSQL restarts under a stream of signals.
@@ -188,7 +153,7 @@ async fn main() {
                 n += 1;
                 let Some(bsn) = bsn_for(n) else { continue };
                 let family = format!("Fout{}", &bsn[..5]);
-                let mut form = youth_form(&bsn, &family);
+                let mut form = youth_form(&bsn, &family, "2013-02-01");
                 form.push(("kind", "overig"));
                 match post(&client, &base, "signal", &form).await {
                     Some((s, body)) if s < 300 => {
@@ -254,7 +219,7 @@ async fn main() {
     let mut matched = 0;
     for n in (80_000_000u64..).filter_map(bsn_for).take(10) {
         let family = format!("Mail{}", &n[..5]);
-        let form = youth_form(&n, &family);
+        let form = youth_form(&n, &family, "2013-02-01");
         let ok_a = post(&ggd, &a.base, "register", &form)
             .await
             .is_some_and(|(s, _)| s < 300);
@@ -358,21 +323,10 @@ async fn main() {
                     // As EventSource does: reconnect, with the last id seen.
                     tokio::time::sleep(Duration::from_millis(500)).await;
                     let last = stream.last_id.clone();
-                    let again = client
-                        .get(format!("{b_base}/live?topic=board"))
-                        .header("accept", "text/event-stream")
-                        .send()
-                        .await
-                        .is_ok();
-                    if again {
-                        stream = sse::Stream::open(
-                            &client,
-                            &format!("{b_base}/live?topic=board"),
-                            last.as_deref(),
-                        )
-                        .await;
-                        reconnects += 1;
-                    }
+                    stream =
+                        sse::Stream::open(&client, &format!("{b_base}/live?topic=board"), last.as_deref())
+                            .await;
+                    reconnects += 1;
                 }
             }
             seen.lock().unwrap().insert(email, got);

@@ -13,7 +13,9 @@ mod common;
 #[allow(dead_code)]
 mod sse;
 
-use common::{bsn_for, env, log_in, percentile, ready, rss_kib, start};
+use common::{
+    bench_people, bench_region, bsn_for, env, log_in, percentile, ready, rss_kib, start, youth_form,
+};
 use sqlx::postgres::PgListener;
 use std::{
     collections::HashSet,
@@ -22,7 +24,7 @@ use std::{
 };
 use zorgsignaal::{
     domain::{organisation::OrganisationKind, role::Role},
-    server::{auth, db},
+    server::auth,
 };
 
 fn now_micros() -> i64 {
@@ -72,70 +74,38 @@ async fn main() {
     );
     let mail = env("BENCH_MAIL_ADDR", "127.0.0.1:2611");
 
-    let a = start(&bin, &url, 3210, &mail);
+    let a = start(&bin, &url, 3210, &mail, &[]);
     ready(&a.base).await;
-    let b = start(&bin, &url, 3211, &mail);
+    let b = start(&bin, &url, 3211, &mail, &[]);
     ready(&b.base).await;
     let pool = sqlx::PgPool::connect(&url).await.unwrap();
 
     // GGD (coordinators: they watch), WIJ (professionals: actions go to them).
-    let region = db::organisations::upsert_region(&pool, "Benchregio")
-        .await
-        .unwrap();
-    db::organisations::upsert_municipality(&pool, "GM0014", "Groningen", region)
-        .await
-        .unwrap();
+    let region = bench_region(&pool, "Benchregio").await;
     let hash = auth::hash_password("bench-wachtwoord".into()).await.unwrap();
-    let mut conn = pool.acquire().await.unwrap();
-    let mut orgs = Vec::new();
-    for (name, kind) in [
-        ("Bench-GGD", OrganisationKind::Jgz),
-        ("Bench-WIJ", OrganisationKind::Wijkteam),
-    ] {
-        orgs.push(
-            db::organisations::upsert_organisation(
-                &mut conn,
-                region,
-                name,
-                kind,
-                kind.default_capabilities(),
-            )
-            .await
-            .unwrap(),
-        );
-    }
-    let (ggd, wij) = (orgs[0], orgs[1]);
     let watchers = 10;
-    let user = |org, email: String, roles: &'static [Role]| {
-        let pool = pool.clone();
-        let hash = hash.clone();
-        async move {
-            let mut conn = pool.acquire().await.unwrap();
-            db::users::insert_if_absent(
-                &mut conn,
-                &db::users::NewUser {
-                    organisation_id: org,
-                    email: &email,
-                    name: "Bench Gebruiker",
-                    phone: "050 000 0000",
-                    password_hash: &hash,
-                    roles,
-                    two_factor_exempt: true,
-                },
-            )
-            .await
-            .unwrap()
-        }
-    };
-    for i in 0..watchers {
-        user(
-            ggd,
-            format!("coord{i}@bench.example"),
-            &[Role::Professional, Role::Coordinator],
-        )
-        .await;
-    }
-    let wij_user = user(wij, "wij@bench.example".into(), &[Role::Professional]).await;
+    let coordinators: Vec<String> = (0..watchers).map(|i| format!("coord{i}@bench.example")).collect();
+    bench_people(
+        &pool,
+        region,
+        "Bench-GGD",
+        OrganisationKind::Jgz,
+        &[Role::Professional, Role::Coordinator],
+        &coordinators,
+        &hash,
+    )
+    .await;
+    let (_, wij) = bench_people(
+        &pool,
+        region,
+        "Bench-WIJ",
+        OrganisationKind::Wijkteam,
+        &[Role::Professional],
+        &["wij@bench.example".to_string()],
+        &hash,
+    )
+    .await;
+    let wij_user = wij[0];
 
     // 20 youths, each registered by GGD and then WIJ: a match, GGD coordinates.
     let coord = log_in(&a.base, "coord0@bench.example").await;
@@ -147,13 +117,7 @@ async fn main() {
                 .post(format!("{base}/api/register"))
                 .header("origin", base.as_str())
                 .header("accept", "application/json")
-                .form(&[
-                    ("bsn", n.as_str()),
-                    ("given_names", "Kind"),
-                    ("family_name", "Live"),
-                    ("birth_date", "2016-01-01"),
-                    ("municipality_code", "GM0014"),
-                ])
+                .form(&youth_form(&n, "Live", "2016-01-01"))
                 .send()
                 .await
                 .unwrap();

@@ -20,7 +20,9 @@ mod common;
 #[allow(dead_code)]
 mod sse;
 
-use common::{bsn_for, env, log_in, percentile, ready, rss_kib, start, Instance};
+use common::{
+    bench_people, bench_region, bsn_for, env, log_in, percentile, ready, rss_kib, start, youth_form, Instance,
+};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use reqwest::Client;
 use std::{
@@ -33,20 +35,9 @@ use std::{
 };
 use uuid::Uuid;
 use zorgsignaal::{
-    domain::{organisation::OrganisationKind, role::Role},
-    server::{auth, db},
+    domain::{involvement::SignalKind, organisation::OrganisationKind, role::Role},
+    server::auth,
 };
-
-const KINDS: [&str; 8] = [
-    "ontwikkeling",
-    "gezondheid",
-    "opvoeding",
-    "onderwijs_verzuim",
-    "veiligheid",
-    "middelengebruik",
-    "financien",
-    "overig",
-];
 
 #[derive(Clone)]
 struct User {
@@ -159,27 +150,24 @@ async fn one_operation(
     // Until the user is involved with a youth, only signals and registrations.
     let roll: u32 = rng.gen_range(0..if seen.is_empty() { 50 } else { 100 });
     let started = Instant::now();
-    let (op, status) = if roll < 30 {
-        // Give a signal on one of 200,000 youths.
+    let (op, status) = if roll < 50 {
+        // Give a signal (30%) or register (20%), on one of 200,000 youths.
         let (bsn, family) = loop {
             if let Some(y) = youth(rng.gen_range(60_000_000..60_200_000)) {
                 break y;
             }
         };
-        let kind = KINDS[rng.gen_range(0..KINDS.len())];
-        let (status, body) = post(
-            user,
-            "signal",
-            &[
-                ("bsn", bsn.as_str()),
-                ("given_names", "Kind"),
-                ("family_name", family.as_str()),
-                ("birth_date", "2014-05-01"),
-                ("municipality_code", "GM0014"),
-                ("kind", kind),
-            ],
-        )
-        .await;
+        let mut form = youth_form(&bsn, &family, "2014-05-01");
+        let op = if roll < 30 {
+            form.push((
+                "kind",
+                SignalKind::ALL[rng.gen_range(0..SignalKind::ALL.len())].as_str(),
+            ));
+            "signal"
+        } else {
+            "register"
+        };
+        let (status, body) = post(user, op, &form).await;
         if let Some(id) = body
             .as_ref()
             .and_then(|b| b["youth_id"].as_str())
@@ -187,33 +175,7 @@ async fn one_operation(
         {
             seen.push(id);
         }
-        ("signal", status)
-    } else if roll < 50 {
-        let (bsn, family) = loop {
-            if let Some(y) = youth(rng.gen_range(60_000_000..60_200_000)) {
-                break y;
-            }
-        };
-        let (status, body) = post(
-            user,
-            "register",
-            &[
-                ("bsn", bsn.as_str()),
-                ("given_names", "Kind"),
-                ("family_name", family.as_str()),
-                ("birth_date", "2014-05-01"),
-                ("municipality_code", "GM0014"),
-            ],
-        )
-        .await;
-        if let Some(id) = body
-            .as_ref()
-            .and_then(|b| b["youth_id"].as_str())
-            .and_then(|s| s.parse().ok())
-        {
-            seen.push(id);
-        }
-        ("register", status)
+        (op, status)
     } else if roll < 80 {
         // Open a youth page (the whole server-rendered page).
         let id = seen[rng.gen_range(0..seen.len())];
@@ -355,21 +317,15 @@ async fn main() {
         0
     };
     let mail = env("BENCH_MAIL_ADDR", "127.0.0.1:2612");
-    let a: Instance = start(&bin, &url, 3220, &mail);
+    let a: Instance = start(&bin, &url, 3220, &mail, &[]);
     ready(&a.base).await;
-    let b: Instance = start(&bin, &url, 3221, &mail);
+    let b: Instance = start(&bin, &url, 3221, &mail, &[]);
     ready(&b.base).await;
     let pool = sqlx::PgPool::connect(&url).await.unwrap();
 
     // Region, GGD (professionals who coordinate) and WIJ (professionals).
-    let region = db::organisations::upsert_region(&pool, "Loadregio")
-        .await
-        .unwrap();
-    db::organisations::upsert_municipality(&pool, "GM0014", "Groningen", region)
-        .await
-        .unwrap();
+    let region = bench_region(&pool, "Loadregio").await;
     let hash = auth::hash_password("bench-wachtwoord".into()).await.unwrap();
-    let mut conn = pool.acquire().await.unwrap();
     let max_users = *stages.iter().max().unwrap();
     let mut users = Vec::new();
     let mut wij_ids = Vec::new();
@@ -381,39 +337,19 @@ async fn main() {
         ),
         ("Load-WIJ", OrganisationKind::Wijkteam, &[Role::Professional][..]),
     ] {
-        let org = db::organisations::upsert_organisation(
-            &mut conn,
-            region,
-            org_name,
-            kind,
-            kind.default_capabilities(),
-        )
-        .await
-        .unwrap();
-        for i in 0..max_users.div_ceil(2) {
-            let email = format!("{}{i}@load.example", org_name.to_lowercase());
-            let id = db::users::insert_if_absent(
-                &mut conn,
-                &db::users::NewUser {
-                    organisation_id: org,
-                    email: &email,
-                    name: "Load Gebruiker",
-                    phone: "050 000 0000",
-                    password_hash: &hash,
-                    roles,
-                    two_factor_exempt: true,
-                },
-            )
-            .await
-            .unwrap();
-            if kind == OrganisationKind::Wijkteam {
-                wij_ids.push(id);
-            }
+        let emails: Vec<String> = (0..max_users.div_ceil(2))
+            .map(|i| format!("{}{i}@load.example", org_name.to_lowercase()))
+            .collect();
+        let (_, ids) = bench_people(&pool, region, org_name, kind, roles, &emails, &hash).await;
+        if kind == OrganisationKind::Wijkteam {
+            wij_ids.clone_from(&ids);
+        }
+        for (i, (email, id)) in emails.iter().zip(ids).enumerate() {
             // Half the sessions on each instance.
             let base = if i % 2 == 0 { &a.base } else { &b.base };
             users.push(User {
                 id,
-                client: log_in(base, &email).await,
+                client: log_in(base, email).await,
                 base: base.clone(),
                 coordinator: roles.contains(&Role::Coordinator),
                 cases: Vec::new(),
@@ -433,18 +369,7 @@ async fn main() {
     for (n, (bsn, family)) in (61_000_000u64..).filter_map(youth).take(100).enumerate() {
         let mut id = None;
         for user in [&ggd, &wij] {
-            let (status, body) = post(
-                user,
-                "register",
-                &[
-                    ("bsn", bsn.as_str()),
-                    ("given_names", "Kind"),
-                    ("family_name", family.as_str()),
-                    ("birth_date", "2014-05-01"),
-                    ("municipality_code", "GM0014"),
-                ],
-            )
-            .await;
+            let (status, body) = post(user, "register", &youth_form(&bsn, &family, "2014-05-01")).await;
             assert!(status.is_some_and(|s| s < 300), "set-up register {n}: {status:?}");
             id = body.and_then(|b| b["youth_id"].as_str().and_then(|s| s.parse::<Uuid>().ok()));
         }

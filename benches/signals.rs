@@ -17,7 +17,7 @@ use std::{
     time::{Duration, Instant},
 };
 use zorgsignaal::{
-    domain::{organisation::OrganisationKind, role::Role},
+    domain::{involvement::SignalKind, organisation::OrganisationKind, role::Role},
     server::{auth, config::Config, db, startup},
 };
 
@@ -185,16 +185,7 @@ async fn main() {
         "signals: {clients} clients for {seconds} s against {} youths",
         targets.len()
     );
-    let kinds = [
-        "ontwikkeling",
-        "gezondheid",
-        "opvoeding",
-        "onderwijs_verzuim",
-        "veiligheid",
-        "middelengebruik",
-        "financien",
-        "overig",
-    ];
+    let kinds = SignalKind::ALL.map(SignalKind::as_str);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for (c, client) in logged_in.into_iter().enumerate() {

@@ -83,7 +83,9 @@ impl Drop for Instance {
     }
 }
 
-pub fn start(bin: &str, url: &str, port: u16, mail: &str) -> Instance {
+/// Starts the release binary on `port`; `extra` adds or overrides
+/// environment variables (an SMTP server, say).
+pub fn start(bin: &str, url: &str, port: u16, mail: &str, extra: &[(&str, &str)]) -> Instance {
     let child = Command::new(bin)
         .env("DATABASE_URL", url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -92,6 +94,7 @@ pub fn start(bin: &str, url: &str, port: u16, mail: &str) -> Instance {
         .env("DATABASE_MAX_CONNECTIONS", "20")
         .env("LOGIN_MAX_FAILURES_PER_IP", "100000")
         .env("RUST_LOG", "warn")
+        .envs(extra.iter().copied())
         .spawn()
         .unwrap_or_else(|e| {
             panic!("{bin} does not start ({e}); build it with `cargo leptos build --release`")
@@ -113,4 +116,66 @@ pub async fn ready(base: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("{base} did not become ready");
+}
+
+/// A bench region with the municipality Groningen (GM0014); its id.
+pub async fn bench_region(pool: &sqlx::PgPool, name: &str) -> uuid::Uuid {
+    let region = zorgsignaal::server::db::organisations::upsert_region(pool, name)
+        .await
+        .unwrap();
+    zorgsignaal::server::db::organisations::upsert_municipality(pool, "GM0014", "Groningen", region)
+        .await
+        .unwrap();
+    region
+}
+
+/// An organisation of `kind` in `region` and a user with `roles` for each
+/// of `emails`, all with the bench password (`hash`, its Argon2 hash) and
+/// no second factor; the organisation's id and the users' ids, in order.
+pub async fn bench_people(
+    pool: &sqlx::PgPool,
+    region: uuid::Uuid,
+    organisation: &str,
+    kind: zorgsignaal::domain::organisation::OrganisationKind,
+    roles: &[zorgsignaal::domain::role::Role],
+    emails: &[String],
+    hash: &str,
+) -> (uuid::Uuid, Vec<uuid::Uuid>) {
+    use zorgsignaal::server::db;
+    let mut conn = pool.acquire().await.unwrap();
+    let org = db::organisations::upsert_organisation(
+        &mut conn,
+        region,
+        organisation,
+        kind,
+        kind.default_capabilities(),
+    )
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for email in emails {
+        let user = db::users::NewUser {
+            organisation_id: org,
+            email,
+            name: "Bench Gebruiker",
+            phone: "050 000 0000",
+            password_hash: hash,
+            roles,
+            two_factor_exempt: true,
+        };
+        ids.push(db::users::insert_if_absent(&mut conn, &user).await.unwrap());
+    }
+    (org, ids)
+}
+
+/// The youth fields of the registration and signal forms, for the bench
+/// youths (given names "Kind", residence Groningen).
+pub fn youth_form<'a>(bsn: &'a str, family: &'a str, birth_date: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("bsn", bsn),
+        ("given_names", "Kind"),
+        ("family_name", family),
+        ("birth_date", birth_date),
+        ("municipality_code", "GM0014"),
+    ]
 }
