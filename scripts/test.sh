@@ -133,4 +133,5 @@ echo "mail privacy scan: ${mails_scanned} mails, ${mail_violations:-0} violation
 echo "$log_scan" | tail -n 1
 echo "wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
 echo "total: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"
+node scripts/e2e-failures.mjs "$e2e_json" || true
 [ "$e2e_status" -eq 0 ] && [ "$log_scan_status" -eq 0 ]

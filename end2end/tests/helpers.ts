@@ -1,3 +1,6 @@
+import { mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, type TestInfo } from "@playwright/test";
 
@@ -81,3 +84,37 @@ export function inDays(n: number): string {
   d.setDate(d.getDate() + n);
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * Runs `body` while no other worker runs a body under the same `name`: for
+ * the few tests that change a setting both projects' tests look at (the
+ * demo region's). The lock is a directory (mkdir is atomic); global-setup
+ * removes any left by a run that was killed.
+ */
+export async function exclusively<T>(name: string, body: () => Promise<T>): Promise<T> {
+  const dir = lockDir(name);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Where the lock `name` of this run lives (one per app address). */
+export function lockDir(name: string): string {
+  const base = new URL(process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100");
+  return join(tmpdir(), `zorgsignaal-e2e-${base.port || "80"}-${name}.lock`);
+}
+
+/** The lock around changes to the demo region's settings. */
+export const REGION_SETTINGS_LOCK = "region-settings";
