@@ -160,7 +160,8 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
     let (parts, _) = req.into_parts();
     let user = match auth::current_user(&state, &parts).await {
         Ok(Some(u)) if u.has_any(&[Role::MunicipalityAnalyst, Role::RegionAdmin]) => u,
-        Ok(Some(_)) => return StatusCode::NOT_FOUND.into_response(),
+        // The role may not export at all (as the report itself answers).
+        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(e) => return failed(e),
     };

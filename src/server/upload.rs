@@ -9,7 +9,7 @@ use super::{
     rest::MAX_BODY,
     state::AppState,
 };
-use crate::domain::{records::ImportSummary, role::Role};
+use crate::domain::records::ImportSummary;
 use axum::{
     extract::{FromRequest, Multipart, Request, State},
     http::StatusCode,
@@ -26,7 +26,8 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
     let ip = client_ip(&parts, state.config.trust_proxy_headers);
-    if !(user.has_any(&[Role::Professional, Role::Coordinator]) && user.capabilities.may_register) {
+    // Who may register one youth may import many (the `register` function's rule).
+    if !user.may_register() {
         let entry = super::chain::ui_entry(
             &user,
             ip,

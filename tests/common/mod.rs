@@ -6,6 +6,7 @@ pub mod case;
 pub mod mail;
 pub mod report;
 pub mod sse;
+pub mod two_factor;
 
 use reqwest::{header, redirect::Policy, Client, Response};
 use sqlx::{Connection, Executor, PgConnection, PgPool};
@@ -262,6 +263,7 @@ impl TestApp {
             name: "Test Gebruiker".into(),
             roles: vec![Role::Professional],
             kind: OrganisationKind::Jgz,
+            region: "Testregio".into(),
             two_factor_exempt: true,
         }
     }
@@ -364,6 +366,7 @@ pub struct UserBuilder<'a> {
     name: String,
     roles: Vec<Role>,
     kind: OrganisationKind,
+    region: String,
     two_factor_exempt: bool,
 }
 
@@ -391,6 +394,12 @@ impl UserBuilder<'_> {
         self
     }
 
+    /// The region of the user's organisation (default: the test region).
+    pub fn region(mut self, name: &str) -> Self {
+        self.region = name.to_string();
+        self
+    }
+
     pub fn organisation_kind(mut self, kind: OrganisationKind) -> Self {
         self.kind = kind;
         self
@@ -398,7 +407,9 @@ impl UserBuilder<'_> {
 
     pub async fn create(self) -> TestUser {
         let pool = &self.app.pool;
-        let region = db::organisations::upsert_region(pool, "Testregio").await.unwrap();
+        let region = db::organisations::upsert_region(pool, &self.region)
+            .await
+            .unwrap();
         let mut conn = pool.acquire().await.unwrap();
         let org = db::organisations::upsert_organisation(
             &mut conn,

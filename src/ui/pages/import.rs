@@ -14,12 +14,12 @@ use leptos_router::hooks::use_query_map;
 pub fn ImportPage() -> impl IntoView {
     view! {
         <Title text="Registraties importeren"/>
-        <RequireRole roles=vec![Role::Professional, Role::Coordinator] page=import_page/>
+        <RequireRole roles=vec![Role::Professional] page=import_page/>
     }
 }
 
 fn import_page(user: CurrentUser) -> AnyView {
-    if !user.capabilities.may_register {
+    if !user.may_register() {
         return view! { <NoAccess/> }.into_any();
     }
     let query = use_query_map();
