@@ -59,6 +59,10 @@ pub enum AppError {
     /// 500: something broke; the cause is in the server log under this reference.
     #[error("Er ging iets mis aan onze kant. Probeer het later opnieuw. Referentie: {reference}")]
     Internal { reference: String },
+    /// 503: the database cannot be reached for a moment (restarting, no
+    /// free connection); try again shortly. Logged under this reference.
+    #[error("Zorgsignaal kan even niet bij zijn gegevens. Probeer het over een minuut opnieuw. Referentie: {reference}")]
+    Unavailable { reference: String },
     /// The browser could not reach the server or understand its answer.
     #[error("De server is niet bereikbaar. Controleer je verbinding en probeer het opnieuw.")]
     Transport(String),
@@ -73,6 +77,7 @@ impl AppError {
             AppError::Invalid { .. } => 422,
             AppError::Locked { .. } => 429,
             AppError::Internal { .. } => 500,
+            AppError::Unavailable { .. } => 503,
             AppError::Transport(_) => 502,
         }
     }

@@ -241,3 +241,45 @@ async fn an_internal_error_shows_a_reference_and_no_cause() {
     assert!(text.contains("Referentie: ZS-"), "{text}");
     assert!(!text.contains("sessions"), "no cause reaches the user: {text}");
 }
+
+/// While the database cannot be reached (here: the app's connection pool
+/// closed), a server function, the REST API and the live stream answer 503
+/// with Retry-After and the short Dutch message with a reference — the
+/// outage is temporary, not a fault of the request or a 500.
+#[tokio::test]
+async fn while_the_database_is_out_of_reach_requests_get_503_with_retry_after() {
+    let app = TestApp::spawn().await;
+    let user = app.user().create().await;
+    let client = app.logged_in(&user).await;
+    let token = app.api_token(user.organisation_id, user.id).await;
+    app.pool.close().await;
+
+    let res = app.call(&client, "my_youths", &[]).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], "5");
+    let error: zorgsignaal::error::AppError = res.json().await.unwrap();
+    let shown = error.to_string();
+    assert!(shown.starts_with("Zorgsignaal kan even niet bij zijn gegevens."), "{shown}");
+    assert!(shown.contains("Referentie: ZS-"), "{shown}");
+
+    let res = app
+        .client()
+        .get(app.url("/api/v1/registrations"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], "5");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unavailable");
+
+    let res = client
+        .get(app.url("/live?topic=mine"))
+        .header(header::ACCEPT, "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()[header::RETRY_AFTER], "5");
+}

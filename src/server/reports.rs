@@ -233,9 +233,8 @@ pub fn file_name(area: &Area, period: &Period) -> String {
     format!("rapportage-{what}-{when}.csv")
 }
 
-fn failed(e: impl std::fmt::Display) -> Response {
-    let error = super::errors::internal("report export", e);
-    (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
+fn failed(e: impl Into<crate::error::AppError>) -> Response {
+    super::errors::plain_response(e)
 }
 
 /// Folds the rollup's pending deltas; run by every instance's scheduler.

@@ -150,6 +150,10 @@ pub async fn headers(mut req: Request, next: Next) -> Response<Body> {
     if !is_asset {
         set(header::CACHE_CONTROL, "no-store");
     }
+    // A passing outage (the database restarting): say when to try again.
+    if res.status() == StatusCode::SERVICE_UNAVAILABLE && !res.headers().contains_key(header::RETRY_AFTER) {
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(super::errors::RETRY_SECONDS));
+    }
     res
 }
 

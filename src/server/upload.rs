@@ -23,7 +23,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
     let user = match current_user(&state, &parts).await {
         Ok(Some(u)) => u,
         Ok(None) => return Redirect::to("/inloggen").into_response(),
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => return super::errors::plain_response(e),
     };
     let ip = client_ip(&parts, state.config.trust_proxy_headers);
     // Who may register one youth may import many (the `register` function's rule).
@@ -98,6 +98,6 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
     match result {
         Ok(Some(flash)) => back(&format!("verslag={flash}")),
         Ok(None) => Redirect::to("/inloggen").into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => super::errors::plain_response(e),
     }
 }

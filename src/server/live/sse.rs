@@ -99,9 +99,9 @@ pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>,
     response
 }
 
-fn failed(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "live stream not opened");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+/// The stream could not be opened (the error is logged with its reference).
+fn failed(e: impl Into<crate::error::AppError>) -> Response {
+    super::super::errors::plain_response(e)
 }
 
 struct Connection {

@@ -62,6 +62,7 @@ impl From<AppError> for ApiError {
             AppError::NotFound => "not_found",
             AppError::Invalid { .. } => "invalid",
             AppError::Internal { .. } => "internal",
+            AppError::Unavailable { .. } => "unavailable",
             _ => "error",
         };
         let fields = match &e {
@@ -73,7 +74,7 @@ impl From<AppError> for ApiError {
             code,
             message: e.to_string(),
             fields,
-            retry_after: None,
+            retry_after: (status == StatusCode::SERVICE_UNAVAILABLE).then_some(crate::server::errors::RETRY_SECONDS),
         }
     }
 }
