@@ -45,8 +45,9 @@ struct User {
     client: Client,
     base: String,
     coordinator: bool,
-    /// The cases this coordinator coordinates (only they set out actions there).
-    cases: Vec<Uuid>,
+    /// The cases this coordinator coordinates (only they set out actions
+    /// there), each with the WIJ professional involved in it ("gebruiker:…").
+    cases: Vec<(Uuid, String)>,
 }
 
 /// What every operation took, and how many failed (a 5xx or no answer) or
@@ -140,13 +141,7 @@ fn youth(n: u64) -> Option<(String, String)> {
 
 /// One operation of the mix for `user`; `seen` holds the youths this user
 /// is involved with.
-async fn one_operation(
-    user: &User,
-    rng: &mut StdRng,
-    seen: &mut Vec<Uuid>,
-    wij_assignee: &str,
-    tally: &mut Tally,
-) {
+async fn one_operation(user: &User, rng: &mut StdRng, seen: &mut Vec<Uuid>, tally: &mut Tally) {
     // Until the user is involved with a youth, only signals and registrations.
     let roll: u32 = rng.gen_range(0..if seen.is_empty() { 50 } else { 100 });
     let started = Instant::now();
@@ -189,7 +184,8 @@ async fn one_operation(
             .map(|r| r.status().as_u16());
         ("youth page", status)
     } else if roll < 90 && user.coordinator && !user.cases.is_empty() {
-        let id = user.cases[rng.gen_range(0..user.cases.len())].to_string();
+        let (id, wij_assignee) = &user.cases[rng.gen_range(0..user.cases.len())];
+        let id = id.to_string();
         let due = (chrono::Local::now().date_naive() + chrono::Days::new(14)).to_string();
         let (status, _) = post(
             user,
@@ -198,7 +194,7 @@ async fn one_operation(
                 ("youth", id.as_str()),
                 ("title", "Gesprek plannen"),
                 ("due_on", due.as_str()),
-                ("assignee", wij_assignee),
+                ("assignee", wij_assignee.as_str()),
             ],
         )
         .await;
@@ -230,17 +226,11 @@ async fn one_operation(
 
 /// Runs the mix with `users` for `seconds`; with `rate`, paced to that
 /// many operations per second in all.
-async fn stage(
-    users: &[User],
-    wij_assignee: Arc<String>,
-    seconds: u64,
-    rate: Option<f64>,
-    round: u64,
-) -> Tally {
+async fn stage(users: &[User], seconds: u64, rate: Option<f64>, round: u64) -> Tally {
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for (i, user) in users.iter().cloned().enumerate() {
-        let (stop, wij_assignee) = (stop.clone(), wij_assignee.clone());
+        let stop = stop.clone();
         let pause = rate.map(|r| Duration::from_secs_f64(users.len() as f64 / r));
         tasks.push(tokio::spawn(async move {
             // Another sequence of youths in every round: a stage does not
@@ -250,7 +240,7 @@ async fn stage(
             let mut tally = Tally::default();
             while !stop.load(Ordering::Relaxed) {
                 let began = Instant::now();
-                one_operation(&user, &mut rng, &mut seen, &wij_assignee, &mut tally).await;
+                one_operation(&user, &mut rng, &mut seen, &mut tally).await;
                 if let Some(pause) = pause {
                     tokio::time::sleep(pause.saturating_sub(began.elapsed())).await;
                 }
@@ -328,7 +318,6 @@ async fn main() {
     let hash = auth::hash_password("bench-wachtwoord".into()).await.unwrap();
     let max_users = *stages.iter().max().unwrap();
     let mut users = Vec::new();
-    let mut wij_ids = Vec::new();
     for (org_name, kind, roles) in [
         (
             "Load-GGD",
@@ -341,9 +330,6 @@ async fn main() {
             .map(|i| format!("{}{i}@load.example", org_name.to_lowercase()))
             .collect();
         let (_, ids) = bench_people(&pool, region, org_name, kind, roles, &emails, &hash).await;
-        if kind == OrganisationKind::Wijkteam {
-            wij_ids.clone_from(&ids);
-        }
         for (i, (email, id)) in emails.iter().zip(ids).enumerate() {
             // Half the sessions on each instance.
             let base = if i % 2 == 0 { &a.base } else { &b.base };
@@ -362,11 +348,14 @@ async fn main() {
         .flat_map(|i| [users[i].clone(), users[half + i].clone()])
         .collect();
 
-    // 100 coordinated cases: GGD and WIJ register, GGD coordinates, and
-    // each case goes to one of GGD's coordinators in turn.
-    let (ggd, wij) = (users[0].clone(), users[1].clone());
+    // 100 coordinated cases: GGD and a WIJ professional register (each
+    // case another one, so the actions spread over them), GGD coordinates,
+    // and each case goes to one of GGD's coordinators in turn.
+    let ggd = users[0].clone();
     let coordinators: Vec<usize> = (0..users.len()).filter(|i| users[*i].coordinator).collect();
+    let professionals: Vec<usize> = (0..users.len()).filter(|i| !users[*i].coordinator).collect();
     for (n, (bsn, family)) in (61_000_000u64..).filter_map(youth).take(100).enumerate() {
+        let wij = users[professionals[n % professionals.len()]].clone();
         let mut id = None;
         for user in [&ggd, &wij] {
             let (status, body) = post(user, "register", &youth_form(&bsn, &family, "2014-05-01")).await;
@@ -383,9 +372,8 @@ async fn main() {
         )
         .await;
         assert!(status.is_some_and(|s| s < 300), "take {n}: {status:?}");
-        users[to].cases.push(id);
+        users[to].cases.push((id, format!("gebruiker:{}", wij.id)));
     }
-    let wij_assignee = Arc::new(format!("gebruiker:{}", wij_ids[0]));
 
     // Every coordinator holds a live board open for the whole run.
     let boards_stop = Arc::new(AtomicBool::new(false));
@@ -416,14 +404,7 @@ async fn main() {
     );
     let mut capacity: Option<(usize, f64, f64)> = None;
     for (round, &n) in stages.iter().enumerate() {
-        let mut tally = stage(
-            &users[..n.min(users.len())],
-            wij_assignee.clone(),
-            stage_seconds,
-            None,
-            round as u64,
-        )
-        .await;
+        let mut tally = stage(&users[..n.min(users.len())], stage_seconds, None, round as u64).await;
         let seconds = stage_seconds as f64;
         let throughput = tally.ops() as f64 / seconds;
         println!(
@@ -451,7 +432,7 @@ async fn main() {
         let n = capacity.map(|(n, _, _)| n).unwrap_or(4);
         let before = (rss_kib(a.child.id()), rss_kib(b.child.id()));
         println!("soak: {rate:.0} operations/s (half the capacity) with {n} users for {soak_seconds} s");
-        let mut tally = stage(&users[..n], wij_assignee.clone(), soak_seconds, Some(rate), 99).await;
+        let mut tally = stage(&users[..n], soak_seconds, Some(rate), 99).await;
         let after = (rss_kib(a.child.id()), rss_kib(b.child.id()));
         let seconds = soak_seconds as f64;
         println!(

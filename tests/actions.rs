@@ -324,3 +324,47 @@ async fn an_overdue_action_is_mailed_once_to_assignee_and_coordinator() {
         .collect();
     assert_eq!(overdue.len(), 2);
 }
+
+/// *Mijn acties* keeps open actions and what was done in the last 30 days;
+/// older done actions are only on the youth's page.
+#[tokio::test]
+async fn my_actions_lists_done_actions_of_the_last_30_days_only() {
+    let app = TestApp::spawn().await;
+    let (anna, _bram, carla, youth) = case(&app).await;
+    let to_carla = format!("gebruiker:{}", carla.user.id);
+    for _ in 0..3 {
+        assert_eq!(create(&app, &anna, &youth, &to_carla).await.status(), 200);
+    }
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM actions ORDER BY created_at")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    for id in &ids[..2] {
+        let res = app
+            .call_as(&carla, "complete_action", &[("id", &id.to_string())])
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    // One was done 31 days ago, one 29 days ago.
+    for (id, days) in [(ids[0], 31), (ids[1], 29)] {
+        sqlx::query("UPDATE actions SET done_at = now() - make_interval(days => $2) WHERE id = $1")
+            .bind(id)
+            .bind(days)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let listed = |v: Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mine = listed(json(app.call_as(&carla, "my_actions", &[]).await).await);
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert!(!mine.contains(&ids[0].to_string()), "done 31 days ago");
+    assert!(mine.contains(&ids[1].to_string()) && mine.contains(&ids[2].to_string()));
+    let on_page = listed(json(app.call_as(&carla, "youth_actions", &[("youth", &youth)]).await).await);
+    assert_eq!(on_page.len(), 3, "the youth's page keeps all");
+}

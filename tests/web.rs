@@ -259,7 +259,10 @@ async fn while_the_database_is_out_of_reach_requests_get_503_with_retry_after() 
     assert_eq!(res.headers()[header::RETRY_AFTER], "5");
     let error: zorgsignaal::error::AppError = res.json().await.unwrap();
     let shown = error.to_string();
-    assert!(shown.starts_with("Zorgsignaal kan even niet bij zijn gegevens."), "{shown}");
+    assert!(
+        shown.starts_with("Zorgsignaal kan even niet bij zijn gegevens."),
+        "{shown}"
+    );
     assert!(shown.contains("Referentie: ZS-"), "{shown}");
 
     let res = app

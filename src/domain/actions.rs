@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 /// How far ahead a due date may lie.
 pub const MAX_DUE_MONTHS: u32 = 24;
+/// *Mijn acties* lists what was done in this many days; older done actions
+/// stay on the youth's page (the list would otherwise grow for ever).
+pub const DONE_SHOWN_DAYS: i32 = 30;
 
 /// The board's lanes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

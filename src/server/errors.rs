@@ -35,7 +35,9 @@ pub fn unavailable(context: &str, cause: impl std::fmt::Display) -> AppError {
 /// the server shutting down or starting up.
 pub fn is_outage(e: &sqlx::Error) -> bool {
     match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            true
+        }
         sqlx::Error::Database(db) => db.code().is_some_and(|c| {
             // 08: connection exception; 57P01–57P03: shutdown, crash
             // shutdown, cannot connect now; 53300: too many connections.
@@ -78,7 +80,10 @@ mod tests {
         assert_eq!(AppError::from(sqlx::Error::PoolTimedOut).status(), 503);
         assert_eq!(AppError::from(sqlx::Error::RowNotFound).status(), 500);
         let shown = AppError::from(sqlx::Error::PoolClosed).to_string();
-        assert!(shown.starts_with("Zorgsignaal kan even niet bij zijn gegevens."), "{shown}");
+        assert!(
+            shown.starts_with("Zorgsignaal kan even niet bij zijn gegevens."),
+            "{shown}"
+        );
         assert!(!shown.contains("closed"), "the cause stays in the log: {shown}");
     }
 }

@@ -152,7 +152,10 @@ pub async fn headers(mut req: Request, next: Next) -> Response<Body> {
     }
     // A passing outage (the database restarting): say when to try again.
     if res.status() == StatusCode::SERVICE_UNAVAILABLE && !res.headers().contains_key(header::RETRY_AFTER) {
-        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(super::errors::RETRY_SECONDS));
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(super::errors::RETRY_SECONDS),
+        );
     }
     res
 }

@@ -74,7 +74,8 @@ impl From<AppError> for ApiError {
             code,
             message: e.to_string(),
             fields,
-            retry_after: (status == StatusCode::SERVICE_UNAVAILABLE).then_some(crate::server::errors::RETRY_SECONDS),
+            retry_after: (status == StatusCode::SERVICE_UNAVAILABLE)
+                .then_some(crate::server::errors::RETRY_SECONDS),
         }
     }
 }

@@ -6,7 +6,7 @@ use super::action_form::{action_fields, error_of};
 use crate::{
     api::actions::{my_actions, youth_actions, CancelAction, ChangeAction, CompleteAction, CreateAction},
     domain::{
-        actions::{ActionView, Lane},
+        actions::{ActionView, Lane, DONE_SHOWN_DAYS},
         live::Topic,
         records::{nl_date, InvolvedParty},
         role::Role,
@@ -281,7 +281,7 @@ fn my_actions_page(_user: CurrentUser) -> AnyView {
                         } else {
                             view! { <ul class="zs-actions">{open.into_iter().map(|a| action_item(a, forms, (&[], &[]), true)).collect_view()}</ul> }.into_any()
                         }}
-                        <h2 class="utrecht-heading-2">{format!("Gedaan ({})", done.len())}</h2>
+                        <h2 class="utrecht-heading-2">{format!("Gedaan in de laatste {DONE_SHOWN_DAYS} dagen ({})", done.len())}</h2>
                         <ul class="zs-actions">{done.into_iter().map(|a| action_item(a, forms, (&[], &[]), true)).collect_view()}</ul>
                     }.into_any()
                 }

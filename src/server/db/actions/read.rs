@@ -63,6 +63,7 @@ pub async fn list(
             AND (NOT $2 OR (a.cancelled_at IS NULL AND (a.assignee_id = $3
                  OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $4
                      AND EXISTS (SELECT 1 FROM involvements i WHERE {involved} AND i.user_id = $3)))))
+            AND (NOT $2 OR a.done_at IS NULL OR a.done_at > now() - make_interval(days => $7))
             AND (NOT $6 OR EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = a.youth_id AND {COORDINATED}))
           ORDER BY a.due_on, a.created_at"
     ))
@@ -72,6 +73,7 @@ pub async fn list(
     .bind(viewer.organisation_id)
     .bind(viewer.is_coordinator)
     .bind(coordinated)
+    .bind(crate::domain::actions::DONE_SHOWN_DAYS)
     .fetch_all(&mut *tx)
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.get("id")).collect();
