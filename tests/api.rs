@@ -344,15 +344,7 @@ async fn a_school_token_may_signal_but_not_register() {
 async fn the_openapi_document_matches_what_the_endpoints_accept() {
     let app = TestApp::spawn().await;
     let (_, token) = setup(&app).await;
-    let doc: Value = app
-        .client()
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.get_json("/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
     let mut created_id = String::new();

@@ -66,15 +66,7 @@ async fn the_matrix_has_a_row_for_every_server_function_and_operation_and_no_oth
     let mut registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_string())
         .collect();
-    let doc: serde_json::Value = app
-        .client()
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.get_json("/api/v1/openapi.json").await;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
             registered.insert(format!("{} {path}", method.to_uppercase()));
@@ -236,6 +228,27 @@ async fn check(p: &Prepared, cell: Cell, res: Response) -> Option<String> {
     wrong.then(|| format!("{status} {location} {}", &body[..body.len().min(300)]))
 }
 
+/// Calls one cell and checks its answer; a wrong one is added to `failures`.
+async fn walk(w: &World, p: &Prepared, name: &str, column: usize, cell: Cell, failures: &mut Vec<String>) {
+    let res = send(w, p, column, call(w, p, name, column)).await;
+    if let Some(wrong) = check(p, cell, res).await {
+        failures.push(format!(
+            "{name} × {}: expected {cell:?}, got {wrong}",
+            COLUMNS[column]
+        ));
+    }
+}
+
+/// The columns of `row` whose cell passes `keep`.
+fn columns(row: &Row, keep: impl Fn(Cell) -> bool) -> Vec<(usize, Cell)> {
+    row.cells
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, c)| keep(*c))
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_cell_of_the_authorisation_matrix_holds_against_the_real_server() {
     let w = World::new().await;
@@ -247,19 +260,8 @@ async fn every_cell_of_the_authorisation_matrix_holds_against_the_real_server() 
         let shared = prepare(&w, name).await;
         // Refusals first, and they change nothing.
         let before = fingerprint(&w).await;
-        for (column, cell) in row
-            .cells
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c, Cell::Status(_)))
-        {
-            let res = send(&w, &shared, column, call(&w, &shared, name, column)).await;
-            if let Some(wrong) = check(&shared, *cell, res).await {
-                failures.push(format!(
-                    "{name} × {}: expected {cell:?}, got {wrong}",
-                    COLUMNS[column]
-                ));
-            }
+        for (column, cell) in columns(row, |c| matches!(c, Cell::Status(_))) {
+            walk(&w, &shared, name, column, cell, &mut failures).await;
             cells += 1;
         }
         let changed: Vec<_> = fingerprint(&w)
@@ -273,38 +275,28 @@ async fn every_cell_of_the_authorisation_matrix_holds_against_the_real_server() 
             failures.push(format!("{name}: a refused call changed {changed:?}"));
         }
         // Reads on the same case; a one-time value is taken by its own session last.
-        let mut reads: Vec<_> = row
-            .cells
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(c, Cell::Blind | Cell::Sees))
-            .collect();
-        reads.sort_by_key(|(_, c)| **c == Cell::Sees);
+        let mut reads = columns(row, |c| matches!(c, Cell::Blind | Cell::Sees));
+        reads.sort_by_key(|(_, c)| *c == Cell::Sees);
         for (column, cell) in reads {
-            let res = send(&w, &shared, column, call(&w, &shared, name, column)).await;
-            if let Some(wrong) = check(&shared, *cell, res).await {
-                failures.push(format!(
-                    "{name} × {}: expected {cell:?}, got {wrong}",
-                    COLUMNS[column]
-                ));
-            }
+            walk(&w, &shared, name, column, cell, &mut failures).await;
             cells += 1;
         }
         // Each allowed write on a case of its own.
-        for (column, cell) in row.cells.iter().enumerate().filter(|(_, c)| **c == Cell::Ok) {
+        for (column, cell) in columns(row, |c| c == Cell::Ok) {
             let own = if column != ANON && column < K_OWN && prepare::needs_case(name) {
                 Some(prepare(&w, name).await)
             } else {
                 None
             };
-            let p = own.as_ref().unwrap_or(&shared);
-            let res = send(&w, p, column, call(&w, p, name, column)).await;
-            if let Some(wrong) = check(p, *cell, res).await {
-                failures.push(format!(
-                    "{name} × {}: expected {cell:?}, got {wrong}",
-                    COLUMNS[column]
-                ));
-            }
+            walk(
+                &w,
+                own.as_ref().unwrap_or(&shared),
+                name,
+                column,
+                cell,
+                &mut failures,
+            )
+            .await;
             cells += 1;
         }
     }

@@ -290,6 +290,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The JSON a GET of `path` answers, without a session.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let res = self.client().get(self.url(path)).send().await.unwrap();
+        assert!(res.status().is_success(), "GET {path}: {}", res.status());
+        res.json().await.unwrap()
+    }
+
     /// The single number `sql` selects.
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
