@@ -70,12 +70,18 @@ pub async fn info(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<F
         }
     };
     // The actor's other youths that are in no family (or in another one they
-    // could not join): those can be added to this one.
+    // could not join): those can be added to this one. The actor's own
+    // involvements come first (materialised), so no estimate can turn this
+    // into a walk over all youths per involvement (the load program found
+    // 1–8 s on a growing database when the planner thought one youth would
+    // be left after the family check).
     let candidates = sqlx::query(
-        "SELECT DISTINCT y.id, y.given_names, y.prefix, y.family_name
-           FROM involvements i JOIN youths y ON y.id = i.youth_id
-          WHERE i.user_id = $1 AND y.id <> $2
-            AND NOT EXISTS (SELECT 1 FROM family_members m WHERE m.youth_id = y.id)
+        "WITH mine AS MATERIALIZED (
+             SELECT DISTINCT youth_id FROM involvements WHERE user_id = $1 AND youth_id <> $2
+         )
+         SELECT y.id, y.given_names, y.prefix, y.family_name
+           FROM mine JOIN youths y ON y.id = mine.youth_id
+          WHERE NOT EXISTS (SELECT 1 FROM family_members m WHERE m.youth_id = mine.youth_id)
           ORDER BY y.family_name, y.given_names, y.id
           LIMIT 200",
     )
