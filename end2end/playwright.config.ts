@@ -19,7 +19,11 @@ export default defineConfig({
   testDir: "./tests",
   globalSetup: "./global-setup.ts",
   timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // 20 s: on a 2-core CI machine the first tests run while two app
+  // instances, two browsers and PostgreSQL start up; one run saw a 10.5 s
+  // stall there (see the closing note of issue 8). What is asserted is the
+  // same; only how long a slow machine may take.
+  expect: { timeout: 20_000 },
   fullyParallel: true,
   workers: 2,
   retries: 0,
