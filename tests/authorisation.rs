@@ -94,30 +94,26 @@ async fn send(w: &World, p: &Prepared, column: usize, c: Call) -> Response {
     let subject = &w.subjects[column];
     let client: &Client = p.clients.get(&column).unwrap_or(&subject.client);
     let key = subject.key.as_deref();
-    let (method, path, body) = match c {
-        Call::Fn(name, args) => {
-            let body = serde_urlencoded(&args);
-            (
-                Method::POST,
-                format!("/api/{name}"),
-                Some(("application/x-www-form-urlencoded", body.into_bytes())),
-            )
-        }
-        Call::Http(m, path, body) => (m, path, body),
+    let (method, path, form, body) = match c {
+        Call::Fn(name, args) => (Method::POST, format!("/api/{name}"), Some(args), None),
+        Call::Http(m, path, body) => (m, path, None, body),
+    };
+    let accept = if path == "/jeugdigen/importeren" {
+        "text/html"
+    } else if path.starts_with("/live") {
+        "text/event-stream"
+    } else {
+        "application/json"
     };
     let mut req = client
         .request(method, w.app.url(&path))
         .header(header::ORIGIN, &w.app.address)
-        .header(
-            header::ACCEPT,
-            if path == "/jeugdigen/importeren" {
-                "text/html"
-            } else {
-                "application/json"
-            },
-        );
+        .header(header::ACCEPT, accept);
     if let Some(key) = key {
         req = req.bearer_auth(key);
+    }
+    if let Some(args) = form {
+        req = req.form(&args);
     }
     if let Some((kind, bytes)) = body {
         let kind = if kind == "multipart" {
@@ -127,26 +123,7 @@ async fn send(w: &World, p: &Prepared, column: usize, c: Call) -> Response {
         };
         req = req.header(header::CONTENT_TYPE, kind).body(bytes);
     }
-    if path == "/live" {
-        req = req.header(header::ACCEPT, "text/event-stream");
-    }
     req.send().await.unwrap()
-}
-
-fn serde_urlencoded(args: &[(String, String)]) -> String {
-    args.iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// What the tables the rows could change hold, per table: a refused call

@@ -163,7 +163,7 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
         // The role may not export at all (as the report itself answers).
         Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => return failed(e),
+        Err(e) => return super::errors::plain_response(e),
     };
     let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
     let today = crate::domain::today();
@@ -214,7 +214,7 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
             r
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => failed(e),
+        Err(e) => super::errors::plain_response(e),
     }
 }
 
@@ -231,10 +231,6 @@ pub fn file_name(area: &Area, period: &Period) -> String {
         PeriodKind::Range => format!("{}-{}", period.from.format("%Y%m"), period.to.format("%Y%m")),
     };
     format!("rapportage-{what}-{when}.csv")
-}
-
-fn failed(e: impl Into<crate::error::AppError>) -> Response {
-    super::errors::plain_response(e)
 }
 
 /// Folds the rollup's pending deltas; run by every instance's scheduler.

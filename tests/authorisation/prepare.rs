@@ -4,7 +4,7 @@
 use super::calls::{consent, csv_row, in_days, upload};
 use super::world::{json_ok, Case, World, A_OTHER, A_OWN, COLUMNS, C_OWN, K_OWN, P_OTHER, P_OWN, TOWN};
 use crate::common::{two_factor, PASSWORD};
-use reqwest::{header, Client};
+use reqwest::Client;
 use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -85,7 +85,7 @@ const FRESH_ROWS: &[&str] = &[
 ];
 
 /// The one id in `table` for the youth (each row has a case of its own).
-async fn newest(w: &World, table: &str, youth: Uuid) -> String {
+async fn only_id(w: &World, table: &str, youth: Uuid) -> String {
     w.uuid(&format!("SELECT id FROM {table} WHERE youth_id = $1"), youth)
         .await
         .to_string()
@@ -194,37 +194,25 @@ pub async fn prepare(w: &World, row: &str) -> Prepared {
             let mut form = World::youth_form(&bsn, &family);
             form.retain(|(k, _)| *k != "birth_date");
             form.push(("birth_date", "gisteren"));
-            let id = w.plain_post_flash(P_OWN, "register", &form).await;
+            let id = w
+                .plain_post_flash(&w.subjects[P_OWN].client, "register", &form)
+                .await;
             p.ids.insert("flash", id.to_string());
             p.marker = family;
         }
         "import_report" => {
             let res = upload(w, &w.subjects[P_OWN].client, &csv_row(w)).await;
             assert!(res.status().is_redirection(), "{}", res.status());
-            let id: Uuid = sqlx::query_scalar("SELECT id FROM flashes ORDER BY created_at DESC LIMIT 1")
-                .fetch_one(&w.app.pool)
-                .await
-                .unwrap();
-            p.ids.insert("flash", id.to_string());
+            p.ids.insert("flash", w.newest_flash().await.to_string());
             p.marker = "matrix.csv".into();
         }
         "recovery_codes" => {
             let (_, client) = World::fresh_user(&w.app, P_OWN).await.unwrap();
             let secret = two_factor::setup_secret(&w.app, &client).await;
             let code = two_factor::code_at(&secret, two_factor::now_step());
-            let res = client
-                .post(w.app.url("/api/confirm_two_factor"))
-                .header(header::ORIGIN, &w.app.address)
-                .header(header::ACCEPT, "text/html")
-                .form(&[("code", code.as_str())])
-                .send()
-                .await
-                .unwrap();
-            assert!(res.status().is_redirection());
-            let id: Uuid = sqlx::query_scalar("SELECT id FROM flashes ORDER BY created_at DESC LIMIT 1")
-                .fetch_one(&w.app.pool)
-                .await
-                .unwrap();
+            let id = w
+                .plain_post_flash(&client, "confirm_two_factor", &[("code", code.as_str())])
+                .await;
             p.ids.insert("flash", id.to_string());
             p.clients.insert(P_OWN, client);
             p.marker = "-".into();
@@ -240,7 +228,7 @@ pub async fn prepare(w: &World, row: &str) -> Prepared {
                 .await;
             json_ok(res).await;
             p.ids
-                .insert("id", newest(w, "handovers", case.unwrap().youth).await);
+                .insert("id", only_id(w, "handovers", case.unwrap().youth).await);
         }
         "escalations" | "decide_escalation" => {
             json_ok(
@@ -253,7 +241,7 @@ pub async fn prepare(w: &World, row: &str) -> Prepared {
             )
             .await;
             p.ids
-                .insert("id", newest(w, "escalations", case.unwrap().youth).await);
+                .insert("id", only_id(w, "escalations", case.unwrap().youth).await);
         }
         "link_family" | "unlink_family" => {
             let (bsn, family) = w.next_youth();
@@ -295,13 +283,13 @@ pub async fn prepare(w: &World, row: &str) -> Prepared {
         "withdraw_consent" => {
             json_ok(w.call(P_OWN, "record_consent", &consent(&youth)).await).await;
             p.ids
-                .insert("id", newest(w, "consents", case.unwrap().youth).await);
+                .insert("id", only_id(w, "consents", case.unwrap().youth).await);
         }
         "audit_trail_result" => {
             let bsn = case.unwrap().bsn.clone();
             let id = w
                 .plain_post_flash(
-                    A_OWN,
+                    &w.subjects[A_OWN].client,
                     "audit_trail",
                     &[("bsn", &bsn), ("reason", "Verzoek van een ouder.")],
                 )
@@ -346,7 +334,7 @@ pub async fn prepare(w: &World, row: &str) -> Prepared {
             let org = w.own_org.to_string();
             let id = w
                 .plain_post_flash(
-                    A_OWN,
+                    &w.subjects[A_OWN].client,
                     "create_api_token",
                     &[("organisation_id", &org), ("name", "Koppeling")],
                 )

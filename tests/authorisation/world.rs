@@ -289,12 +289,10 @@ impl World {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
-    /// Posts `endpoint` as column `column` as a browser without JavaScript
-    /// does (the answer is a redirect); returns the newest one-time value
-    /// (flash) of that post.
-    pub async fn plain_post_flash(&self, column: usize, endpoint: &str, args: &[(&str, &str)]) -> Uuid {
-        let res = self.subjects[column]
-            .client
+    /// Posts `endpoint` with `client` as a browser without JavaScript does
+    /// (the answer is a redirect); returns the one-time value (flash) it made.
+    pub async fn plain_post_flash(&self, client: &Client, endpoint: &str, args: &[(&str, &str)]) -> Uuid {
+        let res = client
             .post(self.app.url(&format!("/api/{endpoint}")))
             .header(header::ORIGIN, &self.app.address)
             .header(header::ACCEPT, "text/html")
@@ -303,6 +301,11 @@ impl World {
             .await
             .unwrap();
         assert!(res.status().is_redirection(), "{endpoint}: {}", res.status());
+        self.newest_flash().await
+    }
+
+    /// The one-time value made last.
+    pub async fn newest_flash(&self) -> Uuid {
         sqlx::query_scalar("SELECT id FROM flashes ORDER BY created_at DESC LIMIT 1")
             .fetch_one(&self.app.pool)
             .await

@@ -59,7 +59,7 @@ pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>,
     let user = match auth::current_user(&state, &parts).await {
         Ok(Some(u)) => u,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => return failed(e),
+        Err(e) => return super::super::errors::plain_response(e),
     };
     let Some(topic) = params.topic.as_deref().and_then(Topic::parse) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -67,7 +67,7 @@ pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>,
     match may_watch(&state, &user, topic).await {
         Ok(true) => {}
         Ok(false) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => return failed(e),
+        Err(e) => return super::super::errors::plain_response(e),
     }
     let last_seen = parts
         .headers
@@ -97,11 +97,6 @@ pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>,
     // Proxies must not hold events back.
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
-}
-
-/// The stream could not be opened (the error is logged with its reference).
-fn failed(e: impl Into<crate::error::AppError>) -> Response {
-    super::super::errors::plain_response(e)
 }
 
 struct Connection {

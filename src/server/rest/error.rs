@@ -74,8 +74,8 @@ impl From<AppError> for ApiError {
             code,
             message: e.to_string(),
             fields,
-            retry_after: (status == StatusCode::SERVICE_UNAVAILABLE)
-                .then_some(crate::server::errors::RETRY_SECONDS),
+            // A 503 gets its Retry-After from `security::headers`, as every 503.
+            retry_after: None,
         }
     }
 }
