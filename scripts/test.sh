@@ -65,7 +65,8 @@ rust_log=$(mktemp)
 ZS_TEST_MAIL_DIR=$(mktemp -d)
 export ZS_TEST_MAIL_DIR
 set +e
-cargo test --features ssr 2>&1 | tee "$rust_log"
+# --no-fail-fast: a failing test binary does not hide the ones after it.
+cargo test --features ssr --no-fail-fast 2>&1 | tee "$rust_log"
 rust_status=${PIPESTATUS[0]}
 set -e
 mails_scanned=$(cat "$ZS_TEST_MAIL_DIR"/scan.log 2>/dev/null | wc -l)
@@ -78,9 +79,11 @@ if [ "${mail_violations:-0}" -ne 0 ]; then
 fi
 rust_passed=$(awk '/^test result:/ { s += $4 } END { print s + 0 }' "$rust_log")
 rust_failed=$(awk '/^test result:/ { s += $6 } END { print s + 0 }' "$rust_log")
+# The failed tests by name (a hang stopped by the watchdog in
+# tests/common/mod.rs names itself), repeated in the summary at the end.
+rust_failures=$(grep -E '^test .* \.\.\. FAILED$|^WATCHDOG:|exited abnormally|process didn.t exit successfully' "$rust_log" || true)
 if [ "$rust_status" -ne 0 ]; then
-  echo "FAIL: Rust tests ($rust_failed failed)" >&2
-  exit 1
+  echo "Rust tests failed ($rust_failed failed); the browser tests run all the same, to report everything in one run" >&2
 fi
 
 step "Playwright against two release server instances on http://$E2E_ADDR and http://$E2E_ADDR_B"
@@ -133,5 +136,9 @@ echo "mail privacy scan: ${mails_scanned} mails, ${mail_violations:-0} violation
 echo "$log_scan" | tail -n 1
 echo "wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
 echo "total: $((rust_passed + e2e_passed)) passed, $((rust_failed + e2e_failed)) failed"
+if [ "$rust_status" -ne 0 ]; then
+  echo "FAILED Rust tests:"
+  if [ -n "$rust_failures" ]; then echo "$rust_failures" | sed 's/^/  /'; else echo "  (see the log above; status $rust_status)"; fi
+fi
 node scripts/e2e-failures.mjs "$e2e_json" || true
-[ "$e2e_status" -eq 0 ] && [ "$log_scan_status" -eq 0 ]
+[ "$rust_status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$log_scan_status" -eq 0 ]

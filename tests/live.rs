@@ -23,7 +23,12 @@ async fn action_ids(app: &TestApp) -> Vec<Uuid> {
         .unwrap()
 }
 
+/// Opens a stream once `app` has read what was committed before (else an
+/// event of the case's set-up, still on its way to this instance, could
+/// come first: harmless to a page, which refetches, but not what a test
+/// waits for).
 async fn open(p: &Person, app: &TestApp, topic: &str, last: Option<&str>) -> Stream {
+    app.live_caught_up().await;
     let mut s = Stream::open(&p.client, &app.url(&format!("/live?topic={topic}")), last).await;
     s.next_named("ready", WAIT)
         .await

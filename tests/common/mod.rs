@@ -58,9 +58,55 @@ pub struct TestApp {
     pub smtp: Sink,
     /// What the privacy scan found in the mails `smtp` received.
     pub scan: mail::Found,
+    /// This instance's live hub (what its database listener has read).
+    pub live: zorgsignaal::server::live::Live,
     /// The app's own mail worker, as `main` runs it (None: the test runs workers itself).
     mail_worker: Option<MailWorker>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _watchdog: Watchdog,
+}
+
+/// How long one test may hold an app before the watchdog stops the run.
+const TEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
+
+/// Ends the test binary, naming the test, when a test still holds its app
+/// after [`TEST_LIMIT`]: a hang then fails in minutes and says where,
+/// instead of running into CI's time limit without a name.
+struct Watchdog(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Watchdog {
+    fn start(db_name: &str) -> Watchdog {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = done.clone();
+        let test = std::thread::current().name().unwrap_or("?").to_string();
+        let db_name = db_name.to_string();
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            while start.elapsed() < TEST_LIMIT {
+                if flag.load(std::sync::atomic::Ordering::Acquire) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+            // Straight to stderr: the test harness captures `eprintln!`
+            // of the test's threads and would lose it on exit.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "WATCHDOG: test `{test}` (database {db_name}) is still running after {} s; \
+                 stopping this test binary so the hang has a name",
+                TEST_LIMIT.as_secs()
+            );
+            std::process::exit(124);
+        });
+        Watchdog(done)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
 }
 
 /// A running mail worker and the switch that stops it (SIGTERM in `main`).
@@ -133,8 +179,10 @@ impl TestApp {
             db_name: db_name.clone(),
             smtp,
             scan,
+            live: state.live.clone(),
             mail_worker: None,
             shutdown: None,
+            _watchdog: Watchdog::start(&db_name),
         };
         if mail_worker {
             app.mail_worker = Some(app.start_mail_worker(WorkerConfig {
@@ -154,6 +202,24 @@ impl TestApp {
         });
         app.shutdown = Some(tx);
         app
+    }
+
+    /// Waits until this instance's live listener has read every event
+    /// committed so far (a stream opened afterwards starts after them).
+    pub async fn live_caught_up(&self) {
+        let high: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM live_events")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.live.position() < high {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the live listener did not reach event {high} in 10 s (at {})",
+                self.live.position()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// A mailer to this app's SMTP server, with links to this app.
