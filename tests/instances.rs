@@ -5,7 +5,17 @@ mod common;
 
 use common::{session_cookie, TestApp};
 use reqwest::StatusCode;
-use zorgsignaal::{domain::user::CurrentUser, server::auth, server::db::seed};
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+use zorgsignaal::{
+    domain::user::CurrentUser,
+    server::{auth, db::seed, startup},
+};
 
 #[tokio::test]
 async fn a_session_opened_on_one_instance_is_valid_on_the_other_and_ends_on_both() {
@@ -90,4 +100,47 @@ async fn loading_the_demo_data_twice_changes_nothing() {
         let res = app.login(&app.client(), user.email, seed::DEMO_PASSWORD).await;
         assert_eq!(res.status(), StatusCode::OK, "{}", user.email);
     }
+}
+
+/// Starting an instance must not stall pages that another instance in the
+/// same process is rendering: Leptos switches resource loading off for the
+/// whole process while it generates the route list (a global flag; a
+/// resource first polled meanwhile waits for ever, leptos issue #4773), so
+/// the app generates its routes once per process. (Before that, a test in
+/// a full run once hung on a page while another test started its app.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starting_an_instance_does_not_stall_pages_another_is_rendering() {
+    let a = TestApp::spawn().await;
+    let (anna, _bram, _carla, youth) = common::case::case(&a).await;
+    let path = format!("/jeugdigen/{youth}");
+    // What every instance start asks for, over and over, on its own thread.
+    let done = Arc::new(AtomicBool::new(false));
+    let runtime = tokio::runtime::Handle::current();
+    let starting = std::thread::spawn({
+        let done = done.clone();
+        move || {
+            let _in_runtime = runtime.enter();
+            let mut n = 0;
+            while !done.load(Ordering::Acquire) {
+                assert!(!startup::routes().is_empty());
+                n += 1;
+            }
+            n
+        }
+    });
+    for _ in 0..40 {
+        let page = tokio::time::timeout(Duration::from_secs(20), async {
+            let res = a.page(&anna.client, &path).await;
+            (res.status(), res.text().await.unwrap())
+        })
+        .await;
+        let Ok((status, body)) = page else {
+            // Leave the thread running: a stalled render never ends.
+            panic!("the youth page was not rendered within 20 s");
+        };
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Jansen</h1>"));
+    }
+    done.store(true, Ordering::Release);
+    assert!(starting.join().unwrap() > 0);
 }

@@ -11,7 +11,7 @@ use axum::{
     Router,
 };
 use leptos::{config::LeptosOptions, prelude::*};
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::Arc;
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -49,12 +49,25 @@ fn provide_request_context(state: AppState) -> impl Fn() + Clone + Send + Sync +
     }
 }
 
+/// The app's routes, generated once per process and cloned after that.
+///
+/// Generating them runs the app with resource loading switched off for
+/// the whole process (a global flag in `leptos_server`): a resource first
+/// polled meanwhile, by a page another instance in this process is
+/// rendering, would wait for ever (leptos issue #4773). One process runs
+/// one instance in production, but the tests run many, and one hung on a
+/// page that way.
+pub fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The instance's router. Starts its live listener, so call it once per
 /// instance, after the migrations.
 pub fn router(state: AppState) -> Router {
     super::live::listener::spawn(state.pool.clone(), state.live.clone());
     super::live::listener::spawn_upkeep(state.pool.clone(), state.live.clone());
-    let routes = generate_route_list(App);
+    let routes = routes();
     let context = provide_request_context(state.clone());
     Router::new()
         .route("/health", get(|| async { "ok" }))
