@@ -120,6 +120,50 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The name every page title ends in, and the title while a page has none.
+const APP_NAME: &str = "Zorgsignaal";
+
+/// "<page> – Zorgsignaal" for every page, and never an empty title: while a
+/// lazily loaded page's code is still on its way (and its own `<Title>` not
+/// yet built), the title falls back to the page name the server rendered
+/// when this is still the page the browser loaded, else to "Zorgsignaal".
+/// (Without a fallback the browser showed an empty title for a few hundred
+/// milliseconds on every lazily loaded page, which axe flags.)
+#[component]
+fn DocumentTitle() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let first_path = location.pathname.get_untracked();
+    let first_title = loaded_page_title();
+    let fallback = move || {
+        if location.pathname.get() == first_path {
+            first_title.clone()
+        } else {
+            APP_NAME.to_string()
+        }
+    };
+    view! {
+        <Title
+            text=fallback
+            formatter=|page: String| {
+                if page == APP_NAME { page } else { format!("{page} – {APP_NAME}") }
+            }
+        />
+    }
+}
+
+/// The page part of the title the server rendered (in the browser).
+fn loaded_page_title() -> String {
+    #[cfg(not(feature = "ssr"))]
+    {
+        let title = document().title();
+        let suffix = format!(" – {APP_NAME}");
+        if let Some(page) = title.strip_suffix(&suffix).filter(|p| !p.is_empty()) {
+            return page.to_string();
+        }
+    }
+    APP_NAME.to_string()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -129,8 +173,8 @@ pub fn App() -> impl IntoView {
     // code and redirects are known before the first byte, and a browser
     // without JavaScript gets the complete page, not streamed fragments.
     view! {
-        <Title formatter=|page: String| format!("{page} – Zorgsignaal")/>
         <Router>
+            <DocumentTitle/>
             <SkipLink/>
             <div class="zs-page utrecht-page">
                 <SiteHeader/>

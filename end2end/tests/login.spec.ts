@@ -99,3 +99,28 @@ test("an unknown page says so in Dutch", async ({ page }, testInfo) => {
   await expect(page.getByRole("heading", { level: 1, name: "Niet gevonden" })).toBeVisible();
   await expectAccessible(page, testInfo);
 });
+
+test("a lazily loaded page keeps its title while its code loads, and on the way to the next", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name === "no-js", "without JavaScript the title is the server's and never changes");
+  // Every title the document has from the moment it has one.
+  await page.addInitScript(() => {
+    const w = window as unknown as { titles: string[] };
+    w.titles = [];
+    new MutationObserver(() => {
+      if (document.querySelector("title")) w.titles.push(document.title);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await logIn(page, testInfo, "rita@regio.example");
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/regio");
+  await settled(page, testInfo);
+  await expect(page.getByRole("heading", { level: 1, name: "Regio" })).toBeVisible();
+  await expect(page).toHaveTitle("Regio – Zorgsignaal");
+  await page.getByRole("navigation", { name: "Hoofdmenu" }).getByRole("link", { name: "Opschalingen" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Opschalingen" })).toBeVisible();
+  await expect(page).toHaveTitle("Opschalingen – Zorgsignaal");
+  const titles = await page.evaluate(() => (window as unknown as { titles: string[] }).titles);
+  expect(titles.length).toBeGreaterThan(0);
+  expect(titles.filter((t) => t.trim() === ""), `titles seen: ${JSON.stringify(titles)}`).toEqual([]);
+  await expectAccessible(page, testInfo);
+});
