@@ -71,22 +71,20 @@ const TEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
 
 /// Ends the test binary, naming the test, when a test still holds its app
 /// after [`TEST_LIMIT`]: a hang then fails in minutes and says where,
-/// instead of running into CI's time limit without a name.
-struct Watchdog(std::sync::Arc<std::sync::atomic::AtomicBool>);
+/// instead of running into CI's time limit without a name. Dropping it
+/// (with the app) lets its thread go.
+struct Watchdog {
+    _alive: std::sync::mpsc::Sender<()>,
+}
 
 impl Watchdog {
     fn start(db_name: &str) -> Watchdog {
-        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = done.clone();
+        let (alive, watched) = std::sync::mpsc::channel::<()>();
         let test = std::thread::current().name().unwrap_or("?").to_string();
         let db_name = db_name.to_string();
         std::thread::spawn(move || {
-            let start = std::time::Instant::now();
-            while start.elapsed() < TEST_LIMIT {
-                if flag.load(std::sync::atomic::Ordering::Acquire) {
-                    return;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(250));
+            if watched.recv_timeout(TEST_LIMIT) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                return;
             }
             // Straight to stderr: the test harness captures `eprintln!`
             // of the test's threads and would lose it on exit.
@@ -99,13 +97,7 @@ impl Watchdog {
             );
             std::process::exit(124);
         });
-        Watchdog(done)
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        self.0.store(true, std::sync::atomic::Ordering::Release);
+        Watchdog { _alive: alive }
     }
 }
 
@@ -207,10 +199,7 @@ impl TestApp {
     /// Waits until this instance's live listener has read every event
     /// committed so far (a stream opened afterwards starts after them).
     pub async fn live_caught_up(&self) {
-        let high: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM live_events")
-            .fetch_one(&self.pool)
-            .await
-            .unwrap();
+        let high = db::live::high_water(&self.pool).await.unwrap();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while self.live.position() < high {
             assert!(
