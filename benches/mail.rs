@@ -21,15 +21,9 @@ use uuid::Uuid;
 use zorgsignaal::{
     domain::{organisation::OrganisationKind, role::Role},
     server::{
+        config::mail::{SmtpUrl, WorkerConfig},
         db,
-        mail::{
-            self,
-            sink::Sink,
-            templates::MatchNotice,
-            transport::{Mailer, SmtpUrl},
-            worker::{self, WorkerConfig},
-            To,
-        },
+        mail::{self, sink::Sink, templates::MatchNotice, transport::Mailer, worker, To},
     },
 };
 

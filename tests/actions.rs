@@ -292,7 +292,7 @@ async fn an_overdue_action_is_mailed_once_to_assignee_and_coordinator() {
     assert_eq!(create(&app, &anna, &youth, &to_carla).await.status(), 200);
     let today = chrono::Local::now().date_naive();
     let pool = app.pool.clone();
-    let mail = |_: &TestApp| zorgsignaal::server::db::actions::mail_overdue(&pool, today, 100);
+    let mail = |_: &TestApp| zorgsignaal::server::cases::jobs::mail_overdue(&pool, today, 100);
     assert_eq!(mail(&app).await.unwrap(), 0, "not yet due");
     app.execute("UPDATE actions SET due_on = current_date - 1").await;
     assert_eq!(mail(&app).await.unwrap(), 1);

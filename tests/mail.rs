@@ -11,8 +11,10 @@ use uuid::Uuid;
 use zorgsignaal::{
     domain::{organisation::OrganisationKind, role::Role},
     server::{
+        cases,
+        config::mail::WorkerConfig,
         db,
-        mail::{self, sink::Mode, templates::MatchNotice, worker::WorkerConfig, To},
+        mail::{self, sink::Mode, templates::MatchNotice, To},
     },
 };
 
@@ -566,15 +568,22 @@ async fn a_week_before_the_end_date_the_professional_is_reminded_once_per_end_da
     ))
     .await;
     assert_eq!(
-        mail::expiry_reminders(&app.pool, today - Days::days(1), 100)
+        cases::jobs::expiry_reminders(&app.pool, today - Days::days(1), 100)
             .await
             .unwrap(),
         0,
         "not yet"
     );
-    assert_eq!(mail::expiry_reminders(&app.pool, today, 100).await.unwrap(), 1);
     assert_eq!(
-        mail::expiry_reminders(&app.pool, today, 100).await.unwrap(),
+        cases::jobs::expiry_reminders(&app.pool, today, 100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        cases::jobs::expiry_reminders(&app.pool, today, 100)
+            .await
+            .unwrap(),
         0,
         "once"
     );
@@ -597,7 +606,7 @@ async fn a_week_before_the_end_date_the_professional_is_reminded_once_per_end_da
     ))
     .await;
     assert_eq!(
-        mail::expiry_reminders(&app.pool, new_end - Days::days(7), 100)
+        cases::jobs::expiry_reminders(&app.pool, new_end - Days::days(7), 100)
             .await
             .unwrap(),
         1
@@ -610,7 +619,12 @@ async fn a_week_before_the_end_date_the_professional_is_reminded_once_per_end_da
     args.push(("end_date", &short_end));
     let res = app.call(&eva_c, "register", &args).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    assert_eq!(mail::expiry_reminders(&app.pool, today, 100).await.unwrap(), 0);
+    assert_eq!(
+        cases::jobs::expiry_reminders(&app.pool, today, 100)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[test]

@@ -575,7 +575,7 @@ async fn the_periodic_report_goes_once_per_municipality_and_period_with_two_sche
     app.execute("UPDATE report_recipients SET added_at = now() - interval '3 months'")
         .await;
     // The scheduler runs on (or after) the first working day after last month.
-    let today = zorgsignaal::server::mail::report::first_working_day_after(month(0).pred_opt().unwrap())
+    let today = zorgsignaal::server::cases::reports::first_working_day_after(month(0).pred_opt().unwrap())
         .max(chrono::Local::now().date_naive());
     // Due since the day the recipients were added, as the scheduler counts it.
     let since: chrono::NaiveDate = sqlx::query_scalar(
@@ -584,19 +584,19 @@ async fn the_periodic_report_goes_once_per_municipality_and_period_with_two_sche
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let months_due = zorgsignaal::server::mail::report::due_periods("monthly", since, today).len();
-    let quarters_due = zorgsignaal::server::mail::report::due_periods("quarterly", since, today).len();
+    let months_due = zorgsignaal::server::cases::reports::due_periods("monthly", since, today).len();
+    let quarters_due = zorgsignaal::server::cases::reports::due_periods("quarterly", since, today).len();
     assert!(months_due >= 2);
 
     // Two schedulers (as two instances run them), twice each.
     let (a, b) = tokio::join!(
-        zorgsignaal::server::mail::report::send_due(&app.pool, today),
-        zorgsignaal::server::mail::report::send_due(&app.pool, today)
+        zorgsignaal::server::cases::reports::send_due(&app.pool, today),
+        zorgsignaal::server::cases::reports::send_due(&app.pool, today)
     );
     assert_eq!(a.unwrap() + b.unwrap(), months_due + quarters_due);
     let (a, b) = tokio::join!(
-        zorgsignaal::server::mail::report::send_due(&app.pool, today),
-        zorgsignaal::server::mail::report::send_due(&app.pool, today)
+        zorgsignaal::server::cases::reports::send_due(&app.pool, today),
+        zorgsignaal::server::cases::reports::send_due(&app.pool, today)
     );
     assert_eq!(a.unwrap() + b.unwrap(), 0, "nothing is sent twice");
     assert_eq!(

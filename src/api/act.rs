@@ -6,8 +6,10 @@ use crate::{
     error::AppError,
     server::{
         auth,
-        chain::ui_entry,
-        db::{audit, coordination::handover::Actor},
+        db::{
+            audit::{self, ui_entry},
+            coordination::handover::Actor,
+        },
     },
 };
 use sqlx::{PgConnection, Postgres, Transaction};
@@ -37,6 +39,33 @@ impl Act {
         Actor::from(&self.user)
     }
 
+    /// Where the request came from, for use cases that write their own audit rows.
+    pub fn client_ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+
+    /// Commits what a use case wrote together with its own audit rows.
+    pub async fn commit(self) -> Result<(), AppError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes an audit row now, in the transaction (with the reason a
+    /// person gave for a look, if any).
+    pub async fn audit(
+        &mut self,
+        action: &'static str,
+        object_type: &'static str,
+        ids: Vec<String>,
+        outcome: audit::Outcome,
+        reason: Option<String>,
+    ) -> Result<(), AppError> {
+        let mut entry = ui_entry(&self.user, self.ip, action, object_type, ids, outcome);
+        entry.reason = reason;
+        audit::record(&mut *self.tx, &entry).await?;
+        Ok(())
+    }
+
     /// Writes the audit row and commits.
     pub async fn done(
         mut self,
@@ -45,13 +74,8 @@ impl Act {
         ids: Vec<String>,
         outcome: audit::Outcome,
     ) -> Result<(), AppError> {
-        audit::record(
-            &mut *self.tx,
-            &ui_entry(&self.user, self.ip, action, object_type, ids, outcome),
-        )
-        .await?;
-        self.tx.commit().await?;
-        Ok(())
+        self.audit(action, object_type, ids, outcome, None).await?;
+        self.commit().await
     }
 
     /// Commits `Ok`, or a denial (audited) as "not found" — the same answer

@@ -25,7 +25,7 @@ pub async fn create_action(
     #[server(default)] assignee: String,
     #[server(default)] for_family: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::{api::respond, server::db::actions};
+    use crate::{api::respond, server::cases::actions};
     respond(async move {
         let mut act = ssr::begin().await?;
         let actor = act.actor();
@@ -52,7 +52,7 @@ pub async fn change_action(
     #[server(default)] due_on: String,
     #[server(default)] assignee: String,
 ) -> Result<(), AppError> {
-    use crate::{api::respond, server::db::actions};
+    use crate::{api::respond, server::cases::actions};
     respond(async move {
         let mut act = ssr::begin().await?;
         let actor = act.actor();

@@ -29,14 +29,14 @@ pub async fn create_api_token(
     #[server(default)] name: String,
 ) -> Result<NewToken, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Act, respond},
         domain::role::Role,
         error::FieldError,
-        server::{auth, chain::ui_entry, db, db::audit},
+        server::{auth, db},
     };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, parts) = auth::request()?;
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let (region, admin) = (act.user.region_id, act.user.id);
         let mut fields = Vec::new();
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
@@ -46,7 +46,7 @@ pub async fn create_api_token(
             ));
         }
         let org = match Uuid::parse_str(&organisation_id) {
-            Ok(id) => db::youths::organisation_in_region(&state.pool, id, user.region_id)
+            Ok(id) => db::youths::organisation_in_region(act.tx(), id, region)
                 .await?
                 .map(|n| (id, n)),
             Err(_) => None,
@@ -62,22 +62,7 @@ pub async fn create_api_token(
         };
         let token = format!("zs_{}", auth::new_token());
         let hint = format!("{}…", &token[..9]);
-        let mut tx = state.pool.begin().await?;
-        let id =
-            db::tokens::insert(&mut *tx, org_id, &name, &auth::hash_token(&token), &hint, user.id).await?;
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
-        audit::record(
-            &mut *tx,
-            &ui_entry(
-                &user,
-                ip,
-                "api_token_create",
-                "api_token",
-                vec![id.to_string(), org_id.to_string()],
-                audit::Outcome::Success,
-            ),
-        )
-        .await?;
+        let id = db::tokens::insert(act.tx(), org_id, &name, &auth::hash_token(&token), &hint, admin).await?;
         let created = NewToken {
             organisation: org_name,
             name,
@@ -85,10 +70,12 @@ pub async fn create_api_token(
         };
         // Without JavaScript the page after the redirect shows the token,
         // from a flash that only this session can read, once.
-        crate::server::flash::redirect_with(&mut *tx, &parts, &created, "/regio/api-sleutels", "nieuw")
+        let (_, parts) = auth::request()?;
+        crate::server::flash::redirect_with(act.tx(), &parts, &created, "/regio/api-sleutels", "nieuw")
             .await?;
-        tx.commit().await?;
-        Ok(created)
+        let ids = vec![id.to_string(), org_id.to_string()];
+        act.settle("api_token_create", "api_token", ids, Ok(created))
+            .await
     })
     .await
 }
@@ -103,39 +90,17 @@ pub async fn take_new_api_token(flash: Uuid) -> Result<Option<NewToken>, AppErro
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: Uuid) -> Result<(), AppError> {
     use crate::{
-        api::respond,
+        api::{act::Act, respond},
         domain::role::Role,
-        server::{auth, chain::ui_entry, db, db::audit},
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, parts) = auth::request()?;
-        let mut tx = state.pool.begin().await?;
-        let done = db::tokens::revoke(&mut *tx, id, user.region_id, user.id).await?;
-        let outcome = if done {
-            audit::Outcome::Success
-        } else {
-            audit::Outcome::Denied
-        };
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
-        audit::record(
-            &mut *tx,
-            &ui_entry(
-                &user,
-                ip,
-                "api_token_revoke",
-                "api_token",
-                vec![id.to_string()],
-                outcome,
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        if done {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let (region, admin) = (act.user.region_id, act.user.id);
+        let done = db::tokens::revoke(act.tx(), id, region, admin).await?;
+        let result = if done { Ok(()) } else { Err(AppError::NotFound) };
+        act.settle("api_token_revoke", "api_token", vec![id.to_string()], result)
+            .await
     })
     .await
 }
@@ -150,14 +115,14 @@ pub async fn youth_audit_trail(
     #[server(default)] reason: String,
 ) -> Result<AuditTrail, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Act, respond},
         domain::{bsn::Bsn, role::Role},
         error::FieldError,
-        server::{auth, chain::ui_entry, db, db::audit},
+        server::{auth, db, db::audit::Outcome},
     };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, parts) = auth::request()?;
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let region = act.user.region_id;
         let mut fields = Vec::new();
         let bsn = Bsn::parse(&bsn).map_err(|m| fields.push(FieldError::new("bsn", m))).ok();
         let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -167,26 +132,22 @@ pub async fn youth_audit_trail(
         let Some(bsn) = bsn.filter(|_| fields.is_empty()) else {
             return Err(AppError::invalid(fields));
         };
-        let mut tx = state.pool.begin().await?;
-        let youth = db::youths::by_bsn_in_region(&mut *tx, bsn.as_str(), user.region_id).await?;
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
+        let youth = db::youths::by_bsn_in_region(act.tx(), bsn.as_str(), region).await?;
         let ids = youth.iter().map(|(id, _)| id.to_string()).collect();
-        let outcome = if youth.is_some() { audit::Outcome::Success } else { audit::Outcome::Failed };
-        let mut entry = ui_entry(&user, ip, "audit_trail_view", "youth", ids, outcome);
-        entry.reason = Some(reason);
-        audit::record(&mut *tx, &entry).await?;
-        let trail = match youth {
-            Some((id, youth_name)) => AuditTrail {
-                youth_name,
-                rows: db::youths::audit_trail(&mut *tx, id).await?,
-            },
-            None => {
-                tx.commit().await?;
-                return Err(AppError::invalid(vec![FieldError::new("bsn", "Er is geen jeugdige met dit BSN in deze regio.")]));
-            }
+        let outcome = if youth.is_some() { Outcome::Success } else { Outcome::Failed };
+        // The look is audited before the trail is read, so the trail shows it too.
+        act.audit("audit_trail_view", "youth", ids, outcome, Some(reason)).await?;
+        let Some((id, youth_name)) = youth else {
+            act.commit().await?;
+            return Err(AppError::invalid(vec![FieldError::new("bsn", "Er is geen jeugdige met dit BSN in deze regio.")]));
         };
-        crate::server::flash::redirect_with(&mut *tx, &parts, &trail, "/regio/logboek", "resultaat").await?;
-        tx.commit().await?;
+        let trail = AuditTrail {
+            youth_name,
+            rows: db::youths::audit_trail(act.tx(), id).await?,
+        };
+        let (_, parts) = auth::request()?;
+        crate::server::flash::redirect_with(act.tx(), &parts, &trail, "/regio/logboek", "resultaat").await?;
+        act.commit().await?;
         Ok(trail)
     })
     .await

@@ -24,7 +24,7 @@ pub fn required_text(text: &str, max: usize) -> Option<String> {
 /// it to a coordinator colleague (`assignee`; empty: the caller).
 #[server(endpoint = "take_coordination")]
 pub async fn take_coordination(youth: Uuid, #[server(default)] assignee: String) -> Result<(), AppError> {
-    use crate::{api::act::Act, api::respond, domain::role::Role, server::db::coordination::read};
+    use crate::{api::act::Act, api::respond, domain::role::Role, server::cases::coordination};
     respond(async move {
         let mut act = Act::begin(&[Role::Coordinator]).await?;
         let assignee = if assignee.trim().is_empty() {
@@ -33,7 +33,7 @@ pub async fn take_coordination(youth: Uuid, #[server(default)] assignee: String)
             Uuid::parse_str(assignee.trim()).map_err(|_| AppError::NotFound)?
         };
         let actor = act.actor();
-        let ok = read::take(act.tx(), youth, &actor, assignee).await?;
+        let ok = coordination::take(act.tx(), youth, &actor, assignee).await?;
         let result = if ok { Ok(()) } else { Err(AppError::NotFound) };
         act.settle(
             "coordination_take",
@@ -62,7 +62,10 @@ pub async fn propose_handover(
         api::respond,
         domain::role::Role,
         error::FieldError,
-        server::db::coordination::handover::{self, Proposal, Refused},
+        server::{
+            cases::coordination,
+            db::coordination::handover::{Proposal, Refused},
+        },
     };
     respond(async move {
         let mut errors = Vec::new();
@@ -88,7 +91,7 @@ pub async fn propose_handover(
                     agreements,
                 };
                 let actor = act.actor();
-                match handover::propose(act.tx(), youth, &actor, &p).await? {
+                match coordination::propose_handover(act.tx(), youth, &actor, &p).await? {
                     Ok(_) => Ok(()),
                     Err(Refused::NotAllowed) => Err(AppError::NotFound),
                     Err(Refused::BadTarget) => Err(AppError::invalid(vec![FieldError::new(
@@ -154,7 +157,7 @@ pub async fn escalate(youth: Uuid, #[server(default)] reason: String) -> Result<
         api::respond,
         domain::{role::Role, today},
         error::FieldError,
-        server::db::coordination::escalation,
+        server::cases::coordination,
     };
     respond(async move {
         let reason = required_text(&reason, 2000).ok_or_else(|| {
@@ -168,7 +171,7 @@ pub async fn escalate(youth: Uuid, #[server(default)] reason: String) -> Result<
             Err(e) => Err(e),
             Ok(reason) => {
                 let actor = act.actor();
-                match escalation::raise(act.tx(), youth, &actor, &reason, today()).await? {
+                match coordination::escalate(act.tx(), youth, &actor, &reason, today()).await? {
                     Ok(_) => Ok(()),
                     Err(None) => Err(AppError::NotFound),
                     Err(Some(hint)) => Err(AppError::invalid(vec![FieldError::new(
@@ -211,13 +214,15 @@ mod ssr {
     use crate::{
         api::act::Act,
         domain::role::Role,
-        server::db::coordination::handover::{self, Refused},
+        server::{cases::coordination, db::coordination::handover::Refused},
     };
 
     pub async fn decide(id: Uuid, reject_reason: Option<String>) -> Result<(), AppError> {
         let mut act = Act::begin(&[Role::Coordinator]).await?;
         let actor = act.actor();
-        let result = match handover::decide(act.tx(), id, &actor, reject_reason.as_deref()).await? {
+        let result = match coordination::decide_handover(act.tx(), id, &actor, reject_reason.as_deref())
+            .await?
+        {
             Ok(_) => Ok(()),
             Err(Refused::NotAllowed | Refused::BadTarget | Refused::AlreadyOpen) => Err(AppError::NotFound),
         };

@@ -255,7 +255,7 @@ pub async fn apply_covenant(version: i32) -> Result<usize, AppError> {
             .await?
             .map(|v| v.covenant.version);
         let result = if active == Some(version) {
-            Ok(covenant::apply_to_existing(act.tx(), region, &name).await?)
+            Ok(crate::server::cases::coordination::apply_covenant(act.tx(), region, &name).await?)
         } else {
             Err(AppError::invalid(vec![crate::error::FieldError::new(
                 "version", STALE,

@@ -33,7 +33,7 @@ pub async fn decide_escalation(
         api::{act::Act, coordination::required_text, respond},
         domain::role::Role,
         error::FieldError,
-        server::db::coordination::{escalation, handover::Refused},
+        server::{cases::coordination, db::coordination::handover::Refused},
     };
     respond(async move {
         let mut act = Act::begin(&[Role::RegionAdmin]).await?;
@@ -47,7 +47,9 @@ pub async fn decide_escalation(
         let result = match (decision, appoint) {
             (Some(decision), Ok(appoint)) => {
                 let actor = act.actor();
-                match escalation::decide(act.tx(), id, region, &actor, &decision, appoint).await? {
+                match coordination::decide_escalation(act.tx(), id, region, &actor, &decision, appoint)
+                    .await?
+                {
                     Ok(_) => Ok(()),
                     Err(Refused::BadTarget) => Err(AppError::invalid(vec![FieldError::new(
                         format!("appoint-{id}"),

@@ -20,7 +20,7 @@ pub async fn link_family(youth: Uuid, #[server(default)] other: String) -> Resul
     use crate::{
         api::respond,
         error::FieldError,
-        server::db::family::{self, LinkRefused},
+        server::{cases::coordination, db::family::LinkRefused},
     };
     respond(async move {
         let mut act = ssr::begin(youth).await?;
@@ -30,7 +30,7 @@ pub async fn link_family(youth: Uuid, #[server(default)] other: String) -> Resul
             Some(other) if !ssr::may_view(&mut act, other).await? => Err(AppError::NotFound),
             Some(other) => {
                 let actor = act.actor();
-                match family::link(act.tx(), youth, other, &actor).await? {
+                match coordination::link_family(act.tx(), youth, other, &actor).await? {
                     Ok(_) => Ok(()),
                     Err(LinkRefused::SameYouth) => {
                         Err(AppError::invalid(vec![FieldError::new("other", OTHER_REQUIRED)]))

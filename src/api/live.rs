@@ -10,7 +10,7 @@ pub async fn live_presence(topic: String) -> Result<Vec<String>, AppError> {
     use crate::{
         api::respond,
         domain::{live::Topic, role::Role},
-        server::{auth, db, live::sse::may_watch},
+        server::{auth, db, live_stream::may_watch},
     };
     respond(async move {
         let user = auth::require(&[Role::Professional, Role::Coordinator]).await?;

@@ -49,32 +49,17 @@ pub async fn mail_outbox(#[server(default)] status: String) -> Result<MailOvervi
 #[server(endpoint = "retry_mail")]
 pub async fn retry_mail(id: i64) -> Result<(), AppError> {
     use crate::{
-        api::respond,
+        api::{act::Act, respond},
         domain::role::Role,
-        server::{auth, chain::ui_entry, db, db::audit},
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, parts) = auth::request()?;
-        let mut tx = state.pool.begin().await?;
-        let done = db::outbox::retry(&mut tx, id, user.region_id).await?;
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
-        let outcome = if done {
-            audit::Outcome::Success
-        } else {
-            audit::Outcome::Denied
-        };
-        audit::record(
-            &mut *tx,
-            &ui_entry(&user, ip, "mail_retry", "outbox", vec![id.to_string()], outcome),
-        )
-        .await?;
-        tx.commit().await?;
-        if done {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
+        let mut act = Act::begin(&[Role::RegionAdmin]).await?;
+        let region = act.user.region_id;
+        let done = db::outbox::retry(act.tx(), id, region).await?;
+        let result = if done { Ok(()) } else { Err(AppError::NotFound) };
+        act.settle("mail_retry", "outbox", vec![id.to_string()], result)
+            .await
     })
     .await
 }

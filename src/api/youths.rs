@@ -21,16 +21,17 @@ pub async fn register_youth(
     #[server(default)] end_date: String,
     #[server(default)] confirmed: Option<String>,
 ) -> Result<Recorded, AppError> {
-    use crate::{api::respond, domain::youth::YouthForm, server::chain::Input};
+    use crate::{api::respond, domain::youth::YouthForm, server::cases::chain::Input};
+    let youth = YouthForm {
+        bsn,
+        given_names,
+        prefix,
+        family_name,
+        birth_date,
+        municipality_code,
+    };
     let input = Input {
-        youth: YouthForm {
-            bsn,
-            given_names,
-            prefix,
-            family_name,
-            birth_date,
-            municipality_code,
-        },
+        youth,
         end_date,
         confirmed: confirmed.is_some(),
         ..Input::default()
@@ -50,16 +51,17 @@ pub async fn give_signal(
     #[server(default)] kind: String,
     #[server(default)] confirmed: Option<String>,
 ) -> Result<Recorded, AppError> {
-    use crate::{api::respond, domain::youth::YouthForm, server::chain::Input};
+    use crate::{api::respond, domain::youth::YouthForm, server::cases::chain::Input};
+    let youth = YouthForm {
+        bsn,
+        given_names,
+        prefix,
+        family_name,
+        birth_date,
+        municipality_code,
+    };
     let input = Input {
-        youth: YouthForm {
-            bsn,
-            given_names,
-            prefix,
-            family_name,
-            birth_date,
-            municipality_code,
-        },
+        youth,
         kind,
         confirmed: confirmed.is_some(),
         ..Input::default()
@@ -87,25 +89,17 @@ pub async fn list_my_youths(
     #[server(default)] page: u32,
 ) -> Result<MyYouths, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Act, respond},
         domain::{records::YouthSort, role::Role, today},
-        server::{auth, chain::ui_entry, db, db::audit},
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::Professional]).await?;
-        let (state, parts) = auth::request()?;
+        let mut act = Act::begin(&[Role::Professional]).await?;
         let sort = YouthSort::parse(&sort).unwrap_or_default();
-        let mut tx = state.pool.begin().await?;
-        let list = db::youths::mine(&mut *tx, user.id, sort, descending, page, today()).await?;
+        let user = act.user.id;
+        let list = db::youths::mine(act.tx(), user, sort, descending, page, today()).await?;
         let ids = list.rows.iter().map(|r| r.id.to_string()).collect();
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
-        audit::record(
-            &mut *tx,
-            &ui_entry(&user, ip, "youth_list", "youth", ids, audit::Outcome::Success),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(list)
+        act.settle("youth_list", "youth", ids, Ok(list)).await
     })
     .await
 }
@@ -115,28 +109,21 @@ pub async fn list_my_youths(
 #[server(endpoint = "youth")]
 pub async fn get_youth(id: Uuid) -> Result<YouthDetail, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Act, respond},
         domain::{role::Role, today},
-        server::{
-            auth,
-            chain::ui_entry,
-            db,
-            db::audit::{self, Outcome},
-        },
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::Professional, Role::Coordinator]).await?;
-        let (state, parts) = auth::request()?;
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
-        let mut tx = state.pool.begin().await?;
-        let actor = db::coordination::handover::Actor::from(&user);
-        let detail = if db::coordination::read::may_view(&mut tx, id, &actor).await? {
-            match db::youths::detail(&mut tx, id, user.id, today()).await? {
+        let mut act = Act::begin(&[Role::Professional, Role::Coordinator]).await?;
+        let actor = act.actor();
+        let tx = act.tx();
+        let detail = if db::coordination::read::may_view(tx, id, &actor).await? {
+            match db::youths::detail(tx, id, actor.user_id, today()).await? {
                 Some(mut d) => {
-                    d.coordination = db::coordination::read::info(&mut tx, id, &actor, today()).await?;
-                    d.family = db::family::info(&mut tx, id, &actor).await?;
+                    d.coordination = db::coordination::read::info(tx, id, &actor, today()).await?;
+                    d.family = db::family::info(tx, id, &actor).await?;
                     if d.coordination.is_coordinator && d.family.in_family {
-                        d.family_involved = db::actions::family_assignees(&mut tx, id).await?;
+                        d.family_involved = db::actions::family_assignees(tx, id).await?;
                     }
                     Some(d)
                 }
@@ -145,18 +132,13 @@ pub async fn get_youth(id: Uuid) -> Result<YouthDetail, AppError> {
         } else {
             None
         };
-        let outcome = if detail.is_some() {
-            Outcome::Success
-        } else {
-            Outcome::Denied
-        };
-        audit::record(
-            &mut *tx,
-            &ui_entry(&user, ip, "youth_view", "youth", vec![id.to_string()], outcome),
+        act.settle(
+            "youth_view",
+            "youth",
+            vec![id.to_string()],
+            detail.ok_or(AppError::NotFound),
         )
-        .await?;
-        tx.commit().await?;
-        detail.ok_or(AppError::NotFound)
+        .await
     })
     .await
 }
@@ -179,41 +161,25 @@ pub async fn close_signal(id: Uuid, #[server(default)] reason: String) -> Result
 #[server(endpoint = "change_end_date")]
 pub async fn change_end_date(id: Uuid, #[server(default)] end_date: String) -> Result<(), AppError> {
     use crate::{
-        api::respond,
+        api::{act::Act, respond},
         domain::{involvement::parse_end_date, role::Role, today},
         error::FieldError,
-        server::{
-            auth,
-            chain::ui_entry,
-            db,
-            db::audit::{self, Outcome},
-        },
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::Professional]).await?;
-        let (state, parts) = auth::request()?;
+        let mut act = Act::begin(&[Role::Professional]).await?;
         let date = parse_end_date(&end_date, today())
             .map_err(|m| AppError::invalid(vec![FieldError::new(format!("end_date-{id}"), m)]))?;
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
-        let mut tx = state.pool.begin().await?;
-        let youth = db::youths::change_end_date(&mut tx, id, user.id, date).await?;
-        let outcome = if youth.is_some() {
-            Outcome::Success
-        } else {
-            Outcome::Denied
-        };
+        let user = act.user.id;
+        let youth = db::youths::change_end_date(act.tx(), id, user, date).await?;
         let ids = youth
             .map(|y| y.to_string())
             .into_iter()
             .chain([id.to_string()])
             .collect();
-        audit::record(
-            &mut *tx,
-            &ui_entry(&user, ip, "registration_change", "registration", ids, outcome),
-        )
-        .await?;
-        tx.commit().await?;
-        youth.map(|_| ()).ok_or(AppError::NotFound)
+        let result = youth.map(|_| ()).ok_or(AppError::NotFound);
+        act.settle("registration_change", "registration", ids, result)
+            .await
     })
     .await
 }
@@ -222,7 +188,7 @@ pub async fn change_end_date(id: Uuid, #[server(default)] end_date: String) -> R
 mod ssr {
     use super::*;
     use crate::{
-        api::is_plain_form_post,
+        api::{act::Act, is_plain_form_post},
         domain::{
             involvement::{EndReason, REASON_REQUIRED},
             records::Recorded,
@@ -232,58 +198,52 @@ mod ssr {
         error::FieldError,
         server::{
             auth,
-            chain::{self, refusal_error, ui_entry, Input},
+            cases::chain::{self, refusal_error, Actor, Input},
             db::{
                 self,
-                audit::{self, Outcome},
-                involvements::Actor,
+                audit::Via,
                 youths::{Ended, Owner},
             },
             flash,
         },
     };
 
-    /// Registers or signals; on bad input, a form posted without JavaScript
-    /// gets what was typed back through a one-time flash, never the URL.
+    /// Registers or signals (one path for both); on bad input, a form
+    /// posted without JavaScript gets what was typed back through a
+    /// one-time flash, never the URL.
     pub async fn record(input: Input, is_signal: bool) -> Result<Recorded, AppError> {
-        let user = auth::require(&[Role::Professional]).await?;
-        let (state, parts) = auth::request()?;
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
+        let mut act = Act::begin(&[Role::Professional]).await?;
         let (allowed, action) = if is_signal {
-            (user.may_signal(), "signal_create")
+            (act.user.may_signal(), "signal_create")
         } else {
-            (user.may_register(), "registration_create")
+            (act.user.may_register(), "registration_create")
         };
         if !allowed {
-            let entry = ui_entry(
-                &user,
-                ip,
-                action,
-                "organisation",
-                vec![user.organisation_id.to_string()],
-                Outcome::Denied,
-            );
-            audit::record(&state.pool, &entry).await?;
-            return Err(AppError::Forbidden);
+            let org = vec![act.user.organisation_id.to_string()];
+            return act
+                .settle(action, "organisation", org, Err(AppError::Forbidden))
+                .await;
         }
-        let item = match chain::validate(&input, is_signal, user.id, user.organisation_id, today()) {
+        let (user, org) = (act.user.id, act.user.organisation_id);
+        let item = match chain::validate(&input, is_signal, user, org, today()) {
             Ok(item) => item,
             Err(fields) => return Err(form_error(fields, &input, is_signal).await),
         };
         let actor = Actor {
-            roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
-            client_ip: ip,
-            via: audit::Via::Ui,
+            roles: act.user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+            client_ip: act.client_ip(),
+            via: Via::Ui,
             extra_ids: vec![],
         };
-        let mut tx = state.pool.begin().await?;
-        let outcome = db::involvements::record(&mut tx, &[item], &actor)
+        // The use case writes one audit row per item itself.
+        let outcome = chain::record(act.tx(), &[item], &actor)
             .await?
             .pop()
             .ok_or_else(|| crate::server::errors::internal("record", "no outcome"))?;
-        tx.commit().await?;
+        act.commit().await?;
         match outcome {
             Ok(r) => {
+                let (_, parts) = auth::request()?;
                 if is_plain_form_post(&parts) {
                     leptos_axum::redirect(&format!("/jeugdigen/{}", r.youth_id));
                 }
@@ -330,42 +290,35 @@ mod ssr {
     }
 
     pub async fn finish(id: Uuid, reason: String, is_signal: bool) -> Result<(), AppError> {
-        let user = auth::require(&[Role::Professional]).await?;
-        let (state, parts) = auth::request()?;
+        let mut act = Act::begin(&[Role::Professional]).await?;
         let reason = if is_signal {
             EndReason::parse_for_signal(&reason)
         } else {
             EndReason::parse_for_registration(&reason)
         }
         .ok_or_else(|| AppError::invalid(vec![FieldError::new(format!("reason-{id}"), REASON_REQUIRED)]))?;
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
-        let mut tx = state.pool.begin().await?;
-        let ended = db::youths::finish(&mut tx, is_signal, id, Owner::User(user.id), reason, false).await?;
+        let user = act.user.id;
+        let ended = chain::finish(act.tx(), is_signal, id, Owner::User(user), reason, false).await?;
         let (action, object) = if is_signal {
             ("signal_close", "signal")
         } else {
             ("registration_end", "registration")
         };
-        let (outcome, ids) = match ended {
-            Ended::Done { youth_id } => (Outcome::Success, vec![youth_id.to_string(), id.to_string()]),
-            Ended::NotFound | Ended::Already { .. } => (Outcome::Denied, vec![id.to_string()]),
-        };
-        audit::record(&mut *tx, &ui_entry(&user, ip, action, object, ids, outcome)).await?;
-        let still_involved = match ended {
-            Ended::Done { youth_id } => db::youths::is_involved(&mut *tx, youth_id, user.id).await?,
-            Ended::NotFound | Ended::Already { .. } => false,
-        };
-        tx.commit().await?;
-        match ended {
+        let (result, ids, still_involved) = match ended {
+            Ended::Done { youth_id, .. } => (
+                Ok(()),
+                vec![youth_id.to_string(), id.to_string()],
+                db::youths::is_involved(act.tx(), youth_id, user).await?,
+            ),
             // On the page an ended record is gone from the list: not found.
-            Ended::NotFound | Ended::Already { .. } => Err(AppError::NotFound),
-            Ended::Done { .. } => {
-                if is_plain_form_post(&parts) && !still_involved {
-                    leptos_axum::redirect("/jeugdigen?afgesloten=1");
-                }
-                Ok(())
-            }
+            Ended::NotFound | Ended::Already { .. } => (Err(AppError::NotFound), vec![id.to_string()], false),
+        };
+        act.settle(action, object, ids, result).await?;
+        let (_, parts) = auth::request()?;
+        if is_plain_form_post(&parts) && !still_involved {
+            leptos_axum::redirect("/jeugdigen?afgesloten=1");
         }
+        Ok(())
     }
 }
 

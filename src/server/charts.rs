@@ -16,7 +16,7 @@ const BOTTOM: f64 = 72.0;
 pub const COLOURS: [&str; 4] = ["#154273", "#b35900", "#39870c", "#6f2c91"];
 
 fn esc(s: &str) -> String {
-    crate::server::mail::templates::escape(s)
+    crate::server::html::escape(s)
 }
 
 fn open(id: &str, title: &str, desc: &str) -> String {

@@ -39,8 +39,10 @@ pub async fn run_daily_once(
     if !db::jobs::claim(&mut *tx, "daily", today).await? {
         return Ok(None);
     }
+    let (expired, happened) = involvements::expire(&mut tx, None).await?;
+    super::cases::follow(&mut tx, happened).await?;
     let mut report = DailyReport {
-        expired_on_youths: involvements::expire(&mut tx, None).await?.len(),
+        expired_on_youths: expired.len(),
         ..DailyReport::default()
     };
 
@@ -120,7 +122,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             }
             // Actions past their date: mailed once, in batches.
             loop {
-                match db::actions::mail_overdue(&state.pool, today, 500).await {
+                match super::cases::jobs::mail_overdue(&state.pool, today, 500).await {
                     Ok(n) if n > 0 => tracing::info!(count = n, "overdue actions mailed"),
                     Ok(_) => break,
                     Err(e) => {
@@ -130,7 +132,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 }
             }
             // Periodic reports whose period is over (and any missed ones).
-            match super::mail::report::send_due(&state.pool, today).await {
+            match super::cases::reports::send_due(&state.pool, today).await {
                 Ok(n) if n > 0 => tracing::info!(count = n, "periodic reports queued"),
                 Ok(_) => {}
                 Err(e) => {
@@ -139,7 +141,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             }
             // Expiry reminders: every tick, in batches, until none is due.
             loop {
-                match super::mail::expiry_reminders(&state.pool, today, 500).await {
+                match super::cases::jobs::expiry_reminders(&state.pool, today, 500).await {
                     Ok(n) if n > 0 => tracing::info!(count = n, "expiry reminders queued"),
                     Ok(_) => break,
                     Err(e) => {

@@ -3,16 +3,19 @@
 
 pub mod account;
 pub mod auth;
-pub mod chain;
+pub mod cases;
 pub mod charts;
 pub mod config;
 pub mod db;
+pub mod dev_mail;
 pub mod errors;
 pub mod flash;
 pub mod generate;
+pub mod html;
 pub mod import;
 pub mod jobs;
 pub mod live;
+pub mod live_stream;
 pub mod mail;
 pub mod reports;
 pub mod rest;

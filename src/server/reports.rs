@@ -1,7 +1,7 @@
 //! Reports: who may see which area, building one report from the rollup,
 //! the CSV download, and the periodic report mail.
 
-use super::{auth, chain::ui_entry, db, state::AppState};
+use super::{auth, db, db::audit::ui_entry, state::AppState};
 use crate::domain::{
     report::{
         figures::{self, month_of, Facts, Report, Scope},

@@ -4,7 +4,8 @@
 
 use super::{
     auth::{client_ip, current_user},
-    db::{audit, involvements::Actor},
+    cases::chain::Actor,
+    db::audit,
     import::Format,
     rest::MAX_BODY,
     state::AppState,
@@ -28,7 +29,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
     let ip = client_ip(&parts, state.config.trust_proxy_headers);
     // Who may register one youth may import many (the `register` function's rule).
     if !user.may_register() {
-        let entry = super::chain::ui_entry(
+        let entry = super::db::audit::ui_entry(
             &user,
             ip,
             "registration_import",
@@ -75,8 +76,9 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
     };
     let result: Result<Option<uuid::Uuid>, crate::error::AppError> = async {
         let report =
-            super::chain::import_file(&state.pool, user.organisation_id, format, &bytes, &actor).await?;
-        let entry = super::chain::ui_entry(
+            super::cases::chain::import_file(&state.pool, user.organisation_id, format, &bytes, &actor)
+                .await?;
+        let entry = super::db::audit::ui_entry(
             &user,
             ip,
             "registration_import",

@@ -17,13 +17,12 @@ use zorgsignaal::{
     domain::{organisation::OrganisationKind, role::Role},
     server::{
         auth,
-        config::Config,
-        db,
-        mail::{
-            sink::Sink,
-            transport::{Mailer, SmtpUrl},
-            worker::{self, WorkerConfig},
+        config::{
+            mail::{SmtpUrl, WorkerConfig},
+            Config,
         },
+        db,
+        mail::{sink::Sink, transport::Mailer, worker},
         startup,
     },
 };

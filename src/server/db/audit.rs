@@ -1,5 +1,6 @@
 //! The append-only NEN 7513 audit log.
 
+use crate::domain::user::CurrentUser;
 use sqlx::{types::ipnetwork::IpNetwork, PgExecutor};
 use std::net::IpAddr;
 use uuid::Uuid;
@@ -55,6 +56,51 @@ pub struct Entry<'a> {
     pub outcome: Outcome,
     pub reason: Option<String>,
     pub via: Via,
+}
+
+/// An audit row for what `user` did from the UI.
+pub fn ui_entry<'a>(
+    user: &CurrentUser,
+    client_ip: Option<IpAddr>,
+    action: &'a str,
+    object_type: &'a str,
+    object_ids: Vec<String>,
+    outcome: Outcome,
+) -> Entry<'a> {
+    Entry {
+        user_id: Some(user.id),
+        organisation_id: Some(user.organisation_id),
+        roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
+        action,
+        object_type: Some(object_type),
+        object_ids,
+        client_ip,
+        outcome,
+        reason: None,
+        via: Via::Ui,
+    }
+}
+
+/// An audit row for what the system did by itself on behalf of an
+/// organisation (an appointment by the covenant's rules).
+pub fn system_entry<'a>(
+    organisation_id: Option<Uuid>,
+    action: &'a str,
+    object_type: &'a str,
+    object_ids: Vec<String>,
+) -> Entry<'a> {
+    Entry {
+        user_id: None,
+        organisation_id,
+        roles: Vec::new(),
+        action,
+        object_type: Some(object_type),
+        object_ids,
+        client_ip: None,
+        outcome: Outcome::Success,
+        reason: None,
+        via: Via::System,
+    }
 }
 
 pub async fn record(db: impl PgExecutor<'_>, entry: &Entry<'_>) -> Result<(), sqlx::Error> {

@@ -3,7 +3,7 @@
 //! none. Callers check that the actor may view the youth (and, to link,
 //! the other youth too).
 
-use super::coordination::handover::Actor;
+use super::{coordination::handover::Actor, happened::Happened};
 use crate::domain::{
     coordination::{Agreement, Choice, ConsentView, FamilyInfo, FamilyMember, PlanView},
     records::nl_date,
@@ -181,19 +181,19 @@ pub enum LinkRefused {
 
 /// Links `other` into the family of `youth` (making one when needed).
 /// A youth's own plan and consents move to the new family's when it had
-/// none. Returns the family.
+/// none. Returns the family and what happened.
 pub async fn link(
     tx: &mut PgConnection,
     youth: Uuid,
     other: Uuid,
     actor: &Actor,
-) -> Result<Result<Uuid, LinkRefused>, sqlx::Error> {
+) -> Result<Result<(Uuid, Vec<Happened>), LinkRefused>, sqlx::Error> {
     if youth == other {
         return Ok(Err(LinkRefused::SameYouth));
     }
     let (a, b) = (family_of(tx, youth).await?, family_of(tx, other).await?);
     let family = match (a, b) {
-        (Some(x), Some(y)) if x == y => return Ok(Ok(x)),
+        (Some(x), Some(y)) if x == y => return Ok(Ok((x, Vec::new()))),
         (Some(_), Some(_)) => return Ok(Err(LinkRefused::OtherFamily)),
         (Some(f), None) | (None, Some(f)) => f,
         (None, None) => {
@@ -247,8 +247,8 @@ pub async fn link(
     }
     // Under a covenant with one coordinator per family, a matched youth
     // without one gets the family's.
-    super::coordination::settle(tx, &[youth, other]).await?;
-    Ok(Ok(family))
+    let appointed = super::coordination::settle(tx, &[youth, other]).await?;
+    Ok(Ok((family, appointed)))
 }
 
 /// Takes `youth` out of its family (the plan and consents stay with the family).

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod coordination;
 pub mod family;
 pub mod flashes;
+pub mod happened;
 pub mod involvements;
 pub mod jobs;
 pub mod live;

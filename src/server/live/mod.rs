@@ -1,11 +1,10 @@
 //! Live updates across app instances. Each instance holds one database
 //! listener ([`listener`]) that reads committed events in order and fans
-//! them out over a broadcast channel; every browser connection ([`sse`])
-//! takes from it what its viewer may see. Events carry ids only; the
-//! browser refetches what changed.
+//! them out over a broadcast channel; every browser connection
+//! (`server::live_stream`) takes from it what its viewer may see. Events
+//! carry ids only; the browser refetches what changed.
 
 pub mod listener;
-pub mod sse;
 
 use crate::server::db::live::Stored;
 use std::sync::{

@@ -4,9 +4,10 @@
 //! agreements, reasons, decisions) stays in the application.
 
 use super::{
-    templates::{escape, html_page, youth_link, FOOTER},
+    templates::{html_page, youth_link, FOOTER},
     Template,
 };
+use crate::server::html::escape;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -10,7 +10,6 @@
 //! one line in [`render`]) and one call to [`enqueue`].
 
 pub mod coordination;
-pub mod dev_page;
 pub mod mime;
 pub mod report;
 pub mod sink;
@@ -18,6 +17,7 @@ pub mod templates;
 pub mod transport;
 pub mod worker;
 
+use super::config::mail::SmtpUrl;
 use super::{
     config::Config,
     db::{self, involvements::Contact, outbox::NewMail},
@@ -27,7 +27,7 @@ use sink::Sink;
 use sqlx::PgConnection;
 use std::{collections::BTreeMap, time::Duration};
 use templates::{ExpiryReminder, MatchNotice, OtherContact};
-use transport::{Mailer, SmtpUrl};
+use transport::Mailer;
 use uuid::Uuid;
 
 /// A mail's content. Its serialised form is what the outbox keeps until the
@@ -145,18 +145,6 @@ pub fn render(kind: &str, payload: &serde_json::Value, base: &str) -> Result<Ren
     }
 }
 
-/// The match notices for `youth_ids` (a registration or signal made or
-/// extended their match): every involved professional gets one mail that
-/// lists the *other* involved professionals and names the youth. Nothing
-/// else: no BSN, no date of birth, no signal kind, no address.
-pub async fn match_notices(tx: &mut PgConnection, youth_ids: &[Uuid]) -> Result<u64, sqlx::Error> {
-    if youth_ids.is_empty() {
-        return Ok(0);
-    }
-    let contacts = db::involvements::contacts(tx, youth_ids).await?;
-    db::outbox::insert(tx, &match_notice_mails(&contacts)).await
-}
-
 /// One mail per involved professional of each youth in `contacts`.
 pub fn match_notice_mails(contacts: &[Contact]) -> Vec<NewMail> {
     let mut by_youth: BTreeMap<Uuid, Vec<&Contact>> = BTreeMap::new();
@@ -189,35 +177,6 @@ pub fn match_notice_mails(contacts: &[Contact]) -> Vec<NewMail> {
         }
     }
     mails
-}
-
-/// Queues the expiry reminders due on `today` (a week before a
-/// registration's end date), at most `limit`, in one transaction; returns
-/// how many. Each registration and end date is reminded once, whichever
-/// instance gets there first.
-pub async fn expiry_reminders(
-    pool: &sqlx::PgPool,
-    today: chrono::NaiveDate,
-    limit: i64,
-) -> Result<usize, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let due = db::involvements::due_reminders(&mut tx, today, limit).await?;
-    let mails: Vec<NewMail> = due
-        .iter()
-        .map(|d| {
-            let reminder = ExpiryReminder {
-                recipient_name: d.user_name.clone(),
-                youth_id: d.youth_id,
-                youth_name: d.youth_name.clone(),
-                end_date: d.end_date,
-            };
-            let key = format!("expiry:{}:{}", d.registration_id, d.end_date);
-            mail(To::User(d.user_id), &reminder, Some(d.youth_id), Some(key))
-        })
-        .collect();
-    db::outbox::insert(&mut tx, &mails).await?;
-    tx.commit().await?;
-    Ok(due.len())
 }
 
 /// The wait before attempt `attempt + 1` after `attempt` failed ones: one

@@ -3,26 +3,11 @@
 
 use super::Template;
 use crate::domain::records::nl_date;
+use crate::server::html::escape;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 use uuid::Uuid;
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 pub(super) const FOOTER: &str =
     "Dit bericht is automatisch verstuurd door Zorgsignaal. Antwoorden op dit bericht worden niet gelezen.";

@@ -8,7 +8,10 @@ use super::{
     backoff, render,
     transport::{Mailer, SendError},
 };
-use crate::server::db::outbox::{self, Claimed, Settle};
+use crate::server::{
+    config::mail::WorkerConfig,
+    db::outbox::{self, Claimed, Settle},
+};
 use chrono::Utc;
 use lettre::message::Mailbox;
 use sqlx::{postgres::PgListener, PgPool};
@@ -17,33 +20,6 @@ use tokio::{
     sync::{watch, Notify},
     task::{JoinHandle, JoinSet},
 };
-
-#[derive(Debug, Clone)]
-pub struct WorkerConfig {
-    /// Mails claimed at once.
-    pub batch: i64,
-    /// Mails sent at the same time (and SMTP connections kept).
-    pub concurrency: usize,
-    /// How long a claim holds; a crashed worker's mails are sent by another
-    /// worker after this.
-    pub lease: Duration,
-    /// The longest wait without a notification.
-    pub poll: Duration,
-}
-
-impl Default for WorkerConfig {
-    fn default() -> Self {
-        WorkerConfig {
-            batch: 64,
-            // lettre writes a message's end in its own small packet, which
-            // waits for the server's delayed ACK (~40 ms): throughput comes
-            // from sending on several connections at once.
-            concurrency: 16,
-            lease: Duration::from_secs(300),
-            poll: Duration::from_secs(10),
-        }
-    }
-}
 
 /// Aborts a task when dropped, so the listener goes with its worker.
 struct AbortOnDrop(JoinHandle<()>);

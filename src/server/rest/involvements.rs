@@ -6,7 +6,7 @@ use crate::{
     domain::{involvement::EndReason, today, youth::YouthForm},
     error::FieldError,
     server::{
-        chain::{self, refusal_error, Input},
+        cases::chain::{self, refusal_error, Input},
         db::{
             self,
             audit::{self, Outcome},
@@ -136,7 +136,7 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
         }
     };
     let mut tx = state.pool.begin().await?;
-    let outcome = db::involvements::record(&mut tx, &[item], &caller.actor())
+    let outcome = chain::record(&mut tx, &[item], &caller.actor())
         .await?
         .pop()
         .ok_or_else(|| ApiError::from(internal("api record", "no outcome")))?;
@@ -223,7 +223,7 @@ async fn finish(state: AppState, id: String, req: Request, is_signal: bool) -> A
         )]));
     };
     let mut tx = state.pool.begin().await?;
-    let ended = db::youths::finish(
+    let ended = chain::finish(
         &mut tx,
         is_signal,
         id,
@@ -233,7 +233,7 @@ async fn finish(state: AppState, id: String, req: Request, is_signal: bool) -> A
     )
     .await?;
     let (outcome, ids) = match &ended {
-        Ended::Done { youth_id } | Ended::Already { youth_id, .. } => {
+        Ended::Done { youth_id, .. } | Ended::Already { youth_id, .. } => {
             (Outcome::Success, vec![youth_id.to_string(), id.to_string()])
         }
         Ended::NotFound => (Outcome::Denied, vec![id.to_string()]),

@@ -14,10 +14,10 @@ use involvements::{
 
 use super::{
     auth::{client_ip, hash_token},
+    cases::chain::Actor,
     db::{
         self,
         audit::{self, Outcome, Via},
-        involvements::Actor,
         tokens::TokenOwner,
     },
     state::AppState,

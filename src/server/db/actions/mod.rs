@@ -2,15 +2,14 @@
 //! ticked done by the assignee. The assignee's private note is read in one
 //! place only, [`read::list`], and only for its author.
 
-mod mail;
+mod due;
 pub mod read;
 
-use mail::mail_assigned;
-pub use mail::mail_overdue;
+pub use due::{assignees, claim_overdue};
 pub use read::{board, list, Scope};
 
 use super::coordination::handover::{is_the_coordinator, Actor};
-use super::live;
+use super::{happened::Happened, live};
 use crate::domain::{actions::NewAction, records::nl_date};
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
@@ -119,7 +118,7 @@ pub async fn create(
     actor: &Actor,
     new: &NewAction,
     who: Assignee,
-) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+) -> Result<Result<(Uuid, Happened), Refused>, sqlx::Error> {
     if !coordinates(tx, youth, actor).await? {
         return Ok(Err(Refused::NotAllowed));
     }
@@ -161,20 +160,26 @@ pub async fn create(
         ),
     )
     .await?;
-    mail_assigned(tx, youth, org, person, new.due_on, &actor.name).await?;
     live::emit_action(tx, id).await?;
-    Ok(Ok(id))
+    let assigned = Happened::ActionAssigned {
+        youth,
+        organisation_id: org,
+        person,
+        due_on: new.due_on,
+        by: actor.name.clone(),
+    };
+    Ok(Ok((id, assigned)))
 }
 
 /// The coordinator changes an open action: text, due date and assignee
-/// (a new assignee is mailed).
+/// (a new assignee is told: the event it returns).
 pub async fn change(
     tx: &mut PgConnection,
     id: Uuid,
     actor: &Actor,
     new: &NewAction,
     who: Assignee,
-) -> Result<Result<(), Refused>, sqlx::Error> {
+) -> Result<Result<Option<Happened>, Refused>, sqlx::Error> {
     let Some(r) = sqlx::query(
         "SELECT youth_id, family_id, assignee_organisation_id, assignee_id FROM actions
           WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE",
@@ -206,12 +211,18 @@ pub async fn change(
     .bind(person)
     .execute(&mut *tx)
     .await?;
+    let assigned = reassigned.then(|| Happened::ActionAssigned {
+        youth,
+        organisation_id: org,
+        person,
+        due_on: new.due_on,
+        by: actor.name.clone(),
+    });
     let text = if reassigned {
         let to = match person {
             Some(p) => user_name(tx, p).await?,
             None => org_name(tx, org).await?,
         };
-        mail_assigned(tx, youth, org, person, new.due_on, &actor.name).await?;
         format!(
             "{} wijzigt de actie en zet haar uit bij {to}, uiterlijk {}.",
             actor.name,
@@ -226,7 +237,7 @@ pub async fn change(
     };
     event(tx, id, text).await?;
     live::emit_action(tx, id).await?;
-    Ok(Ok(()))
+    Ok(Ok(assigned))
 }
 
 /// The coordinator cancels an open action.

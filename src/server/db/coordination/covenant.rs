@@ -1,10 +1,10 @@
 //! The covenant's versions: read, write the next, activate, dry run, and
 //! apply the active version to existing cases.
 
-use super::{cases, event, notify, start, Audience, CaseRow, How, NewCoordination};
+use super::{cases, coordinating_side, event, start, CaseRow, How, NewCoordination};
 use crate::{
     domain::covenant::{dry_run, Change, Covenant, Current, Rule},
-    server::mail::coordination::CoordinationEvent,
+    server::db::happened::Happened,
 };
 use sqlx::{PgConnection, Row};
 use std::collections::HashMap;
@@ -194,36 +194,33 @@ pub async fn dry_run_in(
 }
 
 /// Applies the active version to existing cases of `region`: every
-/// appointment the dry run lists moves, with history and mail. Returns
-/// how many moved.
+/// appointment the dry run lists moves, with history. Returns how many
+/// moved, and what happened.
 pub async fn apply_to_existing(
     tx: &mut PgConnection,
     region: Uuid,
     by_name: &str,
-) -> Result<usize, sqlx::Error> {
+) -> Result<(usize, Vec<Happened>), sqlx::Error> {
     let Some(active) = active(tx, region).await? else {
-        return Ok(0);
+        return Ok((0, Vec::new()));
     };
     let run = dry_run_in(tx, region, &active.covenant).await?;
     let youths: Vec<Uuid> = run.changes.iter().map(|c| c.youth_id).collect();
     if youths.is_empty() {
-        return Ok(0);
+        return Ok((0, Vec::new()));
     }
     sqlx::query("SELECT 1 FROM youths WHERE id = ANY($1) ORDER BY id FOR UPDATE")
         .bind(&youths)
         .execute(&mut *tx)
         .await?;
+    // Who coordinated until now hears where the case goes.
+    let mut happened = Vec::new();
     for c in &run.changes {
-        notify(
-            tx,
-            c.youth_id,
-            &[Audience::CoordinatingSide],
-            &CoordinationEvent::Reapplied {
-                organisation: organisation_name(&run, c.youth_id, c.to),
-            },
-            None,
-        )
-        .await?;
+        happened.push(Happened::Reapplied {
+            youth: c.youth_id,
+            organisation: organisation_name(&run, c.youth_id, c.to),
+            previous_side: coordinating_side(tx, c.youth_id).await?,
+        });
     }
     sqlx::query(
         "UPDATE coordinations SET ended_at = now(), end_reason = 'reapplied'
@@ -265,7 +262,9 @@ pub async fn apply_to_existing(
             explanation: c.explanation.clone(),
         })
         .collect();
-    Ok(start(tx, &items).await?.len())
+    let (started, appointed) = start(tx, &items).await?;
+    happened.extend(appointed);
+    Ok((started.len(), happened))
 }
 
 /// The name of an involved organisation of a case in the dry run.

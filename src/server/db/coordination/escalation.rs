@@ -3,14 +3,14 @@
 use super::{
     event,
     handover::{is_the_coordinator, replace, Actor, Refused},
-    notify, Audience, How, NewCoordination,
+    How, NewCoordination,
 };
 use crate::{
     domain::{
         coordination::{may_escalate, EscalationRow},
         youth::full_name,
     },
-    server::mail::coordination::CoordinationEvent,
+    server::db::happened::Happened,
 };
 use chrono::NaiveDate;
 use sqlx::{PgConnection, Row};
@@ -56,7 +56,7 @@ pub async fn raise(
     actor: &Actor,
     reason: &str,
     today: NaiveDate,
-) -> Result<Result<Uuid, Option<String>>, sqlx::Error> {
+) -> Result<Result<(Uuid, Happened), Option<String>>, sqlx::Error> {
     crate::server::db::youths::lock(tx, youth).await?;
     let (is_coordinator, involved, has_person, matched_on) = standing(tx, youth, actor).await?;
     if !(is_coordinator || involved) {
@@ -90,21 +90,13 @@ pub async fn raise(
         format!("{} schaalt op naar de regio. Reden: {reason}", actor.name),
     )
     .await?;
-    notify(
-        tx,
-        youth,
-        &[
-            Audience::RegionAdmins,
-            Audience::CoordinatingSide,
-            Audience::Involved,
-        ],
-        &CoordinationEvent::Escalated {
+    Ok(Ok((
+        id,
+        Happened::Escalated {
+            youth,
             by: actor.name.clone(),
         },
-        None,
-    )
-    .await?;
-    Ok(Ok(id))
+    )))
 }
 
 /// The open escalations of `region`, oldest first, with what the region
@@ -156,8 +148,8 @@ pub async fn open_in_region(tx: &mut PgConnection, region: Uuid) -> Result<Vec<E
 
 /// Records the region's decision on an open escalation of `region` and
 /// closes it; with `appoint`, that involved organisation coordinates from
-/// now on. Returns the youth, or `Err` when there is no such open
-/// escalation in the region or `appoint` may not coordinate.
+/// now on. Returns the youth and what happened, or `Err` when there is no
+/// such open escalation in the region or `appoint` may not coordinate.
 pub async fn decide(
     tx: &mut PgConnection,
     id: Uuid,
@@ -165,7 +157,7 @@ pub async fn decide(
     admin: &Actor,
     decision: &str,
     appoint: Option<Uuid>,
-) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+) -> Result<Result<(Uuid, Vec<Happened>), Refused>, sqlx::Error> {
     let Some(youth) = sqlx::query_scalar::<_, Uuid>(
         "SELECT youth_id FROM escalations WHERE id = $1 AND region_id = $2 AND closed_at IS NULL FOR UPDATE",
     )
@@ -198,6 +190,7 @@ pub async fn decide(
         format!("De regio ({}) besluit: {decision}", admin.name),
     )
     .await?;
+    let mut happened = Vec::new();
     if let Some(org) = appoint {
         let current: Option<Uuid> = sqlx::query_scalar(
             "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
@@ -210,7 +203,7 @@ pub async fn decide(
                 .bind(org)
                 .fetch_one(&mut *tx)
                 .await?;
-            replace(
+            happened = replace(
                 tx,
                 youth,
                 NewCoordination::by_people(
@@ -231,13 +224,6 @@ pub async fn decide(
             .await?;
         }
     }
-    notify(
-        tx,
-        youth,
-        &[Audience::CoordinatingSide, Audience::Involved],
-        &CoordinationEvent::EscalationDecided,
-        None,
-    )
-    .await?;
-    Ok(Ok(youth))
+    happened.push(Happened::EscalationDecided { youth });
+    Ok(Ok((youth, happened)))
 }

@@ -2,8 +2,8 @@
 //! receiving organisation's coordinators accept or reject with a reason.
 //! Until acceptance the current coordinator stays responsible.
 
-use super::{event, notify, organisation_names, start, Audience, How, NewCoordination};
-use crate::{domain::coordination::Choice, server::mail::coordination::CoordinationEvent};
+use super::{event, organisation_names, recipients::coordinating_side, start, How, NewCoordination};
+use crate::{domain::coordination::Choice, server::db::happened::Happened};
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
@@ -113,7 +113,7 @@ pub async fn propose(
     youth: Uuid,
     actor: &Actor,
     p: &Proposal,
-) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+) -> Result<Result<(Uuid, Happened), Refused>, sqlx::Error> {
     let Some((org, person)) = current(tx, youth).await? else {
         return Ok(Err(Refused::NotAllowed));
     };
@@ -161,18 +161,15 @@ pub async fn propose(
         ),
     )
     .await?;
-    notify(
-        tx,
-        youth,
-        &[
-            Audience::Coordinators(p.to_organisation),
-            Audience::CoordinatingSide,
-        ],
-        &CoordinationEvent::HandoverProposed { from, to },
-        None,
-    )
-    .await?;
-    Ok(Ok(id))
+    Ok(Ok((
+        id,
+        Happened::HandoverProposed {
+            youth,
+            to_organisation: p.to_organisation,
+            from,
+            to,
+        },
+    )))
 }
 
 /// The open handover `id`: (youth, from, to, proposer), locked.
@@ -187,13 +184,13 @@ async fn open(tx: &mut PgConnection, id: Uuid) -> Result<Option<(Uuid, Uuid, Uui
 }
 
 /// Accepts (reason `None`) or rejects an open handover, as a coordinator
-/// of the receiving organisation. Returns the youth.
+/// of the receiving organisation. Returns the youth and what happened.
 pub async fn decide(
     tx: &mut PgConnection,
     id: Uuid,
     actor: &Actor,
     reject_reason: Option<&str>,
-) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+) -> Result<Result<(Uuid, Vec<Happened>), Refused>, sqlx::Error> {
     let Some((youth, from_org, to_org, _)) = open(tx, id).await? else {
         return Ok(Err(Refused::NotAllowed));
     };
@@ -226,42 +223,38 @@ pub async fn decide(
             ),
         )
         .await?;
-        notify(
+        let rejected = Happened::HandoverRejected {
+            youth,
+            to_organisation: to_org,
+            from,
+            to,
+        };
+        return Ok(Ok((youth, vec![rejected])));
+    }
+    // The previous coordinating side hears it, though the coordination moves now.
+    let mut happened = vec![Happened::HandoverAccepted {
+        youth,
+        to_organisation: to_org,
+        from: from.clone(),
+        to: to.clone(),
+        by: actor.name.clone(),
+        previous_side: coordinating_side(tx, youth).await?,
+    }];
+    happened.extend(
+        replace(
             tx,
             youth,
-            &[Audience::CoordinatingSide, Audience::Coordinators(to_org)],
-            &CoordinationEvent::HandoverRejected { from, to },
-            None,
+            NewCoordination::by_people(
+                youth,
+                to_org,
+                Some(actor.user_id),
+                How::Handover,
+                format!("Warme overdracht van {from}, geaccepteerd door {}.", actor.name),
+            ),
+            "handover",
         )
-        .await?;
-        return Ok(Ok(youth));
-    }
-    // The previous coordinating side hears it before the coordination moves.
-    notify(
-        tx,
-        youth,
-        &[Audience::CoordinatingSide, Audience::Coordinators(to_org)],
-        &CoordinationEvent::HandoverAccepted {
-            from: from.clone(),
-            to: to.clone(),
-            by: actor.name.clone(),
-        },
-        None,
-    )
-    .await?;
-    replace(
-        tx,
-        youth,
-        NewCoordination::by_people(
-            youth,
-            to_org,
-            Some(actor.user_id),
-            How::Handover,
-            format!("Warme overdracht van {from}, geaccepteerd door {}.", actor.name),
-        ),
-        "handover",
-    )
-    .await?;
+        .await?,
+    );
     event::write(
         tx,
         youth,
@@ -271,16 +264,17 @@ pub async fn decide(
         ),
     )
     .await?;
-    Ok(Ok(youth))
+    Ok(Ok((youth, happened)))
 }
 
-/// Ends the active coordination of `youth` with `end_reason` and starts `new`.
+/// Ends the active coordination of `youth` with `end_reason` and starts
+/// `new`; returns its appointment.
 pub async fn replace(
     tx: &mut PgConnection,
     youth: Uuid,
     new: NewCoordination,
     end_reason: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<Happened>, sqlx::Error> {
     sqlx::query(
         "UPDATE coordinations SET ended_at = now(), end_reason = $2 WHERE youth_id = $1 AND ended_at IS NULL",
     )
@@ -288,8 +282,9 @@ pub async fn replace(
     .bind(end_reason)
     .execute(&mut *tx)
     .await?;
-    start(tx, &[new]).await?;
-    lapse(tx, &[youth]).await
+    let (_, appointed) = start(tx, &[new]).await?;
+    lapse(tx, &[youth]).await?;
+    Ok(appointed)
 }
 
 /// Withdraws an open handover, as the coordinator who may propose one.

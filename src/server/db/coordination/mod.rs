@@ -9,18 +9,17 @@ pub mod escalation;
 mod event;
 pub mod handover;
 pub mod read;
+pub mod recipients;
 mod settle;
 
+pub use recipients::{coordinating_side, Audience};
 pub use settle::{settle, start, How, NewCoordination};
 
-use crate::{
-    domain::{
-        coordination::Choice,
-        covenant::{Case, Party},
-        organisation::OrganisationKind,
-        youth::{age_on, full_name},
-    },
-    server::mail::{self, coordination::CoordinationEvent, coordination::CoordinationNotice, To},
+use crate::domain::{
+    coordination::Choice,
+    covenant::{Case, Party},
+    organisation::OrganisationKind,
+    youth::{age_on, full_name},
 };
 use sqlx::{PgConnection, Row};
 use std::collections::HashMap;
@@ -115,7 +114,7 @@ pub async fn organisation_names(
 }
 
 /// The youths' names, for mails.
-async fn youth_names(tx: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, sqlx::Error> {
+pub async fn youth_names(tx: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, sqlx::Error> {
     Ok(
         sqlx::query("SELECT id, given_names, prefix, family_name FROM youths WHERE id = ANY($1)")
             .bind(ids)
@@ -145,136 +144,4 @@ pub async fn may_coordinate(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Ch
     .into_iter()
     .map(|(id, name)| Choice { id, name })
     .collect())
-}
-
-/// Who receives a coordination mail about a youth.
-#[derive(Debug, Clone, Copy)]
-pub enum Audience {
-    /// Every active coordinator of the organisation.
-    Coordinators(Uuid),
-    /// One person.
-    User(Uuid),
-    /// The coordinating side: the coordinating person, else the
-    /// coordinators of the coordinating organisation.
-    CoordinatingSide,
-    /// Every involved professional.
-    Involved,
-    /// The region admins of the youth's region.
-    RegionAdmins,
-}
-
-/// Queues `event` about `youth_id` to each audience (a person once), except `skip`.
-pub async fn notify(
-    tx: &mut PgConnection,
-    youth_id: Uuid,
-    audiences: &[Audience],
-    event: &CoordinationEvent,
-    skip: Option<Uuid>,
-) -> Result<(), sqlx::Error> {
-    let mut users: Vec<(Uuid, String)> = Vec::new();
-    for a in audiences {
-        let sql = match a {
-            Audience::Coordinators(_) => {
-                "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
-                  WHERE u.organisation_id = $2 AND u.active"
-            }
-            Audience::User(_) => "SELECT id, name FROM users WHERE id = $2 AND active",
-            Audience::CoordinatingSide => {
-                "SELECT u.id, u.name FROM coordinations c JOIN users u ON u.id = c.coordinator_id
-                  WHERE c.youth_id = $1 AND c.ended_at IS NULL AND u.active
-                 UNION
-                 SELECT u.id, u.name FROM coordinations c
-                   JOIN users u ON u.organisation_id = c.organisation_id
-                   JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
-                  WHERE c.youth_id = $1 AND c.ended_at IS NULL AND c.coordinator_id IS NULL AND u.active"
-            }
-            Audience::Involved => {
-                "SELECT DISTINCT u.id, u.name FROM involvements i JOIN users u ON u.id = i.user_id
-                  WHERE i.youth_id = $1 AND u.active"
-            }
-            Audience::RegionAdmins => {
-                "SELECT u.id, u.name FROM youths y
-                   JOIN municipalities m ON m.code = y.municipality_code
-                   JOIN organisations o ON o.region_id = m.region_id
-                   JOIN users u ON u.organisation_id = o.id
-                   JOIN user_roles r ON r.user_id = u.id AND r.role = 'region_admin'
-                  WHERE y.id = $1 AND u.active"
-            }
-        };
-        let arg = match a {
-            Audience::Coordinators(id) | Audience::User(id) => Some(*id),
-            _ => None,
-        };
-        for r in sqlx::query(sql)
-            .bind(youth_id)
-            .bind(arg)
-            .fetch_all(&mut *tx)
-            .await?
-        {
-            let id: Uuid = r.get(0);
-            if Some(id) != skip && !users.iter().any(|(u, _)| *u == id) {
-                users.push((id, r.get(1)));
-            }
-        }
-    }
-    if users.is_empty() {
-        return Ok(());
-    }
-    let name = youth_names(tx, &[youth_id])
-        .await?
-        .remove(&youth_id)
-        .unwrap_or_default();
-    let mails: Vec<_> = users
-        .into_iter()
-        .map(|(user, recipient_name)| {
-            let notice = CoordinationNotice {
-                recipient_name,
-                youth_id,
-                youth_name: name.clone(),
-                event: event.clone(),
-            };
-            mail::mail(To::User(user), &notice, Some(youth_id), None)
-        })
-        .collect();
-    super::outbox::insert(tx, &mails).await?;
-    Ok(())
-}
-
-/// Queues each (youth, organisation, event) to the organisation's
-/// coordinators, set-based (a bulk import may make thousands of matches).
-async fn mail_coordinators(
-    tx: &mut PgConnection,
-    items: &[(Uuid, Uuid, CoordinationEvent)],
-) -> Result<(), sqlx::Error> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    let youths: Vec<Uuid> = items.iter().map(|i| i.0).collect();
-    let orgs: Vec<Uuid> = items.iter().map(|i| i.1).collect();
-    let rows = sqlx::query(
-        "SELECT x.n, u.id, u.name
-           FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(youth_id, org, n)
-           JOIN users u ON u.organisation_id = x.org AND u.active
-           JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'",
-    )
-    .bind(&youths)
-    .bind(&orgs)
-    .fetch_all(&mut *tx)
-    .await?;
-    let names = youth_names(tx, &youths).await?;
-    let mails: Vec<_> = rows
-        .into_iter()
-        .map(|r| {
-            let (youth_id, _, event) = &items[r.get::<i64, _>(0) as usize - 1];
-            let notice = CoordinationNotice {
-                recipient_name: r.get(2),
-                youth_id: *youth_id,
-                youth_name: names.get(youth_id).cloned().unwrap_or_default(),
-                event: event.clone(),
-            };
-            mail::mail(To::User(r.get(1)), &notice, Some(*youth_id), None)
-        })
-        .collect();
-    super::outbox::insert(tx, &mails).await?;
-    Ok(())
 }

@@ -4,7 +4,6 @@
 use super::{
     escalation, event,
     handover::{self, is_the_coordinator, Actor},
-    notify, Audience,
 };
 use crate::{
     domain::{
@@ -14,7 +13,7 @@ use crate::{
         },
         youth::full_name,
     },
-    server::mail::coordination::CoordinationEvent,
+    server::db::happened::Happened,
 };
 use chrono::NaiveDate;
 use sqlx::{PgConnection, Row};
@@ -168,14 +167,14 @@ async fn colleagues(tx: &mut PgConnection, org: Uuid) -> Result<Vec<Choice>, sql
 }
 
 /// A coordinator of the coordinating organisation takes the case, or
-/// assigns it to `assignee` (a coordinator colleague). False when the actor
+/// assigns it to `assignee` (a coordinator colleague). `None` when the actor
 /// may not, or the assignee is not a coordinator of the organisation.
 pub async fn take(
     tx: &mut PgConnection,
     youth: Uuid,
     actor: &Actor,
     assignee: Uuid,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<Vec<Happened>>, sqlx::Error> {
     let Some(org) = sqlx::query_scalar::<_, Uuid>(
         "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL FOR UPDATE",
     )
@@ -183,13 +182,13 @@ pub async fn take(
     .fetch_optional(&mut *tx)
     .await?
     else {
-        return Ok(false);
+        return Ok(None);
     };
     if !(actor.is_coordinator && actor.organisation_id == org) {
-        return Ok(false);
+        return Ok(None);
     }
     let Some(who) = colleagues(tx, org).await?.into_iter().find(|c| c.id == assignee) else {
-        return Ok(false);
+        return Ok(None);
     };
     sqlx::query("UPDATE coordinations SET coordinator_id = $2 WHERE youth_id = $1 AND ended_at IS NULL")
         .bind(youth)
@@ -202,19 +201,15 @@ pub async fn take(
         format!("{} wijst de coördinatie toe aan {}.", actor.name, who.name)
     };
     event::write(tx, youth, text).await?;
-    if assignee != actor.user_id {
-        notify(
-            tx,
+    Ok(Some(if assignee != actor.user_id {
+        vec![Happened::Assigned {
             youth,
-            &[Audience::User(assignee)],
-            &CoordinationEvent::Assigned {
-                by: actor.name.clone(),
-            },
-            None,
-        )
-        .await?;
-    }
-    Ok(true)
+            assignee,
+            by: actor.name.clone(),
+        }]
+    } else {
+        Vec::new()
+    }))
 }
 
 /// The coordinator's overview: the cases of the actor's organisation and

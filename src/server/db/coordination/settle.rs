@@ -3,14 +3,8 @@
 //! covenant's rules; a coordinating organisation that leaves is replaced;
 //! coordination ends with the match.
 
-use super::{cases, covenant::active_for_regions, event, mail_coordinators, CaseRow};
-use crate::{
-    domain::covenant::Covenant,
-    server::{
-        db::audit::{self, Outcome, Via},
-        mail::coordination::CoordinationEvent,
-    },
-};
+use super::{cases, covenant::active_for_regions, event, CaseRow};
+use crate::{domain::covenant::Covenant, server::db::happened::Happened};
 use sqlx::{PgConnection, Row};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -77,11 +71,14 @@ impl NewCoordination {
 }
 
 /// Starts `items` (youths without an active coordination; one that got
-/// one meanwhile is skipped), writes their history and queues the mail to
-/// the new organisations' coordinators. Returns the youths started.
-pub async fn start(tx: &mut PgConnection, items: &[NewCoordination]) -> Result<Vec<Uuid>, sqlx::Error> {
+/// one meanwhile is skipped) and writes their history. Returns the youths
+/// started and an appointment for each.
+pub async fn start(
+    tx: &mut PgConnection,
+    items: &[NewCoordination],
+) -> Result<(Vec<Uuid>, Vec<Happened>), sqlx::Error> {
     if items.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let started: Vec<Uuid> = sqlx::query_scalar(
         "INSERT INTO coordinations (id, youth_id, organisation_id, coordinator_id, covenant_version_id, rule_number, how, explanation)
@@ -120,47 +117,25 @@ pub async fn start(tx: &mut PgConnection, items: &[NewCoordination]) -> Result<V
         }
     }
     event::write_many(tx, &texts).await?;
-    // The coordinators of each organisation that now coordinates without a
-    // person are asked to take the case.
-    let untaken: Vec<(Uuid, Uuid, CoordinationEvent)> = done
+    let appointed = done
         .iter()
-        .filter(|i| i.coordinator_id.is_none())
-        .map(|i| {
-            (
-                i.youth_id,
-                i.organisation_id,
-                CoordinationEvent::Appointed {
-                    organisation: names.get(&i.organisation_id).cloned().unwrap_or_default(),
-                    explanation: i.explanation.clone(),
-                },
-            )
+        .map(|i| Happened::Appointed {
+            youth: i.youth_id,
+            organisation_id: i.organisation_id,
+            organisation: names.get(&i.organisation_id).cloned().unwrap_or_default(),
+            explanation: i.explanation.clone(),
+            taken: i.coordinator_id.is_some(),
         })
         .collect();
-    mail_coordinators(tx, &untaken).await?;
-    let entries: Vec<audit::Entry> = done
-        .iter()
-        .map(|i| audit::Entry {
-            user_id: None,
-            organisation_id: Some(i.organisation_id),
-            roles: Vec::new(),
-            action: "coordination_appoint",
-            object_type: Some("youth"),
-            object_ids: vec![i.youth_id.to_string()],
-            client_ip: None,
-            outcome: Outcome::Success,
-            reason: None,
-            via: Via::System,
-        })
-        .collect();
-    audit::record_many(&mut *tx, &entries).await?;
-    Ok(started)
+    Ok((started, appointed))
 }
 
 /// Brings the coordination of `youths` in line with who is involved now.
 /// Called wherever involvements change, after the counts are recomputed.
-pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
+/// Returns the appointments it made.
+pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happened>, sqlx::Error> {
     if youths.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     // 1. End coordinations whose match ended or whose organisation left.
     let ended = sqlx::query(
@@ -207,7 +182,7 @@ pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::
     // 2. Appoint where a match has no coordination.
     let cases = cases(tx, youths, true).await?;
     if cases.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let regions: Vec<Uuid> = cases.values().map(|c| c.region_id).collect();
     let covenants = active_for_regions(tx, &regions).await?;
@@ -235,8 +210,7 @@ pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::
             }
         })
         .collect();
-    start(tx, &items).await?;
-    Ok(())
+    Ok(start(tx, &items).await?.1)
 }
 
 /// For youths in a family: the organisation that coordinates another of

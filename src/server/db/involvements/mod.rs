@@ -5,8 +5,9 @@
 //! upsert (the same statement and the same answer whether the BSN was known
 //! or not), the youth rows stay locked until commit, the involvement is
 //! inserted, the match is worked out by `domain::involvement::Involved`,
-//! and history, match events and audit rows are written in the same
-//! transaction.
+//! and history and match events are written in the same transaction.
+//! What follows from it (mail, audit) is the use case's
+//! (`server::cases::chain`): [`record`] reports it.
 
 mod contacts;
 mod statements;
@@ -15,7 +16,7 @@ mod upkeep;
 pub use contacts::{contacts, Contact};
 pub use upkeep::{due_reminders, expire, recount, DueReminder};
 
-use super::audit::{self, Outcome, Via};
+use super::happened::Happened;
 use crate::domain::{
     involvement::{Involved, MatchKind, SignalKind},
     youth::Youth,
@@ -23,10 +24,7 @@ use crate::domain::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, Row};
 use statements::{by_external_ref, insert, upsert_youths};
-use std::{
-    collections::{HashMap, HashSet},
-    net::IpAddr,
-};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// A registration (`signal_kind` None) or a signal to record.
@@ -43,16 +41,6 @@ pub struct NewInvolvement {
     /// The professional checked the data and goes ahead although the
     /// stored name or date of birth differs.
     pub confirmed: bool,
-}
-
-/// Who asks, for the audit rows.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub roles: Vec<String>,
-    pub client_ip: Option<IpAddr>,
-    pub via: Via,
-    /// Extra ids for every audit row (the API token).
-    pub extra_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +66,7 @@ pub enum Refusal {
 
 pub type Outcomes = Vec<Result<Recorded, Refusal>>;
 
-fn table(is_signal: bool) -> &'static str {
+pub fn table(is_signal: bool) -> &'static str {
     if is_signal {
         "signals"
     } else {
@@ -86,19 +74,32 @@ fn table(is_signal: bool) -> &'static str {
     }
 }
 
+/// What [`record`] did: one outcome per item, in order; the stored youth
+/// of each item's BSN where there is one (for the audit rows); and what
+/// follows for others.
+#[derive(Debug, Default)]
+pub struct Recording {
+    pub outcomes: Outcomes,
+    pub youths: Vec<Option<Uuid>>,
+    pub happened: Vec<Happened>,
+}
+
+type Pending = Vec<Option<Result<Recorded, Refusal>>>;
+type Stored = HashMap<String, (Uuid, Youth)>;
+
 /// Records `items` (all registrations or all signals) in the transaction
-/// `tx`; one outcome per item, in order.
+/// `tx`; `via_api` marks their history as coming from the API.
 pub async fn record(
     tx: &mut PgConnection,
     items: &[NewInvolvement],
-    actor: &Actor,
-) -> Result<Outcomes, sqlx::Error> {
+    via_api: bool,
+) -> Result<Recording, sqlx::Error> {
     let Some(first) = items.first() else {
-        return Ok(Vec::new());
+        return Ok(Recording::default());
     };
     let is_signal = first.signal_kind.is_some();
     debug_assert!(items.iter().all(|i| i.signal_kind.is_some() == is_signal));
-    let mut outcomes: Vec<Option<Result<Recorded, Refusal>>> = vec![None; items.len()];
+    let mut outcomes: Pending = vec![None; items.len()];
 
     // 1. Idempotency: an external reference seen before returns what it made.
     let existing = by_external_ref(tx, items, is_signal).await?;
@@ -111,23 +112,8 @@ pub async fn record(
             outcomes[i] = Some(Ok(r.clone()));
         }
     }
-
     // 2. Municipalities must exist.
-    let codes: Vec<String> = pending(&outcomes, items)
-        .map(|(_, it)| it.youth.municipality_code.clone())
-        .collect();
-    let known: HashSet<String> =
-        sqlx::query_scalar::<_, String>("SELECT code FROM municipalities WHERE code = ANY($1)")
-            .bind(&codes)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
-    for (i, item) in items.iter().enumerate() {
-        if outcomes[i].is_none() && !known.contains(&item.youth.municipality_code) {
-            outcomes[i] = Some(Err(Refusal::UnknownMunicipality));
-        }
-    }
+    refuse_unknown_municipalities(tx, items, &mut outcomes).await?;
 
     // 3. Find or create every youth by BSN, in BSN order (a fixed lock order).
     let mut seen = HashSet::new();
@@ -158,10 +144,74 @@ pub async fn record(
         ids
     };
     expire(tx, Some(&youth_ids)).await?;
+    let mut involved = involved_with(tx, &youth_ids).await?;
+
+    // 6. Insert, and work out the matches.
+    let matches = insert_pending(tx, items, &mut outcomes, &stored, &mut involved, is_signal).await?;
+    let outcomes: Outcomes = outcomes
+        .into_iter()
+        .map(|o| o.expect("every item has an outcome"))
+        .collect();
+
+    // 7. History, match events, where the youths live, counts.
+    history(
+        tx, items, &outcomes, &matches, &involved, &stored, is_signal, via_api,
+    )
+    .await?;
+    let mut happened = recount(tx, &youth_ids).await?;
+    // Everyone involved with a youth whose match was made or extended hears who else is.
+    let mut matched: Vec<Uuid> = matches.iter().map(|m| m.youth).collect();
+    matched.sort_unstable();
+    matched.dedup();
+    happened.extend(matched.into_iter().map(|youth| Happened::Matched { youth }));
+    let youths = items
+        .iter()
+        .zip(&outcomes)
+        .map(|(item, o)| match o {
+            Ok(r) => Some(r.youth_id),
+            Err(_) => stored.get(item.youth.bsn.as_str()).map(|(id, _)| *id),
+        })
+        .collect();
+    Ok(Recording {
+        outcomes,
+        youths,
+        happened,
+    })
+}
+
+/// Refuses the pending items whose municipality Zorgsignaal does not know.
+async fn refuse_unknown_municipalities(
+    tx: &mut PgConnection,
+    items: &[NewInvolvement],
+    outcomes: &mut Pending,
+) -> Result<(), sqlx::Error> {
+    let codes: Vec<String> = pending(outcomes, items)
+        .map(|(_, it)| it.youth.municipality_code.clone())
+        .collect();
+    let known: HashSet<String> =
+        sqlx::query_scalar::<_, String>("SELECT code FROM municipalities WHERE code = ANY($1)")
+            .bind(&codes)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    for (i, item) in items.iter().enumerate() {
+        if outcomes[i].is_none() && !known.contains(&item.youth.municipality_code) {
+            outcomes[i] = Some(Err(Refusal::UnknownMunicipality));
+        }
+    }
+    Ok(())
+}
+
+/// Who is involved with each of `youths` now.
+async fn involved_with(
+    tx: &mut PgConnection,
+    youths: &[Uuid],
+) -> Result<HashMap<Uuid, Involved>, sqlx::Error> {
     let mut involved: HashMap<Uuid, Involved> = HashMap::new();
     for row in
         sqlx::query("SELECT youth_id, user_id, organisation_id FROM involvements WHERE youth_id = ANY($1)")
-            .bind(&youth_ids)
+            .bind(youths)
             .fetch_all(&mut *tx)
             .await?
     {
@@ -170,12 +220,32 @@ pub async fn record(
             .or_insert_with(|| Involved::new([]))
             .add(row.get("user_id"), row.get("organisation_id"));
     }
+    Ok(involved)
+}
 
-    // 6. Insert; a conflict means this professional is involved already
-    //    (or a concurrent call with the same external reference won).
-    let todo: Vec<usize> = pending(&outcomes, items).map(|(i, _)| i).collect();
+/// A match made or extended by one new involvement.
+struct MatchEvent {
+    youth: Uuid,
+    kind: MatchKind,
+    involvement: Uuid,
+    user: Uuid,
+    organisation: Uuid,
+}
+
+/// Inserts the pending items and settles their outcomes; a conflict means
+/// this professional is involved already (or a concurrent call with the
+/// same external reference won). Returns the matches the new ones made.
+async fn insert_pending(
+    tx: &mut PgConnection,
+    items: &[NewInvolvement],
+    outcomes: &mut Pending,
+    stored: &Stored,
+    involved: &mut HashMap<Uuid, Involved>,
+    is_signal: bool,
+) -> Result<Vec<MatchEvent>, sqlx::Error> {
+    let todo: Vec<usize> = pending(outcomes, items).map(|(i, _)| i).collect();
     let ids: Vec<Uuid> = todo.iter().map(|_| Uuid::new_v4()).collect();
-    let inserted = insert(tx, items, &todo, &ids, &stored, is_signal).await?;
+    let inserted = insert(tx, items, &todo, &ids, stored, is_signal).await?;
     let retry_refs: Vec<&NewInvolvement> = todo
         .iter()
         .zip(&ids)
@@ -188,8 +258,6 @@ pub async fn record(
     } else {
         HashMap::new()
     };
-
-    // 7. Matches, history, counts.
     let mut events = Vec::new();
     for (i, id) in todo.iter().zip(&ids) {
         let item = &items[*i];
@@ -201,7 +269,13 @@ pub async fn record(
                     .or_insert_with(|| Involved::new([]))
                     .add(item.user_id, item.organisation_id);
                 if let Some(kind) = matched {
-                    events.push((youth_id, kind, *id, item.user_id, item.organisation_id));
+                    events.push(MatchEvent {
+                        youth: youth_id,
+                        kind,
+                        involvement: *id,
+                        user: item.user_id,
+                        organisation: item.organisation_id,
+                    });
                 }
                 Ok(Recorded {
                     id: *id,
@@ -221,9 +295,25 @@ pub async fn record(
             },
         });
     }
+    Ok(events)
+}
+
+/// Writes the history of the new involvements, their match events, and
+/// the municipality the youth lives in now: the latest one typed by
+/// someone who went ahead.
+#[allow(clippy::too_many_arguments)]
+async fn history(
+    tx: &mut PgConnection,
+    items: &[NewInvolvement],
+    outcomes: &Outcomes,
+    matches: &[MatchEvent],
+    involved: &HashMap<Uuid, Involved>,
+    stored: &Stored,
+    is_signal: bool,
+    via_api: bool,
+) -> Result<(), sqlx::Error> {
     let created: Vec<(Uuid, Uuid)> = outcomes
         .iter()
-        .flatten()
         .filter_map(|o| o.as_ref().ok().filter(|r| r.created).map(|r| (r.youth_id, r.id)))
         .collect();
     let event = if is_signal { "signalled" } else { "registered" };
@@ -234,32 +324,31 @@ pub async fn record(
     .bind(created.iter().map(|c| c.0).collect::<Vec<_>>())
     .bind(created.iter().map(|c| c.1).collect::<Vec<_>>())
     .bind(event)
-    .bind(actor.via == Via::Api)
+    .bind(via_api)
     .execute(&mut *tx)
     .await?;
-    if !events.is_empty() {
-        let counts: Vec<i32> = events
+    if !matches.is_empty() {
+        let counts: Vec<i32> = matches
             .iter()
-            .map(|e| involved[&e.0].organisation_count() as i32)
+            .map(|e| involved[&e.youth].organisation_count() as i32)
             .collect();
         sqlx::query(
             "INSERT INTO match_events (youth_id, kind, involvement_id, user_id, organisation_id, organisation_count)
              SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int[])",
         )
-        .bind(events.iter().map(|e| e.0).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.1.as_str()).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.2).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.3).collect::<Vec<_>>())
-        .bind(events.iter().map(|e| e.4).collect::<Vec<_>>())
+        .bind(matches.iter().map(|e| e.youth).collect::<Vec<_>>())
+        .bind(matches.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
+        .bind(matches.iter().map(|e| e.involvement).collect::<Vec<_>>())
+        .bind(matches.iter().map(|e| e.user).collect::<Vec<_>>())
+        .bind(matches.iter().map(|e| e.organisation).collect::<Vec<_>>())
         .bind(counts)
         .execute(&mut *tx)
         .await?;
     }
-    // The latest municipality typed by someone who went ahead is where the youth lives now.
     let moved: Vec<(Uuid, String)> = items
         .iter()
-        .zip(&outcomes)
-        .filter(|(_, o)| matches!(o, Some(Ok(r)) if r.created))
+        .zip(outcomes)
+        .filter(|(_, o)| matches!(o, Ok(r) if r.created))
         .map(|(it, _)| {
             (
                 stored[it.youth.bsn.as_str()].0,
@@ -277,57 +366,7 @@ pub async fn record(
     .bind(moved.iter().map(|m| m.1.clone()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
-    recount(tx, &youth_ids).await?;
-
-    // Everyone involved with a youth whose match was made or extended hears
-    // who else is: one mail each, queued in this transaction.
-    let mut matched: Vec<Uuid> = events.iter().map(|e| e.0).collect();
-    matched.sort_unstable();
-    matched.dedup();
-    crate::server::mail::match_notices(tx, &matched).await?;
-
-    // 8. One audit row per item.
-    let outcomes: Outcomes = outcomes
-        .into_iter()
-        .map(|o| o.expect("every item has an outcome"))
-        .collect();
-    let action = if is_signal {
-        "signal_create"
-    } else {
-        "registration_create"
-    };
-    let entries: Vec<audit::Entry> = items
-        .iter()
-        .zip(&outcomes)
-        .map(|(item, outcome)| {
-            let mut ids = match outcome {
-                Ok(r) => vec![r.youth_id.to_string(), r.id.to_string()],
-                Err(_) => stored
-                    .get(item.youth.bsn.as_str())
-                    .map(|(id, _)| vec![id.to_string()])
-                    .unwrap_or_default(),
-            };
-            ids.extend(actor.extra_ids.iter().cloned());
-            audit::Entry {
-                user_id: Some(item.user_id),
-                organisation_id: Some(item.organisation_id),
-                roles: actor.roles.clone(),
-                action,
-                object_type: Some(table(is_signal)),
-                object_ids: ids,
-                client_ip: actor.client_ip,
-                outcome: if outcome.is_ok() {
-                    Outcome::Success
-                } else {
-                    Outcome::Failed
-                },
-                reason: None,
-                via: actor.via,
-            }
-        })
-        .collect();
-    audit::record_many(&mut *tx, &entries).await?;
-    Ok(outcomes)
+    Ok(())
 }
 
 fn pending<'a>(

@@ -1,11 +1,17 @@
 //! Keeping involvements current: expiry and the per-youth organisation count.
 
+use crate::server::db::happened::Happened;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// Ends registrations whose end date passed and closes expired signals,
-/// on `youths` or everywhere; writes their history. Returns the youths touched.
-pub async fn expire(tx: &mut PgConnection, youths: Option<&[Uuid]>) -> Result<Vec<Uuid>, sqlx::Error> {
+/// on `youths` or everywhere; writes their history. Returns the youths
+/// touched and, when it ran everywhere, what recounting them did (the
+/// caller of `youths` recounts them itself).
+pub async fn expire(
+    tx: &mut PgConnection,
+    youths: Option<&[Uuid]>,
+) -> Result<(Vec<Uuid>, Vec<Happened>), sqlx::Error> {
     let rows = sqlx::query_scalar::<_, Uuid>(
         "WITH r AS (
              UPDATE registrations SET ended_at = now(), end_reason = 'expired'
@@ -26,16 +32,19 @@ pub async fn expire(tx: &mut PgConnection, youths: Option<&[Uuid]>) -> Result<Ve
     .bind(youths)
     .fetch_all(&mut *tx)
     .await?;
-    if youths.is_none() && !rows.is_empty() {
-        recount(tx, &rows).await?;
-    }
-    Ok(rows)
+    let happened = if youths.is_none() && !rows.is_empty() {
+        recount(tx, &rows).await?
+    } else {
+        Vec::new()
+    };
+    Ok((rows, happened))
 }
 
 /// Recomputes how many organisations are involved with each youth, and
 /// when its match began (cleared when fewer than two remain); then brings
-/// their coordination in line (appoint, reappoint, end).
-pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
+/// their coordination in line (appoint, reappoint, end). Returns the
+/// appointments made.
+pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happened>, sqlx::Error> {
     sqlx::query(
         "UPDATE youths y
             SET involved_organisations = c.n,
@@ -48,8 +57,9 @@ pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx:
     .bind(youths)
     .execute(&mut *tx)
     .await?;
-    super::super::coordination::settle(tx, youths).await?;
-    super::super::live::emit_involvement(tx, youths).await
+    let appointed = super::super::coordination::settle(tx, youths).await?;
+    super::super::live::emit_involvement(tx, youths).await?;
+    Ok(appointed)
 }
 
 /// A registration whose end date is a week away, claimed for its reminder.

@@ -1,7 +1,7 @@
 //! Ending, closing and changing one professional's registrations and
 //! signals (the API acts for a whole organisation).
 
-use super::super::involvements::recount;
+use super::super::{happened::Happened, involvements::recount};
 use super::lock;
 use crate::domain::involvement::EndReason;
 use chrono::NaiveDate;
@@ -13,15 +13,14 @@ use uuid::Uuid;
 pub enum Ended {
     Done {
         youth_id: Uuid,
+        /// What recounting the youth's involvement did (a new coordinator).
+        happened: Vec<Happened>,
     },
     /// Not this professional's, not active, or not there: all read alike.
     NotFound,
     /// The owner's, and ended before (with this reason): an API retry of
     /// the same end gets the same answer.
-    Already {
-        youth_id: Uuid,
-        reason: String,
-    },
+    Already { youth_id: Uuid, reason: String },
 }
 
 /// Ends the registration or closes the signal `id` of `user_id` (or of any
@@ -75,8 +74,8 @@ pub async fn finish(
         .bind(via_api)
         .execute(&mut *tx)
         .await?;
-    recount(tx, &[youth_id]).await?;
-    Ok(Ended::Done { youth_id })
+    let happened = recount(tx, &[youth_id]).await?;
+    Ok(Ended::Done { youth_id, happened })
 }
 
 /// Whose registration or signal: one professional's, or (API) any of one

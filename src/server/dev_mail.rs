@@ -3,8 +3,7 @@
 //! catcher (development, no `SMTP_URL`); a plain page without the app's
 //! JavaScript.
 
-use super::{sink::Received, templates::escape};
-use crate::server::state::AppState;
+use super::{html::escape, mail::sink::Received, state::AppState};
 use axum::{
     extract::State,
     http::StatusCode,

@@ -1,7 +1,9 @@
 //! Typed configuration from environment variables. Every variable has a
 //! default that works on a developer's machine; README.md lists them all.
 
-use super::mail::{transport::SmtpUrl, worker::WorkerConfig};
+pub mod mail;
+
+use mail::{SmtpUrl, WorkerConfig};
 use std::{fmt, net::SocketAddr, time::Duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! youth the viewer may see (the audience the database stored at commit).
 //! A connection on a board or youth page counts as presence there.
 
-use super::{Live, Msg};
+use super::live::{Live, Msg};
 use crate::{
     domain::{
         live::{event, Change, Topic},
@@ -59,7 +59,7 @@ pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>,
     let user = match auth::current_user(&state, &parts).await {
         Ok(Some(u)) => u,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => return super::super::errors::plain_response(e),
+        Err(e) => return super::errors::plain_response(e),
     };
     let Some(topic) = params.topic.as_deref().and_then(Topic::parse) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -67,7 +67,7 @@ pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>,
     match may_watch(&state, &user, topic).await {
         Ok(true) => {}
         Ok(false) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => return super::super::errors::plain_response(e),
+        Err(e) => return super::errors::plain_response(e),
     }
     let last_seen = parts
         .headers

@@ -1,21 +1,35 @@
 //! The chain's use cases shared by the server functions (UI), the REST
-//! API and the bulk import: validate, record, explain refusals in Dutch.
+//! API and the bulk import: validate, record (registering and signalling
+//! share one path), end, explain refusals in Dutch.
 
-use super::db::{
-    audit::{self, Outcome, Via},
-    involvements::{NewInvolvement, Refusal},
-};
+use super::follow;
 use crate::{
     domain::{
-        involvement::{parse_end_date, term_end, SignalKind, SIGNAL_KIND_REQUIRED},
-        user::CurrentUser,
+        involvement::{parse_end_date, term_end, EndReason, SignalKind, SIGNAL_KIND_REQUIRED},
         youth::YouthForm,
     },
     error::FieldError,
+    server::db::{
+        self,
+        audit::{self, Outcome, Via},
+        involvements::{table, NewInvolvement, Outcomes, Refusal},
+        youths::{Ended, Owner},
+    },
 };
 use chrono::NaiveDate;
+use sqlx::PgConnection;
 use std::net::IpAddr;
 use uuid::Uuid;
+
+/// Who records, for the audit rows.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub roles: Vec<String>,
+    pub client_ip: Option<IpAddr>,
+    pub via: Via,
+    /// Extra ids for every audit row (the API token).
+    pub extra_ids: Vec<String>,
+}
 
 /// A registration or signal as typed or posted.
 #[derive(Debug, Clone, Default)]
@@ -94,27 +108,69 @@ pub fn refusal_error(refusal: Refusal, is_signal: bool) -> FieldError {
     }
 }
 
-/// An audit row for what `user` did from the UI.
-pub fn ui_entry<'a>(
-    user: &CurrentUser,
-    client_ip: Option<IpAddr>,
-    action: &'a str,
-    object_type: &'a str,
-    object_ids: Vec<String>,
-    outcome: Outcome,
-) -> audit::Entry<'a> {
-    audit::Entry {
-        user_id: Some(user.id),
-        organisation_id: Some(user.organisation_id),
-        roles: user.roles.iter().map(|r| r.as_str().to_string()).collect(),
-        action,
-        object_type: Some(object_type),
-        object_ids,
-        client_ip,
-        outcome,
-        reason: None,
-        via: Via::Ui,
+/// Records `items` (all registrations or all signals) in `tx`: the
+/// involvements, the mails to everyone who hears of them, and one audit
+/// row per item. One outcome per item, in order.
+pub async fn record(
+    tx: &mut PgConnection,
+    items: &[NewInvolvement],
+    actor: &Actor,
+) -> Result<Outcomes, sqlx::Error> {
+    let recording = db::involvements::record(tx, items, actor.via == Via::Api).await?;
+    follow(tx, recording.happened).await?;
+    let is_signal = items.first().is_some_and(|i| i.signal_kind.is_some());
+    let action = if is_signal {
+        "signal_create"
+    } else {
+        "registration_create"
+    };
+    let entries: Vec<audit::Entry> = items
+        .iter()
+        .zip(&recording.outcomes)
+        .zip(&recording.youths)
+        .map(|((item, outcome), youth)| {
+            let mut ids = match outcome {
+                Ok(r) => vec![r.youth_id.to_string(), r.id.to_string()],
+                Err(_) => youth.iter().map(Uuid::to_string).collect(),
+            };
+            ids.extend(actor.extra_ids.iter().cloned());
+            audit::Entry {
+                user_id: Some(item.user_id),
+                organisation_id: Some(item.organisation_id),
+                roles: actor.roles.clone(),
+                action,
+                object_type: Some(table(is_signal)),
+                object_ids: ids,
+                client_ip: actor.client_ip,
+                outcome: if outcome.is_ok() {
+                    Outcome::Success
+                } else {
+                    Outcome::Failed
+                },
+                reason: None,
+                via: actor.via,
+            }
+        })
+        .collect();
+    audit::record_many(&mut *tx, &entries).await?;
+    Ok(recording.outcomes)
+}
+
+/// Ends the registration or closes the signal `id` of `owner`, and tells
+/// whom the new state of the case concerns (a coordinator appointed anew).
+pub async fn finish(
+    tx: &mut PgConnection,
+    is_signal: bool,
+    id: Uuid,
+    owner: Owner,
+    reason: EndReason,
+    via_api: bool,
+) -> Result<Ended, sqlx::Error> {
+    let mut ended = db::youths::finish(tx, is_signal, id, owner, reason, via_api).await?;
+    if let Ended::Done { happened, .. } = &mut ended {
+        follow(tx, std::mem::take(happened)).await?;
     }
+    Ok(ended)
 }
 
 /// What a bulk import did.
@@ -123,7 +179,7 @@ pub struct ImportReport {
     pub rows: usize,
     pub created: usize,
     pub existing: usize,
-    pub errors: Vec<super::import::LineError>,
+    pub errors: Vec<crate::server::import::LineError>,
 }
 
 pub const UNKNOWN_PROFESSIONAL: &str =
@@ -135,11 +191,11 @@ const CHUNK: usize = 1000;
 pub async fn import(
     pool: &sqlx::PgPool,
     organisation_id: Uuid,
-    rows: Vec<(u64, super::import::Row)>,
-    actor: &super::db::involvements::Actor,
+    rows: Vec<(u64, crate::server::import::Row)>,
+    actor: &Actor,
     today: NaiveDate,
 ) -> Result<ImportReport, sqlx::Error> {
-    use super::import::LineError;
+    use crate::server::import::LineError;
     let mut report = ImportReport {
         rows: rows.len(),
         ..ImportReport::default()
@@ -148,7 +204,7 @@ pub async fn import(
         .iter()
         .map(|(_, r)| r.professional_email.trim().to_lowercase())
         .collect();
-    let professionals = super::db::users::professionals_by_email(pool, organisation_id, &emails).await?;
+    let professionals = db::users::professionals_by_email(pool, organisation_id, &emails).await?;
     let mut valid = Vec::new();
     for (line, row) in rows {
         let email = row.professional_email.trim().to_lowercase();
@@ -184,7 +240,7 @@ pub async fn import(
     for chunk in valid.chunks(CHUNK) {
         let items: Vec<NewInvolvement> = chunk.iter().map(|(_, it)| it.clone()).collect();
         let mut tx = pool.begin().await?;
-        let outcomes = super::db::involvements::record(&mut tx, &items, actor).await?;
+        let outcomes = record(&mut tx, &items, actor).await?;
         tx.commit().await?;
         for ((line, _), outcome) in chunk.iter().zip(outcomes) {
             match outcome {
@@ -206,11 +262,11 @@ pub async fn import(
 pub async fn import_file(
     pool: &sqlx::PgPool,
     organisation_id: Uuid,
-    format: super::import::Format,
+    format: crate::server::import::Format,
     bytes: &[u8],
-    actor: &super::db::involvements::Actor,
+    actor: &Actor,
 ) -> Result<ImportReport, sqlx::Error> {
-    let (rows, parse_errors) = super::import::parse(format, bytes);
+    let (rows, parse_errors) = crate::server::import::parse(format, bytes);
     let mut report = import(pool, organisation_id, rows, actor, crate::domain::today()).await?;
     report.rows += parse_errors.len();
     report.errors.extend(parse_errors);

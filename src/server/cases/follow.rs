@@ -1,0 +1,260 @@
+//! What follows from what happened: who hears of it by mail, and the audit
+//! rows of what the system did by itself. Every mail of the application is
+//! decided here (except the periodic reports and the expiry reminders,
+//! `cases::jobs`); the mails name the youth and the people, never what is
+//! going on.
+
+use crate::server::{
+    db::{
+        self, audit,
+        coordination::{recipients::coordinators_of, recipients::recipients, youth_names, Audience},
+        happened::Happened,
+        outbox::NewMail,
+    },
+    mail::{
+        self,
+        coordination::{CoordinationEvent, CoordinationNotice},
+        match_notice_mails, To,
+    },
+};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Queues the mails and writes the audit rows that `happened` calls for,
+/// in the caller's transaction.
+pub async fn follow(tx: &mut PgConnection, happened: Vec<Happened>) -> Result<(), sqlx::Error> {
+    if happened.is_empty() {
+        return Ok(());
+    }
+    let mut mails: Vec<NewMail> = Vec::new();
+    let mut entries: Vec<audit::Entry> = Vec::new();
+    let mut matched: Vec<Uuid> = Vec::new();
+    // Appointments come in runs (a bulk import makes thousands): each run
+    // is mailed set-based, in its place among the other mails.
+    let mut appointed: Vec<(Uuid, Uuid, CoordinationEvent)> = Vec::new();
+    for h in happened {
+        if let Happened::Appointed {
+            youth,
+            organisation_id,
+            organisation,
+            explanation,
+            taken,
+        } = h
+        {
+            entries.push(audit::system_entry(
+                Some(organisation_id),
+                "coordination_appoint",
+                "youth",
+                vec![youth.to_string()],
+            ));
+            // Nobody coordinates yet: the organisation's coordinators are asked to.
+            if !taken {
+                let event = CoordinationEvent::Appointed {
+                    organisation,
+                    explanation,
+                };
+                appointed.push((youth, organisation_id, event));
+            }
+            continue;
+        }
+        mails.extend(appointment_mails(tx, std::mem::take(&mut appointed)).await?);
+        match h {
+            Happened::Matched { youth } => matched.push(youth),
+            other => {
+                for (youth, audiences, event, skip) in told(tx, other).await? {
+                    mails.extend(coordination_mails(tx, youth, &audiences, event, skip).await?);
+                }
+            }
+        }
+    }
+    mails.extend(appointment_mails(tx, appointed).await?);
+    // Everyone involved with a youth whose match was made or extended
+    // hears who else is: one mail each.
+    if !matched.is_empty() {
+        matched.sort_unstable();
+        matched.dedup();
+        let contacts = db::involvements::contacts(tx, &matched).await?;
+        mails.extend(match_notice_mails(&contacts));
+    }
+    db::outbox::insert(tx, &mails).await?;
+    audit::record_many(&mut *tx, &entries).await
+}
+
+/// A coordination mail to send: about a youth, to audiences, except one person.
+type Told = (Uuid, Vec<Audience>, CoordinationEvent, Option<Uuid>);
+
+/// Who hears of a coordination step, and what they are told.
+async fn told(tx: &mut PgConnection, h: Happened) -> Result<Vec<Told>, sqlx::Error> {
+    use Audience::*;
+    let users = |ids: Vec<Uuid>| ids.into_iter().map(User).collect::<Vec<_>>();
+    Ok(match h {
+        Happened::Matched { .. } | Happened::Appointed { .. } => Vec::new(),
+        Happened::Assigned { youth, assignee, by } => {
+            vec![(
+                youth,
+                vec![User(assignee)],
+                CoordinationEvent::Assigned { by },
+                None,
+            )]
+        }
+        Happened::HandoverProposed {
+            youth,
+            to_organisation,
+            from,
+            to,
+        } => vec![(
+            youth,
+            vec![Coordinators(to_organisation), CoordinatingSide],
+            CoordinationEvent::HandoverProposed { from, to },
+            None,
+        )],
+        Happened::HandoverRejected {
+            youth,
+            to_organisation,
+            from,
+            to,
+        } => vec![(
+            youth,
+            vec![CoordinatingSide, Coordinators(to_organisation)],
+            CoordinationEvent::HandoverRejected { from, to },
+            None,
+        )],
+        Happened::HandoverAccepted {
+            youth,
+            to_organisation,
+            from,
+            to,
+            by,
+            previous_side,
+        } => {
+            let mut audiences = users(previous_side);
+            audiences.push(Coordinators(to_organisation));
+            vec![(
+                youth,
+                audiences,
+                CoordinationEvent::HandoverAccepted { from, to, by },
+                None,
+            )]
+        }
+        Happened::Escalated { youth, by } => vec![(
+            youth,
+            vec![RegionAdmins, CoordinatingSide, Involved],
+            CoordinationEvent::Escalated { by },
+            None,
+        )],
+        Happened::EscalationDecided { youth } => vec![(
+            youth,
+            vec![CoordinatingSide, Involved],
+            CoordinationEvent::EscalationDecided,
+            None,
+        )],
+        Happened::Reapplied {
+            youth,
+            organisation,
+            previous_side,
+        } => vec![(
+            youth,
+            users(previous_side),
+            CoordinationEvent::Reapplied { organisation },
+            None,
+        )],
+        Happened::ActionAssigned {
+            youth,
+            organisation_id,
+            person,
+            due_on,
+            by,
+        } => {
+            let with = db::actions::assignees(tx, youth, organisation_id, person).await?;
+            vec![(
+                youth,
+                users(with),
+                CoordinationEvent::ActionAssigned { by, due_on },
+                None,
+            )]
+        }
+        // Once to the assignee, once to the coordinating side naming whom
+        // it is with (not to the assignee twice).
+        Happened::ActionOverdue {
+            youth,
+            organisation_id,
+            person,
+            with_whom,
+        } => {
+            let with = db::actions::assignees(tx, youth, organisation_id, person).await?;
+            vec![
+                (
+                    youth,
+                    users(with),
+                    CoordinationEvent::ActionOverdue { assignee: None },
+                    None,
+                ),
+                (
+                    youth,
+                    vec![CoordinatingSide],
+                    CoordinationEvent::ActionOverdue {
+                        assignee: Some(with_whom),
+                    },
+                    person,
+                ),
+            ]
+        }
+    })
+}
+
+/// One mail per person of `audiences` (a person once), except `skip`.
+async fn coordination_mails(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    audiences: &[Audience],
+    event: CoordinationEvent,
+    skip: Option<Uuid>,
+) -> Result<Vec<NewMail>, sqlx::Error> {
+    let people = recipients(tx, youth, audiences, skip).await?;
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let youth_name = youth_names(tx, &[youth])
+        .await?
+        .remove(&youth)
+        .unwrap_or_default();
+    Ok(people
+        .into_iter()
+        .map(|(user, recipient_name)| {
+            let notice = CoordinationNotice {
+                recipient_name,
+                youth_id: youth,
+                youth_name: youth_name.clone(),
+                event: event.clone(),
+            };
+            mail::mail(To::User(user), &notice, Some(youth), None)
+        })
+        .collect())
+}
+
+/// Each (youth, organisation, event) to the organisation's coordinators, set-based.
+async fn appointment_mails(
+    tx: &mut PgConnection,
+    items: Vec<(Uuid, Uuid, CoordinationEvent)>,
+) -> Result<Vec<NewMail>, sqlx::Error> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pairs: Vec<(Uuid, Uuid)> = items.iter().map(|i| (i.0, i.1)).collect();
+    let people = coordinators_of(tx, &pairs).await?;
+    let youths: Vec<Uuid> = items.iter().map(|i| i.0).collect();
+    let names = youth_names(tx, &youths).await?;
+    Ok(people
+        .into_iter()
+        .map(|(n, user, recipient_name)| {
+            let (youth_id, _, event) = &items[n];
+            let notice = CoordinationNotice {
+                recipient_name,
+                youth_id: *youth_id,
+                youth_name: names.get(youth_id).cloned().unwrap_or_default(),
+                event: event.clone(),
+            };
+            mail::mail(To::User(user), &notice, Some(*youth_id), None)
+        })
+        .collect())
+}
