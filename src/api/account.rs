@@ -68,12 +68,11 @@ pub async fn take_recovery_codes(codes: Uuid) -> Result<Option<Vec<String>>, App
 #[server(endpoint = "account")]
 pub async fn my_account() -> Result<Account, AppError> {
     use crate::{
-        api::respond,
-        server::{account, auth},
+        api::{act::Caller, respond},
+        server::account,
     };
     respond(async move {
-        let user = auth::require(&[]).await?;
-        let (state, _) = auth::request()?;
+        let Caller { user, state, .. } = Caller::require(&[]).await?;
         account::account(&state, &user).await
     })
     .await
@@ -87,12 +86,11 @@ pub async fn change_password(
     #[server(default)] repeat: String,
 ) -> Result<u64, AppError> {
     use crate::{
-        api::{is_plain_form_post, respond},
-        server::{account, auth},
+        api::{act::Caller, is_plain_form_post, respond},
+        server::account,
     };
     respond(async move {
-        let user = auth::require(&[]).await?;
-        let (state, parts) = auth::request()?;
+        let Caller { user, state, parts } = Caller::require(&[]).await?;
         let ended = account::change_password(&state, &parts, &user, &current, &new_password, &repeat).await?;
         if is_plain_form_post(&parts) {
             leptos_axum::redirect("/account?wachtwoord=gewijzigd");
@@ -106,12 +104,11 @@ pub async fn change_password(
 #[server(endpoint = "disable_two_factor")]
 pub async fn disable_two_factor(#[server(default)] wachtwoord_uit: String) -> Result<(), AppError> {
     use crate::{
-        api::{is_plain_form_post, respond},
-        server::{account, auth},
+        api::{act::Caller, is_plain_form_post, respond},
+        server::account,
     };
     respond(async move {
-        let user = auth::require(&[]).await?;
-        let (state, parts) = auth::request()?;
+        let Caller { user, state, parts } = Caller::require(&[]).await?;
         account::disable(&state, &parts, &user, &wachtwoord_uit).await?;
         if is_plain_form_post(&parts) {
             leptos_axum::redirect("/account");
@@ -127,12 +124,11 @@ pub async fn renew_recovery_codes(
     #[server(default)] wachtwoord_codes: String,
 ) -> Result<Vec<String>, AppError> {
     use crate::{
-        api::respond,
-        server::{account, auth, flash},
+        api::{act::Caller, respond},
+        server::{account, flash},
     };
     respond(async move {
-        let user = auth::require(&[]).await?;
-        let (state, parts) = auth::request()?;
+        let Caller { user, state, parts } = Caller::require(&[]).await?;
         let codes = account::new_recovery_codes(&state, &parts, &user, &wachtwoord_codes).await?;
         flash::redirect_with(&state.pool, &parts, &codes, "/account/herstelcodes", "codes").await?;
         Ok(codes)
@@ -144,13 +140,12 @@ pub async fn renew_recovery_codes(
 #[server(endpoint = "region_two_factor")]
 pub async fn region_two_factor() -> Result<bool, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Caller, respond},
         domain::role::Role,
-        server::{auth, db},
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, _) = auth::request()?;
+        let Caller { user, state, .. } = Caller::require(&[Role::RegionAdmin]).await?;
         Ok(db::two_factor::region_requires_all(&state.pool, user.region_id).await?)
     })
     .await

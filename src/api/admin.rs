@@ -10,13 +10,12 @@ use uuid::Uuid;
 #[server(endpoint = "api_tokens")]
 pub async fn list_api_tokens() -> Result<Vec<TokenRow>, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Caller, respond},
         domain::role::Role,
-        server::{auth, db},
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, _) = auth::request()?;
+        let Caller { user, state, .. } = Caller::require(&[Role::RegionAdmin]).await?;
         Ok(db::tokens::in_region(&state.pool, user.region_id).await?)
     })
     .await

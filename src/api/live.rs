@@ -8,13 +8,12 @@ use leptos::prelude::*;
 #[server(endpoint = "live_presence")]
 pub async fn live_presence(topic: String) -> Result<Vec<String>, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Caller, respond},
         domain::{live::Topic, role::Role},
-        server::{auth, db, live_stream::may_watch},
+        server::{db, live_stream::may_watch},
     };
     respond(async move {
-        let user = auth::require(&[Role::Professional, Role::Coordinator]).await?;
-        let (state, _) = auth::request()?;
+        let Caller { user, state, .. } = Caller::require(&[Role::Professional, Role::Coordinator]).await?;
         let topic = Topic::parse(&topic).ok_or(AppError::NotFound)?;
         if !may_watch(&state, &user, topic).await? {
             return Err(AppError::NotFound);

@@ -10,13 +10,12 @@ pub const MAIL_LIST_LIMIT: i64 = 200;
 #[server(endpoint = "mail_outbox")]
 pub async fn mail_outbox(#[server(default)] status: String) -> Result<MailOverview, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Caller, respond},
         domain::{records::MAIL_STATUSES, role::Role},
-        server::{auth, db},
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, _) = auth::request()?;
+        let Caller { user, state, .. } = Caller::require(&[Role::RegionAdmin]).await?;
         let status = MAIL_STATUSES
             .iter()
             .map(|(s, _)| *s)

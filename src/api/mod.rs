@@ -16,8 +16,10 @@ pub mod overview;
 pub mod reports;
 pub mod youths;
 
+// The opening every server function shares lives with the server code,
+// where the HTTP handlers outside Leptos (the report export) use it too.
 #[cfg(feature = "ssr")]
-mod act;
+use crate::server::act;
 #[cfg(feature = "ssr")]
 mod respond;
 #[cfg(feature = "ssr")]

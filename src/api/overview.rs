@@ -14,10 +14,13 @@ pub struct RegionOverview {
 /// The organisations and municipalities of the region admin's own region.
 #[server(endpoint = "region_overview")]
 pub async fn get_region_overview() -> Result<RegionOverview, AppError> {
-    use crate::{api::respond, domain::role::Role, server::auth, server::db};
+    use crate::{
+        api::{act::Caller, respond},
+        domain::role::Role,
+        server::db,
+    };
     respond(async move {
-        let user = auth::require(&[Role::RegionAdmin]).await?;
-        let (state, _) = auth::request()?;
+        let Caller { user, state, .. } = Caller::require(&[Role::RegionAdmin]).await?;
         Ok(RegionOverview {
             organisations: db::organisations::in_region(&state.pool, user.region_id).await?,
             municipalities: db::organisations::municipalities_in_region(&state.pool, user.region_id).await?,
@@ -30,10 +33,14 @@ pub async fn get_region_overview() -> Result<RegionOverview, AppError> {
 /// or every municipality of a region admin's region.
 #[server(endpoint = "report_municipalities")]
 pub async fn report_municipalities() -> Result<Vec<Municipality>, AppError> {
-    use crate::{api::respond, domain::role::Role, server::auth, server::db};
+    use crate::{
+        api::{act::Caller, respond},
+        domain::role::Role,
+        server::db,
+    };
     respond(async move {
-        let user = auth::require(&[Role::MunicipalityAnalyst, Role::RegionAdmin]).await?;
-        let (state, _) = auth::request()?;
+        let Caller { user, state, .. } =
+            Caller::require(&[Role::MunicipalityAnalyst, Role::RegionAdmin]).await?;
         if user.has(Role::RegionAdmin) {
             Ok(db::organisations::municipalities_in_region(&state.pool, user.region_id).await?)
         } else {

@@ -326,13 +326,12 @@ mod ssr {
 #[server(endpoint = "form_municipalities")]
 pub async fn form_municipalities() -> Result<Vec<crate::domain::views::Municipality>, AppError> {
     use crate::{
-        api::respond,
+        api::{act::Caller, respond},
         domain::role::Role,
-        server::{auth, db},
+        server::db,
     };
     respond(async move {
-        let user = auth::require(&[Role::Professional]).await?;
-        let (state, _) = auth::request()?;
+        let Caller { user, state, .. } = Caller::require(&[Role::Professional]).await?;
         Ok(db::organisations::municipalities_in_region(&state.pool, user.region_id).await?)
     })
     .await

@@ -1,4 +1,5 @@
 use super::{organisation::Capabilities, role::Role};
+use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -68,3 +69,9 @@ mod tests {
         assert!(user(vec![]).has_any(&[]));
     }
 }
+
+/// The user of a page request, looked up once by the server's session
+/// middleware before the page renders, so the page can decide synchronously
+/// what to show (the request's extensions carry it).
+#[derive(Clone, Debug)]
+pub struct SessionUser(pub Result<Option<CurrentUser>, AppError>);

@@ -113,10 +113,7 @@ pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Option<Curr
     Ok(user)
 }
 
-/// The user of a page request, looked up once before the page renders (see
-/// [`session_user`]), so the page can decide synchronously what to show.
-#[derive(Clone, Debug)]
-pub struct SessionUser(pub Result<Option<CurrentUser>, AppError>);
+pub use crate::domain::user::SessionUser;
 
 /// Middleware: looks up the session of every page request (GET, outside the
 /// API and the static files) and puts the result in the request's
@@ -147,7 +144,12 @@ pub async fn session_user(
 /// admits any logged-in user. A refusal for lack of role is audited.
 pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
     let (state, parts) = request()?;
-    let user = current_user(&state, &parts)
+    require_in(&state, &parts, roles).await
+}
+
+/// [`require`] for the request `parts` of an HTTP handler outside Leptos.
+pub async fn require_in(state: &AppState, parts: &Parts, roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let user = current_user(state, parts)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if user.has_any(roles) {

@@ -2,6 +2,7 @@
 //! security middleware. Nothing here compiles for the browser.
 
 pub mod account;
+pub mod act;
 pub mod auth;
 pub mod cases;
 pub mod charts;

@@ -1,19 +1,26 @@
 //! Reports: who may see which area, building one report from the rollup,
-//! the CSV download, and the periodic report mail.
+//! and the CSV download (the periodic report mail is `cases::reports`).
 
-use super::{auth, db, db::audit::ui_entry, state::AppState};
-use crate::domain::{
-    report::{
-        figures::{self, month_of, Facts, Report, Scope},
-        Period, PeriodKind,
+use super::{
+    act::{Act, Caller},
+    db,
+    state::AppState,
+};
+use crate::{
+    domain::{
+        report::{
+            figures::{self, month_of, Facts, Report, Scope},
+            Period, PeriodKind,
+        },
+        role::Role,
+        user::CurrentUser,
+        views::Municipality,
     },
-    role::Role,
-    user::CurrentUser,
-    views::Municipality,
+    error::AppError,
 };
 use axum::{
     extract::{Query, Request, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderValue},
     response::{IntoResponse, Response},
 };
 use chrono::{Datelike, NaiveDate};
@@ -158,49 +165,35 @@ pub fn period_of(q: &ReportQuery, today: NaiveDate) -> Option<Period> {
 /// Dutch CSV file. The same rules as the page; audited as an export.
 pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>, req: Request) -> Response {
     let (parts, _) = req.into_parts();
-    let user = match auth::current_user(&state, &parts).await {
-        Ok(Some(u)) if u.has_any(&[Role::MunicipalityAnalyst, Role::RegionAdmin]) => u,
-        // The role may not export at all (as the report itself answers).
-        Ok(Some(_)) => return StatusCode::FORBIDDEN.into_response(),
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(e) => return super::errors::plain_response(e),
-    };
-    let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
     let today = crate::domain::today();
     let result = async {
-        let mut tx = state.pool.begin().await?;
-        let area = areas(&mut tx, &user)
+        // The role may not export at all: 403, as the report itself answers.
+        let caller =
+            Caller::of_request(state, parts, &[Role::MunicipalityAnalyst, Role::RegionAdmin]).await?;
+        let mut act = Act::of(caller).await?;
+        let user = act.user.clone();
+        let area = areas(act.tx(), &user)
             .await?
             .into_iter()
             .find(|a| a.value() == q.gebied);
-        let period = period_of(&q, today);
-        let (outcome, body) = match (&area, period) {
-            (Some(area), Some(period)) => {
-                let report = build(&mut tx, area, period, today).await?;
-                (
-                    db::audit::Outcome::Success,
-                    Some((
-                        crate::domain::report::csv::report(&report),
-                        file_name(area, &period),
-                    )),
-                )
-            }
-            _ => (db::audit::Outcome::Denied, None),
-        };
         let id = area
             .as_ref()
             .map_or_else(|| q.gebied.clone(), |a| a.audit_id(user.region_id));
-        db::audit::record(
-            &mut *tx,
-            &ui_entry(&user, ip, "report_export", "report", vec![id], outcome),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(body)
+        let found = match (area, period_of(&q, today)) {
+            (Some(area), Some(period)) => {
+                let report = build(act.tx(), &area, period, today).await?;
+                Ok((
+                    crate::domain::report::csv::report(&report),
+                    file_name(&area, &period),
+                ))
+            }
+            _ => Err(AppError::NotFound),
+        };
+        act.settle("report_export", "report", vec![id], found).await
     }
     .await;
     match result {
-        Ok(Some((csv, name))) => {
+        Ok((csv, name)) => {
             let mut r = csv.into_response();
             let h = r.headers_mut();
             h.insert(
@@ -213,7 +206,6 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
         }
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => super::errors::plain_response(e),
     }
 }

@@ -96,6 +96,7 @@ pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate)
                     let (total_now, now) = breakdown(&f.parts(facts, dim, &period));
                     let (total_before, before) = breakdown(&f.parts(facts, dim, &previous));
                     Breakdown {
+                        by: Some(dim),
                         title: format!("{} naar {}", f.label, dim.label().to_lowercase()),
                         lines: dim
                             .values()
@@ -189,6 +190,7 @@ pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate)
     }
     let (esc_total, esc_cells) = breakdown(&esc);
     let open_escalations = Breakdown {
+        by: None,
         title: "Open opschalingen nu, naar hoe lang ze open staan".into(),
         lines: ESCALATION_AGES
             .iter()

@@ -22,8 +22,9 @@ pub(super) enum Count {
 }
 
 /// A breakdown dimension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Dim {
+/// What a figure is broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Dim {
     Age,
     Org,
     Kind,

@@ -8,6 +8,8 @@ mod measures;
 pub mod suppress;
 pub mod tables;
 
+pub use measures::Dim;
+
 use super::records::MONTHS;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -29,6 +29,9 @@ impl Line {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Breakdown {
+    /// What it is broken down by; `None` for a table of its own (the open
+    /// escalations by age).
+    pub by: Option<super::Dim>,
     pub title: String,
     pub lines: Vec<Line>,
     pub total: Line,

@@ -50,7 +50,7 @@ fn decide(
 #[cfg(feature = "ssr")]
 fn known_user(_user: UserResource) -> Option<Result<Option<CurrentUser>, AppError>> {
     use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.extensions.get::<crate::server::auth::SessionUser>().cloned())
+        .and_then(|p| p.extensions.get::<crate::domain::user::SessionUser>().cloned())
         .map(|u| u.0)
 }
 

@@ -9,7 +9,7 @@ use crate::{
     domain::{
         report::{
             figures::{Breakdown, Grid, Line, Report},
-            CUSTOM,
+            Dim, CUSTOM,
         },
         role::Role,
         user::CurrentUser,
@@ -284,12 +284,7 @@ fn page_view(page: ReportView) -> impl IntoView {
         .figures
         .iter()
         .find(|f| f.key == "signalen_nieuw")
-        .and_then(|f| {
-            f.breakdowns
-                .iter()
-                .find(|b| b.title.ends_with("soort signaal"))
-                .cloned()
-        });
+        .and_then(|f| f.breakdowns.iter().find(|b| b.by == Some(Dim::Kind)).cloned());
     let bar = charts.next().zip(kind_table).map(|(c, b)| {
         let t = breakdown_table(b, now.clone(), before.clone()).into_any();
         chart_figure(c, t)

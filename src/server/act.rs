@@ -1,5 +1,6 @@
-//! One write of a server function: the user, checked for a role; a
-//! transaction; and at the end one audit row committed with the change.
+//! The opening every server function shares: the caller, checked for a
+//! role ([`Caller`]); for a write or a read of personal data also a
+//! transaction and, at the end, one audit row committed with it ([`Act`]).
 
 use crate::{
     domain::{role::Role, user::CurrentUser},
@@ -10,12 +11,40 @@ use crate::{
             audit::{self, ui_entry},
             coordination::handover::Actor,
         },
+        state::AppState,
     },
 };
+use axum::http::request::Parts;
 use sqlx::{PgConnection, Postgres, Transaction};
 use std::net::IpAddr;
 
-pub(crate) struct Act {
+/// Who calls a server function, with what the function needs of the request.
+pub struct Caller {
+    pub user: CurrentUser,
+    pub state: AppState,
+    pub parts: Parts,
+}
+
+impl Caller {
+    /// The logged-in user of the server function being called, who must
+    /// hold one of `roles` (any role when empty); a refusal is audited.
+    pub async fn require(roles: &[Role]) -> Result<Caller, AppError> {
+        let (state, parts) = auth::request()?;
+        Caller::of_request(state, parts, roles).await
+    }
+
+    /// The same for an HTTP handler outside Leptos, from its request.
+    pub async fn of_request(state: AppState, parts: Parts, roles: &[Role]) -> Result<Caller, AppError> {
+        let user = auth::require_in(&state, &parts, roles).await?;
+        Ok(Caller { user, state, parts })
+    }
+
+    pub fn client_ip(&self) -> Option<IpAddr> {
+        auth::client_ip(&self.parts, self.state.config.trust_proxy_headers)
+    }
+}
+
+pub struct Act {
     pub user: CurrentUser,
     ip: Option<IpAddr>,
     tx: Transaction<'static, Postgres>,
@@ -24,11 +53,18 @@ pub(crate) struct Act {
 impl Act {
     /// Checks that the user holds one of `roles` and opens a transaction.
     pub async fn begin(roles: &[Role]) -> Result<Act, AppError> {
-        let user = auth::require(roles).await?;
-        let (state, parts) = auth::request()?;
-        let ip = auth::client_ip(&parts, state.config.trust_proxy_headers);
-        let tx = state.pool.begin().await?;
-        Ok(Act { user, ip, tx })
+        Act::of(Caller::require(roles).await?).await
+    }
+
+    /// Opens the transaction for a caller already checked.
+    pub async fn of(caller: Caller) -> Result<Act, AppError> {
+        let ip = caller.client_ip();
+        let tx = caller.state.pool.begin().await?;
+        Ok(Act {
+            user: caller.user,
+            ip,
+            tx,
+        })
     }
 
     pub fn tx(&mut self) -> &mut PgConnection {
