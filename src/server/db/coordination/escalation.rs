@@ -66,16 +66,16 @@ pub async fn raise(
         return Ok(Err(Some(hint)));
     }
     let id = Uuid::new_v4();
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "INSERT INTO escalations (id, youth_id, region_id, raised_by, reason)
          SELECT $1, y.id, m.region_id, $3, $4 FROM youths y JOIN municipalities m ON m.code = y.municipality_code
           WHERE y.id = $2
          ON CONFLICT (youth_id) WHERE closed_at IS NULL DO NOTHING",
+        id,
+        youth,
+        actor.user_id,
+        reason
     )
-    .bind(id)
-    .bind(youth)
-    .bind(actor.user_id)
-    .bind(reason)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -158,11 +158,11 @@ pub async fn decide(
     decision: &str,
     appoint: Option<Uuid>,
 ) -> Result<Result<(Uuid, Vec<Happened>), Refused>, sqlx::Error> {
-    let Some(youth) = sqlx::query_scalar::<_, Uuid>(
+    let Some(youth) = sqlx::query_scalar!(
         "SELECT youth_id FROM escalations WHERE id = $1 AND region_id = $2 AND closed_at IS NULL FOR UPDATE",
+        id,
+        region
     )
-    .bind(id)
-    .bind(region)
     .fetch_optional(&mut *tx)
     .await?
     else {
@@ -178,10 +178,12 @@ pub async fn decide(
             return Ok(Err(Refused::BadTarget));
         }
     }
-    sqlx::query("UPDATE escalations SET decision = $2, decided_by = $3, closed_at = now() WHERE id = $1")
-        .bind(id)
-        .bind(decision)
-        .bind(admin.user_id)
+    sqlx::query!(
+        "UPDATE escalations SET decision = $2, decided_by = $3, closed_at = now() WHERE id = $1",
+        id,
+        decision,
+        admin.user_id
+    )
         .execute(&mut *tx)
         .await?;
     event::write(
@@ -192,15 +194,17 @@ pub async fn decide(
     .await?;
     let mut happened = Vec::new();
     if let Some(org) = appoint {
-        let current: Option<Uuid> = sqlx::query_scalar(
+        let current: Option<Uuid> = sqlx::query_scalar!(
             "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
+            youth
         )
-        .bind(youth)
         .fetch_optional(&mut *tx)
         .await?;
         if current != Some(org) {
-            let name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-                .bind(org)
+            let name: String = sqlx::query_scalar!(
+                "SELECT name FROM organisations WHERE id = $1",
+                org
+            )
                 .fetch_one(&mut *tx)
                 .await?;
             happened = replace(

@@ -1,7 +1,7 @@
 //! The coordination history of a youth, in words.
 
 use crate::domain::records::HistoryEntry;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// Appends one line per (youth, text).
@@ -9,11 +9,11 @@ pub async fn write_many(tx: &mut PgConnection, lines: &[(Uuid, String)]) -> Resu
     if lines.is_empty() {
         return Ok(());
     }
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO coordination_events (youth_id, text) SELECT * FROM unnest($1::uuid[], $2::text[])",
+        &lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+        &lines.iter().map(|l| l.1.clone()).collect::<Vec<_>>()
     )
-    .bind(lines.iter().map(|l| l.0).collect::<Vec<_>>())
-    .bind(lines.iter().map(|l| l.1.clone()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
     // Whoever watches these youths live refetches their coordination.
@@ -27,17 +27,12 @@ pub async fn write(tx: &mut PgConnection, youth_id: Uuid, text: String) -> Resul
 
 /// The youth's coordination history, oldest first.
 pub async fn history(tx: &mut PgConnection, youth_id: Uuid) -> Result<Vec<HistoryEntry>, sqlx::Error> {
-    Ok(sqlx::query(
-        "SELECT (at AT TIME ZONE 'Europe/Amsterdam')::date AS on_date, text
-           FROM coordination_events WHERE youth_id = $1 ORDER BY at, id",
+    sqlx::query_as!(
+        HistoryEntry,
+        r#"SELECT (at AT TIME ZONE 'Europe/Amsterdam')::date AS "at!", text
+             FROM coordination_events WHERE youth_id = $1 ORDER BY at, id"#,
+        youth_id
     )
-    .bind(youth_id)
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| HistoryEntry {
-        at: r.get("on_date"),
-        text: r.get("text"),
-    })
-    .collect())
+    .await
 }

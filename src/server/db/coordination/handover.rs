@@ -49,7 +49,7 @@ pub enum Refused {
 /// Open handovers of `youths` whose coordination changed another way, or
 /// whose receiving organisation is no longer involved, lapse.
 pub async fn lapse(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
-    let lapsed: Vec<Uuid> = sqlx::query_scalar(
+    let lapsed: Vec<Uuid> = sqlx::query_scalar!(
         "UPDATE handovers h SET outcome = 'lapsed', decided_at = now()
           WHERE h.youth_id = ANY($1) AND h.outcome IS NULL
             AND (NOT EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = h.youth_id AND c.ended_at IS NULL
@@ -57,8 +57,8 @@ pub async fn lapse(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::E
                  OR NOT EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = h.youth_id
                                 AND i.organisation_id = h.to_organisation_id))
           RETURNING h.youth_id",
+        youths
     )
-    .bind(youths)
     .fetch_all(&mut *tx)
     .await?;
     let lines: Vec<(Uuid, String)> = lapsed
@@ -76,10 +76,10 @@ pub async fn lapse(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::E
 /// The involved organisations the coordination of `youth` may go to:
 /// those that may coordinate, other than the coordinating one.
 pub async fn targets(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    let current: Option<Uuid> = sqlx::query_scalar(
+    let current: Option<Uuid> = sqlx::query_scalar!(
         "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
+        youth
     )
-    .bind(youth)
     .fetch_optional(&mut *tx)
     .await?;
     let mut all = super::may_coordinate(tx, youth).await?;
@@ -128,22 +128,22 @@ pub async fn propose(
         return Ok(Err(Refused::BadTarget));
     }
     let id = Uuid::new_v4();
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "INSERT INTO handovers (id, youth_id, from_organisation_id, to_organisation_id, proposed_by,
                                 family_informed, plan_shared, roles_agreed, meeting_planned, agreements)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (youth_id) WHERE outcome IS NULL DO NOTHING",
+        id,
+        youth,
+        org,
+        p.to_organisation,
+        actor.user_id,
+        p.checklist[0],
+        p.checklist[1],
+        p.checklist[2],
+        p.checklist[3],
+        &p.agreements
     )
-    .bind(id)
-    .bind(youth)
-    .bind(org)
-    .bind(p.to_organisation)
-    .bind(actor.user_id)
-    .bind(p.checklist[0])
-    .bind(p.checklist[1])
-    .bind(p.checklist[2])
-    .bind(p.checklist[3])
-    .bind(&p.agreements)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -202,13 +202,13 @@ pub async fn decide(
     } else {
         "accepted"
     };
-    sqlx::query(
+    sqlx::query!(
         "UPDATE handovers SET outcome = $2, decided_at = now(), decided_by = $3, reason = $4 WHERE id = $1",
+        id,
+        outcome,
+        actor.user_id,
+        reject_reason
     )
-    .bind(id)
-    .bind(outcome)
-    .bind(actor.user_id)
-    .bind(reject_reason)
     .execute(&mut *tx)
     .await?;
     let names = organisation_names(tx, &[from_org, to_org]).await?;
@@ -275,11 +275,11 @@ pub async fn replace(
     new: NewCoordination,
     end_reason: &str,
 ) -> Result<Vec<Happened>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE coordinations SET ended_at = now(), end_reason = $2 WHERE youth_id = $1 AND ended_at IS NULL",
+        youth,
+        end_reason
     )
-    .bind(youth)
-    .bind(end_reason)
     .execute(&mut *tx)
     .await?;
     let (_, appointed) = start(tx, &[new]).await?;
@@ -302,11 +302,11 @@ pub async fn withdraw(
     if !is_the_coordinator(actor, org, person) {
         return Ok(Err(Refused::NotAllowed));
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE handovers SET outcome = 'withdrawn', decided_at = now(), decided_by = $2 WHERE id = $1",
+        id,
+        actor.user_id
     )
-    .bind(id)
-    .bind(actor.user_id)
     .execute(&mut *tx)
     .await?;
     let to: String = sqlx::query("SELECT name FROM organisations WHERE id = $1")

@@ -21,7 +21,7 @@ use crate::domain::{
     organisation::OrganisationKind,
     youth::{age_on, full_name},
 };
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -41,16 +41,16 @@ pub async fn cases(
     youths: &[Uuid],
     uncoordinated_only: bool,
 ) -> Result<HashMap<Uuid, CaseRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query!(
         "SELECT y.id, y.given_names, y.prefix, y.family_name, y.birth_date, y.municipality_code,
                 m.name AS municipality, m.region_id
            FROM youths y JOIN municipalities m ON m.code = y.municipality_code
           WHERE y.id = ANY($1)
             AND (NOT $2 OR (y.involved_organisations >= 2
                  AND NOT EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = y.id AND c.ended_at IS NULL)))",
+        youths,
+        uncoordinated_only
     )
-    .bind(youths)
-    .bind(uncoordinated_only)
     .fetch_all(&mut *tx)
     .await?;
     if rows.is_empty() {
@@ -61,14 +61,14 @@ pub async fn cases(
         .into_iter()
         .map(|r| {
             (
-                r.get("id"),
+                r.id,
                 CaseRow {
-                    region_id: r.get("region_id"),
-                    youth_name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
-                    municipality_name: r.get("municipality"),
+                    region_id: r.region_id,
+                    youth_name: full_name(&r.given_names, &r.prefix, &r.family_name),
+                    municipality_name: r.municipality,
                     case: Case {
-                        age: age_on(r.get("birth_date"), today),
-                        municipality: r.get("municipality_code"),
+                        age: age_on(r.birth_date, today),
+                        municipality: r.municipality_code,
                         parties: Vec::new(),
                     },
                 },
@@ -76,23 +76,23 @@ pub async fn cases(
         })
         .collect();
     let ids: Vec<Uuid> = out.keys().copied().collect();
-    let parties = sqlx::query(
-        "SELECT i.youth_id, o.id, o.name, o.kind, o.may_coordinate, min(i.since) AS since
-           FROM involvements i JOIN organisations o ON o.id = i.organisation_id
-          WHERE i.youth_id = ANY($1)
-          GROUP BY i.youth_id, o.id
-          ORDER BY i.youth_id, since, o.name",
+    let parties = sqlx::query!(
+        r#"SELECT i.youth_id AS "youth_id!", o.id, o.name, o.kind, o.may_coordinate, min(i.since) AS since
+             FROM involvements i JOIN organisations o ON o.id = i.organisation_id
+            WHERE i.youth_id = ANY($1)
+            GROUP BY i.youth_id, o.id
+            ORDER BY i.youth_id, since, o.name"#,
+        &ids
     )
-    .bind(&ids)
     .fetch_all(&mut *tx)
     .await?;
     for p in parties {
-        if let Some(c) = out.get_mut(&p.get::<Uuid, _>("youth_id")) {
+        if let Some(c) = out.get_mut(&p.youth_id) {
             c.case.parties.push(Party {
-                id: p.get("id"),
-                name: p.get("name"),
-                kind: OrganisationKind::parse(p.get("kind")).unwrap_or(OrganisationKind::Gemeente),
-                may_coordinate: p.get("may_coordinate"),
+                id: p.id,
+                name: p.name,
+                kind: OrganisationKind::parse(&p.kind).unwrap_or(OrganisationKind::Gemeente),
+                may_coordinate: p.may_coordinate,
             });
         }
     }
@@ -103,45 +103,35 @@ pub async fn organisation_names(
     tx: &mut PgConnection,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, String>, sqlx::Error> {
-    Ok(
-        sqlx::query_as::<_, (Uuid, String)>("SELECT id, name FROM organisations WHERE id = ANY($1)")
-            .bind(ids)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect(),
-    )
+    Ok(sqlx::query!("SELECT id, name FROM organisations WHERE id = ANY($1)", ids)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect())
 }
 
 /// The youths' names, for mails.
 pub async fn youth_names(tx: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, sqlx::Error> {
     Ok(
-        sqlx::query("SELECT id, given_names, prefix, family_name FROM youths WHERE id = ANY($1)")
-            .bind(ids)
+        sqlx::query!("SELECT id, given_names, prefix, family_name FROM youths WHERE id = ANY($1)", ids)
             .fetch_all(&mut *tx)
             .await?
             .into_iter()
-            .map(|r| {
-                (
-                    r.get("id"),
-                    full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
-                )
-            })
+            .map(|r| (r.id, full_name(&r.given_names, &r.prefix, &r.family_name)))
             .collect(),
     )
 }
 
 /// Involved organisations that may coordinate.
 pub async fn may_coordinate(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, (Uuid, String)>(
+    sqlx::query_as!(
+        Choice,
         "SELECT DISTINCT o.id, o.name FROM involvements i JOIN organisations o ON o.id = i.organisation_id
           WHERE i.youth_id = $1 AND o.may_coordinate AND o.kind NOT IN ('school', 'politie', 'gemeente')
           ORDER BY o.name",
+        youth
     )
-    .bind(youth)
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|(id, name)| Choice { id, name })
-    .collect())
+    .await
 }

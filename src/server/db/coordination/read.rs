@@ -22,17 +22,17 @@ use uuid::Uuid;
 /// True when `actor` may open the youth page: involved, the coordinating
 /// person, or a coordinator of the coordinating or the receiving organisation.
 pub async fn may_view(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM involvements WHERE youth_id = $1 AND user_id = $2)
+    sqlx::query_scalar!(
+        r#"SELECT (EXISTS (SELECT 1 FROM involvements WHERE youth_id = $1 AND user_id = $2)
              OR EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = $1 AND c.ended_at IS NULL
                            AND (c.coordinator_id = $2 OR ($4 AND c.organisation_id = $3)))
              OR ($4 AND EXISTS (SELECT 1 FROM handovers h WHERE h.youth_id = $1 AND h.outcome IS NULL
-                                   AND h.to_organisation_id = $3))",
+                                   AND h.to_organisation_id = $3))) AS "may_view!""#,
+        youth,
+        actor.user_id,
+        actor.organisation_id,
+        actor.is_coordinator
     )
-    .bind(youth)
-    .bind(actor.user_id)
-    .bind(actor.organisation_id)
-    .bind(actor.is_coordinator)
     .fetch_one(&mut *tx)
     .await
 }
@@ -80,8 +80,10 @@ pub async fn info(
     } else {
         // A match without a coordinator: say why.
         let matched: bool =
-            sqlx::query_scalar("SELECT involved_organisations >= 2 FROM youths WHERE id = $1")
-                .bind(youth)
+            sqlx::query_scalar!(
+                r#"SELECT involved_organisations >= 2 AS "matched!" FROM youths WHERE id = $1"#,
+                youth
+            )
                 .fetch_one(&mut *tx)
                 .await?;
         if matched {
@@ -175,10 +177,10 @@ pub async fn take(
     actor: &Actor,
     assignee: Uuid,
 ) -> Result<Option<Vec<Happened>>, sqlx::Error> {
-    let Some(org) = sqlx::query_scalar::<_, Uuid>(
+    let Some(org) = sqlx::query_scalar!(
         "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL FOR UPDATE",
+        youth
     )
-    .bind(youth)
     .fetch_optional(&mut *tx)
     .await?
     else {
@@ -190,9 +192,11 @@ pub async fn take(
     let Some(who) = colleagues(tx, org).await?.into_iter().find(|c| c.id == assignee) else {
         return Ok(None);
     };
-    sqlx::query("UPDATE coordinations SET coordinator_id = $2 WHERE youth_id = $1 AND ended_at IS NULL")
-        .bind(youth)
-        .bind(assignee)
+    sqlx::query!(
+        "UPDATE coordinations SET coordinator_id = $2 WHERE youth_id = $1 AND ended_at IS NULL",
+        youth,
+        assignee
+    )
         .execute(&mut *tx)
         .await?;
     let text = if assignee == actor.user_id {
@@ -240,8 +244,10 @@ pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<Coordinati
     .bind(actor.organisation_id)
     .fetch_all(&mut *tx)
     .await?;
-    let org: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-        .bind(actor.organisation_id)
+    let org: String = sqlx::query_scalar!(
+        "SELECT name FROM organisations WHERE id = $1",
+        actor.organisation_id
+    )
         .fetch_one(&mut *tx)
         .await?;
     let mut o = CoordinationOverview {

@@ -1,7 +1,7 @@
 //! Who the people are behind an audience of a youth's case, read when the
 //! use case queues its mail. Only active accounts are returned.
 
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// A group of people around a youth's case.
@@ -20,14 +20,75 @@ pub enum Audience {
     RegionAdmins,
 }
 
-const COORDINATING_SIDE: &str =
-    "SELECT u.id, u.name FROM coordinations c JOIN users u ON u.id = c.coordinator_id
-  WHERE c.youth_id = $1 AND c.ended_at IS NULL AND u.active
- UNION
- SELECT u.id, u.name FROM coordinations c
-   JOIN users u ON u.organisation_id = c.organisation_id
-   JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
-  WHERE c.youth_id = $1 AND c.ended_at IS NULL AND c.coordinator_id IS NULL AND u.active";
+/// A person to tell.
+struct Person {
+    id: Uuid,
+    name: String,
+}
+
+/// The people of one audience of `youth`.
+async fn people(tx: &mut PgConnection, youth: Uuid, audience: Audience) -> Result<Vec<Person>, sqlx::Error> {
+    match audience {
+        Audience::Coordinators(org) => {
+            sqlx::query_as!(
+                Person,
+                "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
+                  WHERE u.organisation_id = $1 AND u.active",
+                org
+            )
+            .fetch_all(&mut *tx)
+            .await
+        }
+        Audience::User(user) => {
+            sqlx::query_as!(
+                Person,
+                "SELECT id, name FROM users WHERE id = $1 AND active",
+                user
+            )
+            .fetch_all(&mut *tx)
+            .await
+        }
+        Audience::CoordinatingSide => {
+            sqlx::query_as!(
+                Person,
+                r#"SELECT u.id AS "id!", u.name AS "name!" FROM coordinations c JOIN users u ON u.id = c.coordinator_id
+                    WHERE c.youth_id = $1 AND c.ended_at IS NULL AND u.active
+                   UNION
+                   SELECT u.id, u.name FROM coordinations c
+                     JOIN users u ON u.organisation_id = c.organisation_id
+                     JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
+                    WHERE c.youth_id = $1 AND c.ended_at IS NULL AND c.coordinator_id IS NULL AND u.active"#,
+                youth
+            )
+            .fetch_all(&mut *tx)
+            .await
+        }
+        Audience::Involved => {
+            sqlx::query_as!(
+                Person,
+                "SELECT DISTINCT u.id, u.name FROM involvements i JOIN users u ON u.id = i.user_id
+                  WHERE i.youth_id = $1 AND u.active",
+                youth
+            )
+            .fetch_all(&mut *tx)
+            .await
+        }
+        Audience::RegionAdmins => {
+            sqlx::query_as!(
+                Person,
+                "SELECT u.id, u.name FROM youths y
+                   JOIN municipalities m ON m.code = y.municipality_code
+                   JOIN organisations o ON o.region_id = m.region_id
+                   JOIN users u ON u.organisation_id = o.id
+                   JOIN user_roles r ON r.user_id = u.id AND r.role = 'region_admin'
+                  WHERE y.id = $1 AND u.active",
+                youth
+            )
+            .fetch_all(&mut *tx)
+            .await
+        }
+    }
+}
 
 /// The people of each audience of `youth` (a person once, in the order
 /// the audiences are given), except `skip`: (user, name).
@@ -39,36 +100,9 @@ pub async fn recipients(
 ) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     let mut users: Vec<(Uuid, String)> = Vec::new();
     for a in audiences {
-        // One fixed statement per audience, chosen here; $2 is the
-        // audience's organisation or person where it has one.
-        let sql = match a {
-            Audience::Coordinators(_) => {
-                "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
-                  WHERE u.organisation_id = $2 AND u.active"
-            }
-            Audience::User(_) => "SELECT id, name FROM users WHERE id = $2 AND active",
-            Audience::CoordinatingSide => COORDINATING_SIDE,
-            Audience::Involved => {
-                "SELECT DISTINCT u.id, u.name FROM involvements i JOIN users u ON u.id = i.user_id
-                  WHERE i.youth_id = $1 AND u.active"
-            }
-            Audience::RegionAdmins => {
-                "SELECT u.id, u.name FROM youths y
-                   JOIN municipalities m ON m.code = y.municipality_code
-                   JOIN organisations o ON o.region_id = m.region_id
-                   JOIN users u ON u.organisation_id = o.id
-                   JOIN user_roles r ON r.user_id = u.id AND r.role = 'region_admin'
-                  WHERE y.id = $1 AND u.active"
-            }
-        };
-        let arg = match a {
-            Audience::Coordinators(id) | Audience::User(id) => Some(*id),
-            _ => None,
-        };
-        for r in sqlx::query(sql).bind(youth).bind(arg).fetch_all(&mut *tx).await? {
-            let id: Uuid = r.get(0);
-            if Some(id) != skip && !users.iter().any(|(u, _)| *u == id) {
-                users.push((id, r.get(1)));
+        for p in people(tx, youth, *a).await? {
+            if Some(p.id) != skip && !users.iter().any(|(u, _)| *u == p.id) {
+                users.push((p.id, p.name));
             }
         }
     }
@@ -79,10 +113,10 @@ pub async fn recipients(
 /// coordinators of the coordinating organisation. Read before the
 /// coordination moves, so that they hear it moved.
 pub async fn coordinating_side(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
-    Ok(recipients(tx, youth, &[Audience::CoordinatingSide], None)
+    Ok(people(tx, youth, Audience::CoordinatingSide)
         .await?
         .into_iter()
-        .map(|(id, _)| id)
+        .map(|p| p.id)
         .collect())
 }
 
@@ -98,17 +132,17 @@ pub async fn coordinators_of(
     }
     let youths: Vec<Uuid> = items.iter().map(|i| i.0).collect();
     let orgs: Vec<Uuid> = items.iter().map(|i| i.1).collect();
-    Ok(sqlx::query(
-        "SELECT x.n, u.id, u.name
-           FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(youth_id, org, n)
-           JOIN users u ON u.organisation_id = x.org AND u.active
-           JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'",
+    Ok(sqlx::query!(
+        r#"SELECT x.n AS "n!", u.id, u.name
+             FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(youth_id, org, n)
+             JOIN users u ON u.organisation_id = x.org AND u.active
+             JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'"#,
+        &youths,
+        &orgs
     )
-    .bind(&youths)
-    .bind(&orgs)
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .map(|r| (r.get::<i64, _>(0) as usize - 1, r.get(1), r.get(2)))
+    .map(|r| (r.n as usize - 1, r.id, r.name))
     .collect())
 }

@@ -5,7 +5,7 @@
 
 use super::{cases, covenant::active_for_regions, event, CaseRow};
 use crate::{domain::covenant::Covenant, server::db::happened::Happened};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -80,19 +80,21 @@ pub async fn start(
     if items.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let started: Vec<Uuid> = sqlx::query_scalar(
+    // Arrays with NULLs in them (no person yet, no covenant rule) are bound
+    // as `Vec<Option<_>>`, which the checked macro takes as the array type.
+    let started: Vec<Uuid> = sqlx::query_scalar!(
         "INSERT INTO coordinations (id, youth_id, organisation_id, coordinator_id, covenant_version_id, rule_number, how, explanation)
          SELECT gen_random_uuid(), * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::text[])
          ON CONFLICT (youth_id) WHERE ended_at IS NULL DO NOTHING
          RETURNING youth_id",
+        &items.iter().map(|i| i.youth_id).collect::<Vec<_>>(),
+        &items.iter().map(|i| i.organisation_id).collect::<Vec<_>>(),
+        &items.iter().map(|i| i.coordinator_id).collect::<Vec<_>>() as &[Option<Uuid>],
+        &items.iter().map(|i| i.covenant_version_id).collect::<Vec<_>>() as &[Option<Uuid>],
+        &items.iter().map(|i| i.rule_number).collect::<Vec<_>>() as &[Option<i32>],
+        &items.iter().map(|i| i.how.as_str().to_string()).collect::<Vec<_>>(),
+        &items.iter().map(|i| i.explanation.clone()).collect::<Vec<_>>()
     )
-    .bind(items.iter().map(|i| i.youth_id).collect::<Vec<_>>())
-    .bind(items.iter().map(|i| i.organisation_id).collect::<Vec<_>>())
-    .bind(items.iter().map(|i| i.coordinator_id).collect::<Vec<_>>())
-    .bind(items.iter().map(|i| i.covenant_version_id).collect::<Vec<_>>())
-    .bind(items.iter().map(|i| i.rule_number).collect::<Vec<_>>())
-    .bind(items.iter().map(|i| i.how.as_str()).collect::<Vec<_>>())
-    .bind(items.iter().map(|i| i.explanation.clone()).collect::<Vec<_>>())
     .fetch_all(&mut *tx)
     .await?;
     let started_set: HashSet<Uuid> = started.iter().copied().collect();
@@ -138,7 +140,7 @@ pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happen
         return Ok(Vec::new());
     }
     // 1. End coordinations whose match ended or whose organisation left.
-    let ended = sqlx::query(
+    let ended = sqlx::query!(
         "WITH e AS (
              UPDATE coordinations c
                 SET ended_at = now(),
@@ -155,14 +157,14 @@ pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happen
                                                                WHERE m1.youth_id = c.youth_id))))
              RETURNING c.youth_id, c.organisation_id, c.end_reason)
          SELECT e.youth_id, o.name, e.end_reason FROM e JOIN organisations o ON o.id = e.organisation_id",
+        youths
     )
-    .bind(youths)
     .fetch_all(&mut *tx)
     .await?;
     let mut left: HashMap<Uuid, String> = HashMap::new();
     let mut texts = Vec::new();
-    for r in &ended {
-        let (youth, org, why): (Uuid, String, String) = (r.get(0), r.get(1), r.get(2));
+    for r in ended {
+        let (youth, org, why) = (r.youth_id, r.name, r.end_reason.unwrap_or_default());
         if why == "match_ended" {
             texts.push((
                 youth,
@@ -219,7 +221,7 @@ async fn family_coordinators(
     tx: &mut PgConnection,
     youths: &[Uuid],
 ) -> Result<HashMap<Uuid, (Uuid, String)>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, (Uuid, Uuid, String)>(
+    Ok(sqlx::query!(
         "SELECT DISTINCT ON (m1.youth_id) m1.youth_id, c.organisation_id, o.name
            FROM family_members m1
            JOIN family_members m2 ON m2.family_id = m1.family_id AND m2.youth_id <> m1.youth_id
@@ -227,12 +229,12 @@ async fn family_coordinators(
            JOIN organisations o ON o.id = c.organisation_id
           WHERE m1.youth_id = ANY($1) AND o.may_coordinate AND o.kind NOT IN ('school', 'politie', 'gemeente')
           ORDER BY m1.youth_id, c.started_at",
+        youths
     )
-    .bind(youths)
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .map(|(y, o, n)| (y, (o, n)))
+    .map(|r| (r.youth_id, (r.organisation_id, r.name)))
     .collect())
 }
 

@@ -2,7 +2,7 @@
 //! may carry, and nothing more.
 
 use crate::domain::youth::full_name;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// One involved professional (with an active account) of a youth.
@@ -21,7 +21,7 @@ pub struct Contact {
 /// The involved professionals of `youth_ids`, one row per youth and user,
 /// ordered by youth, then by organisation and name.
 pub async fn contacts(tx: &mut PgConnection, youth_ids: &[Uuid]) -> Result<Vec<Contact>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query!(
         "SELECT DISTINCT y.id AS youth_id, y.given_names, y.prefix, y.family_name,
                 u.id AS user_id, o.id AS organisation_id, o.name AS organisation,
                 u.name, u.phone, u.email
@@ -31,26 +31,21 @@ pub async fn contacts(tx: &mut PgConnection, youth_ids: &[Uuid]) -> Result<Vec<C
            JOIN organisations o ON o.id = i.organisation_id
           WHERE i.youth_id = ANY($1) AND u.active
           ORDER BY y.id, o.name, u.name, u.id",
+        youth_ids
     )
-    .bind(youth_ids)
     .fetch_all(&mut *tx)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Contact {
-                youth_id: r.try_get("youth_id")?,
-                youth_name: full_name(
-                    r.try_get::<&str, _>("given_names")?,
-                    r.try_get::<&str, _>("prefix")?,
-                    r.try_get::<&str, _>("family_name")?,
-                ),
-                user_id: r.try_get("user_id")?,
-                organisation_id: r.try_get("organisation_id")?,
-                organisation: r.try_get("organisation")?,
-                name: r.try_get("name")?,
-                phone: r.try_get("phone")?,
-                email: r.try_get("email")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Contact {
+            youth_id: r.youth_id,
+            youth_name: full_name(&r.given_names, &r.prefix, &r.family_name),
+            user_id: r.user_id,
+            organisation_id: r.organisation_id,
+            organisation: r.organisation,
+            name: r.name,
+            phone: r.phone,
+            email: r.email,
         })
-        .collect()
+        .collect())
 }

@@ -22,7 +22,7 @@ use crate::domain::{
     youth::Youth,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use statements::{by_external_ref, insert, upsert_youths};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -188,13 +188,11 @@ async fn refuse_unknown_municipalities(
     let codes: Vec<String> = pending(outcomes, items)
         .map(|(_, it)| it.youth.municipality_code.clone())
         .collect();
-    let known: HashSet<String> =
-        sqlx::query_scalar::<_, String>("SELECT code FROM municipalities WHERE code = ANY($1)")
-            .bind(&codes)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+    let known: HashSet<String> = sqlx::query_scalar!("SELECT code FROM municipalities WHERE code = ANY($1)", &codes)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
     for (i, item) in items.iter().enumerate() {
         if outcomes[i].is_none() && !known.contains(&item.youth.municipality_code) {
             outcomes[i] = Some(Err(Refusal::UnknownMunicipality));
@@ -209,16 +207,18 @@ async fn involved_with(
     youths: &[Uuid],
 ) -> Result<HashMap<Uuid, Involved>, sqlx::Error> {
     let mut involved: HashMap<Uuid, Involved> = HashMap::new();
-    for row in
-        sqlx::query("SELECT youth_id, user_id, organisation_id FROM involvements WHERE youth_id = ANY($1)")
-            .bind(youths)
-            .fetch_all(&mut *tx)
-            .await?
+    for row in sqlx::query!(
+        r#"SELECT youth_id AS "youth_id!", user_id AS "user_id!", organisation_id AS "organisation_id!"
+             FROM involvements WHERE youth_id = ANY($1)"#,
+        youths
+    )
+    .fetch_all(&mut *tx)
+    .await?
     {
         involved
-            .entry(row.get("youth_id"))
+            .entry(row.youth_id)
             .or_insert_with(|| Involved::new([]))
-            .add(row.get("user_id"), row.get("organisation_id"));
+            .add(row.user_id, row.organisation_id);
     }
     Ok(involved)
 }
@@ -317,14 +317,14 @@ async fn history(
         .filter_map(|o| o.as_ref().ok().filter(|r| r.created).map(|r| (r.youth_id, r.id)))
         .collect();
     let event = if is_signal { "signalled" } else { "registered" };
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO involvement_events (youth_id, involvement_id, event, via_api)
          SELECT y, i, $3, $4 FROM unnest($1::uuid[], $2::uuid[]) AS x(y, i)",
+        &created.iter().map(|c| c.0).collect::<Vec<_>>(),
+        &created.iter().map(|c| c.1).collect::<Vec<_>>(),
+        event,
+        via_api
     )
-    .bind(created.iter().map(|c| c.0).collect::<Vec<_>>())
-    .bind(created.iter().map(|c| c.1).collect::<Vec<_>>())
-    .bind(event)
-    .bind(via_api)
     .execute(&mut *tx)
     .await?;
     if !matches.is_empty() {
@@ -332,16 +332,17 @@ async fn history(
             .iter()
             .map(|e| involved[&e.youth].organisation_count() as i32)
             .collect();
-        sqlx::query(
+        let kinds: Vec<String> = matches.iter().map(|e| e.kind.as_str().to_string()).collect();
+        sqlx::query!(
             "INSERT INTO match_events (youth_id, kind, involvement_id, user_id, organisation_id, organisation_count)
              SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int[])",
+            &matches.iter().map(|e| e.youth).collect::<Vec<_>>(),
+            &kinds,
+            &matches.iter().map(|e| e.involvement).collect::<Vec<_>>(),
+            &matches.iter().map(|e| e.user).collect::<Vec<_>>(),
+            &matches.iter().map(|e| e.organisation).collect::<Vec<_>>(),
+            &counts
         )
-        .bind(matches.iter().map(|e| e.youth).collect::<Vec<_>>())
-        .bind(matches.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
-        .bind(matches.iter().map(|e| e.involvement).collect::<Vec<_>>())
-        .bind(matches.iter().map(|e| e.user).collect::<Vec<_>>())
-        .bind(matches.iter().map(|e| e.organisation).collect::<Vec<_>>())
-        .bind(counts)
         .execute(&mut *tx)
         .await?;
     }
@@ -356,14 +357,14 @@ async fn history(
             )
         })
         .collect();
-    sqlx::query(
+    sqlx::query!(
         "UPDATE youths y SET municipality_code = m.code
            FROM (SELECT DISTINCT ON (id) id, code FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS x(id, code, n)
                  ORDER BY id, n DESC) m
           WHERE y.id = m.id AND y.municipality_code <> m.code",
+        &moved.iter().map(|m| m.0).collect::<Vec<_>>(),
+        &moved.iter().map(|m| m.1.clone()).collect::<Vec<_>>()
     )
-    .bind(moved.iter().map(|m| m.0).collect::<Vec<_>>())
-    .bind(moved.iter().map(|m| m.1.clone()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -12,8 +12,8 @@ pub async fn expire(
     tx: &mut PgConnection,
     youths: Option<&[Uuid]>,
 ) -> Result<(Vec<Uuid>, Vec<Happened>), sqlx::Error> {
-    let rows = sqlx::query_scalar::<_, Uuid>(
-        "WITH r AS (
+    let rows = sqlx::query_scalar!(
+        r#"WITH r AS (
              UPDATE registrations SET ended_at = now(), end_reason = 'expired'
               WHERE ended_at IS NULL AND end_date < current_date
                 AND ($1::uuid[] IS NULL OR youth_id = ANY($1))
@@ -27,9 +27,9 @@ pub async fn expire(
              INSERT INTO involvement_events (youth_id, involvement_id, event)
              SELECT youth_id, id, 'expired' FROM r UNION ALL SELECT youth_id, id, 'expired' FROM s
              RETURNING youth_id)
-         SELECT DISTINCT youth_id FROM e",
+         SELECT DISTINCT youth_id AS "youth_id!" FROM e"#,
+        youths
     )
-    .bind(youths)
     .fetch_all(&mut *tx)
     .await?;
     let happened = if youths.is_none() && !rows.is_empty() {
@@ -45,7 +45,7 @@ pub async fn expire(
 /// their coordination in line (appoint, reappoint, end). Returns the
 /// appointments made.
 pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happened>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE youths y
             SET involved_organisations = c.n,
                 matched_at = CASE WHEN c.n >= 2 THEN coalesce(y.matched_at, now()) END
@@ -53,8 +53,8 @@ pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happe
                    FROM unnest($1::uuid[]) AS a(id)) c
           WHERE y.id = c.id
             AND (y.involved_organisations <> c.n OR (c.n >= 2) <> (y.matched_at IS NOT NULL))",
+        youths
     )
-    .bind(youths)
     .execute(&mut *tx)
     .await?;
     let appointed = super::super::coordination::settle(tx, youths).await?;
@@ -83,8 +83,7 @@ pub async fn due_reminders(
     today: chrono::NaiveDate,
     limit: i64,
 ) -> Result<Vec<DueReminder>, sqlx::Error> {
-    use sqlx::Row;
-    let rows = sqlx::query(
+    let rows = sqlx::query!(
         "WITH due AS (
              SELECT id FROM registrations
               WHERE ended_at IS NULL AND reminder_sent_at IS NULL AND reminder_due_on <= $1
@@ -96,25 +95,20 @@ pub async fn due_reminders(
            FROM due, youths y, users u
           WHERE r.id = due.id AND y.id = r.youth_id AND u.id = r.user_id
          RETURNING r.id, r.youth_id, r.user_id, r.end_date, y.given_names, y.prefix, y.family_name, u.name",
+        today,
+        limit
     )
-    .bind(today)
-    .bind(limit)
     .fetch_all(&mut *tx)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(DueReminder {
-                registration_id: r.try_get("id")?,
-                youth_id: r.try_get("youth_id")?,
-                user_id: r.try_get("user_id")?,
-                end_date: r.try_get("end_date")?,
-                youth_name: crate::domain::youth::full_name(
-                    r.try_get::<&str, _>("given_names")?,
-                    r.try_get::<&str, _>("prefix")?,
-                    r.try_get::<&str, _>("family_name")?,
-                ),
-                user_name: r.try_get("name")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| DueReminder {
+            registration_id: r.id,
+            youth_id: r.youth_id,
+            user_id: r.user_id,
+            end_date: r.end_date,
+            youth_name: crate::domain::youth::full_name(&r.given_names, &r.prefix, &r.family_name),
+            user_name: r.name,
         })
-        .collect()
+        .collect())
 }
