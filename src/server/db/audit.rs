@@ -136,23 +136,23 @@ pub async fn record_many(db: impl PgExecutor<'_>, entries: &[Entry<'_>]) -> Resu
         reasons.push(e.reason.as_deref());
         vias.push(e.via.as_str());
     }
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_log (user_id, organisation_id, roles, action, object_type, object_ids, client_ip, result, reason, via)
          SELECT u, o, r::text[], a, t, ids::text[], ip, res, reason, via
            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::inet[],
                        $8::text[], $9::text[], $10::text[])
                 AS x(u, o, r, a, t, ids, ip, res, reason, via)",
+        &users as &[Option<Uuid>],
+        &orgs as &[Option<Uuid>],
+        &roles,
+        &actions as &[&str],
+        &types as &[Option<&str>],
+        &objects,
+        &ips as &[Option<IpNetwork>],
+        &results as &[&str],
+        &reasons as &[Option<&str>],
+        &vias as &[&str]
     )
-    .bind(users)
-    .bind(orgs)
-    .bind(roles)
-    .bind(actions)
-    .bind(types)
-    .bind(objects)
-    .bind(ips)
-    .bind(results)
-    .bind(reasons)
-    .bind(vias)
     .execute(db)
     .await?;
     Ok(())

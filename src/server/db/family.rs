@@ -30,8 +30,10 @@ impl Owner {
 }
 
 pub async fn family_of(tx: &mut PgConnection, youth: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("SELECT family_id FROM family_members WHERE youth_id = $1")
-        .bind(youth)
+    sqlx::query_scalar!(
+        "SELECT family_id FROM family_members WHERE youth_id = $1",
+        youth
+    )
         .fetch_optional(&mut *tx)
         .await
 }
@@ -198,33 +200,39 @@ pub async fn link(
         (Some(f), None) | (None, Some(f)) => f,
         (None, None) => {
             let f = Uuid::new_v4();
-            sqlx::query("INSERT INTO families (id, created_by) VALUES ($1, $2)")
-                .bind(f)
-                .bind(actor.user_id)
+            sqlx::query!(
+                "INSERT INTO families (id, created_by) VALUES ($1, $2)",
+                f,
+                actor.user_id
+            )
                 .execute(&mut *tx)
                 .await?;
             f
         }
     };
     for y in [youth, other] {
-        sqlx::query("INSERT INTO family_members (youth_id, family_id, added_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(y)
-            .bind(family)
-            .bind(actor.user_id)
+        sqlx::query!(
+            "INSERT INTO family_members (youth_id, family_id, added_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            y,
+            family,
+            actor.user_id
+        )
             .execute(&mut *tx)
             .await?;
         // The first youth plan becomes the family plan; consents go along.
-        sqlx::query(
+        sqlx::query!(
             "UPDATE plans SET family_id = $2, youth_id = NULL
               WHERE youth_id = $1 AND NOT EXISTS (SELECT 1 FROM plans WHERE family_id = $2)",
+            y,
+            family
         )
-        .bind(y)
-        .bind(family)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE consents SET family_id = $2, youth_id = NULL WHERE youth_id = $1")
-            .bind(y)
-            .bind(family)
+        sqlx::query!(
+            "UPDATE consents SET family_id = $2, youth_id = NULL WHERE youth_id = $1",
+            y,
+            family
+        )
             .execute(&mut *tx)
             .await?;
     }
@@ -239,9 +247,11 @@ pub async fn link(
     .collect();
     let text = format!("{} brengt {} samen in één gezin.", actor.name, names.join(" en "));
     for y in [youth, other] {
-        sqlx::query("INSERT INTO coordination_events (youth_id, text) VALUES ($1, $2)")
-            .bind(y)
-            .bind(&text)
+        sqlx::query!(
+            "INSERT INTO coordination_events (youth_id, text) VALUES ($1, $2)",
+            y,
+            &text
+        )
             .execute(&mut *tx)
             .await?;
     }
@@ -253,15 +263,19 @@ pub async fn link(
 
 /// Takes `youth` out of its family (the plan and consents stay with the family).
 pub async fn unlink(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM family_members WHERE youth_id = $1")
-        .bind(youth)
+    let done = sqlx::query!(
+        "DELETE FROM family_members WHERE youth_id = $1",
+        youth
+    )
         .execute(&mut *tx)
         .await?
         .rows_affected();
     if done > 0 {
-        sqlx::query("INSERT INTO coordination_events (youth_id, text) VALUES ($1, $2)")
-            .bind(youth)
-            .bind(format!("{} haalt de jeugdige uit het gezin.", actor.name))
+        sqlx::query!(
+            "INSERT INTO coordination_events (youth_id, text) VALUES ($1, $2)",
+            youth,
+            format!("{} haalt de jeugdige uit het gezin.", actor.name)
+        )
             .execute(&mut *tx)
             .await?;
     }
@@ -299,11 +313,11 @@ pub async fn save_plan(
 
 async fn plan_id(tx: &mut PgConnection, owner: Owner) -> Result<Option<Uuid>, sqlx::Error> {
     let (f, y) = owner.split();
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT id FROM plans WHERE family_id IS NOT DISTINCT FROM $1 AND youth_id IS NOT DISTINCT FROM $2",
+        f,
+        y
     )
-    .bind(f)
-    .bind(y)
     .fetch_optional(&mut *tx)
     .await
 }
@@ -321,13 +335,15 @@ pub async fn add_agreement(
         Some(p) => p,
         None => save_plan(tx, owner, actor, "", None, None).await?,
     };
-    sqlx::query("INSERT INTO plan_agreements (id, plan_id, who, what, due_on, created_by) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(Uuid::new_v4())
-        .bind(plan)
-        .bind(who)
-        .bind(what)
-        .bind(due_on)
-        .bind(actor.user_id)
+    sqlx::query!(
+        "INSERT INTO plan_agreements (id, plan_id, who, what, due_on, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        Uuid::new_v4(),
+        plan,
+        who,
+        what,
+        due_on,
+        actor.user_id
+    )
         .execute(&mut *tx)
         .await?;
     Ok(())
@@ -339,9 +355,11 @@ pub async fn remove_agreement(tx: &mut PgConnection, owner: Owner, id: Uuid) -> 
         return Ok(false);
     };
     Ok(
-        sqlx::query("DELETE FROM plan_agreements WHERE id = $1 AND plan_id = $2")
-            .bind(id)
-            .bind(plan)
+        sqlx::query!(
+            "DELETE FROM plan_agreements WHERE id = $1 AND plan_id = $2",
+            id,
+            plan
+        )
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -369,22 +387,22 @@ pub async fn record_consent(
 ) -> Result<Uuid, sqlx::Error> {
     let (f, y) = owner.split();
     let id = Uuid::new_v4();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO consents (id, family_id, youth_id, kind, given_by, what, with_whom, valid_from, valid_until,
                                justification, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        id,
+        f,
+        y,
+        if c.given { "given" } else { "not_informed" },
+        c.given_by.trim(),
+        c.what.trim(),
+        c.with_whom.trim(),
+        c.valid_from,
+        c.valid_until,
+        c.justification.trim(),
+        actor.user_id
     )
-    .bind(id)
-    .bind(f)
-    .bind(y)
-    .bind(if c.given { "given" } else { "not_informed" })
-    .bind(c.given_by.trim())
-    .bind(c.what.trim())
-    .bind(c.with_whom.trim())
-    .bind(c.valid_from)
-    .bind(c.valid_until)
-    .bind(c.justification.trim())
-    .bind(actor.user_id)
     .execute(&mut *tx)
     .await?;
     Ok(id)
@@ -393,14 +411,14 @@ pub async fn record_consent(
 /// Marks consent `id` of `owner` withdrawn.
 pub async fn withdraw_consent(tx: &mut PgConnection, owner: Owner, id: Uuid) -> Result<bool, sqlx::Error> {
     let (f, y) = owner.split();
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "UPDATE consents SET withdrawn_at = now()
           WHERE id = $1 AND withdrawn_at IS NULL
             AND family_id IS NOT DISTINCT FROM $2 AND youth_id IS NOT DISTINCT FROM $3",
+        id,
+        f,
+        y
     )
-    .bind(id)
-    .bind(f)
-    .bind(y)
     .execute(&mut *tx)
     .await?
     .rows_affected()

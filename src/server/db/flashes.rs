@@ -9,10 +9,12 @@ pub async fn put(
     payload: &serde_json::Value,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
-    sqlx::query("INSERT INTO flashes (id, session, payload) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(&session[..])
-        .bind(payload)
+    sqlx::query!(
+        "INSERT INTO flashes (id, session, payload) VALUES ($1, $2, $3)",
+        id,
+        &session[..],
+        payload
+    )
         .execute(db)
         .await?;
     Ok(id)
@@ -24,18 +26,20 @@ pub async fn take(
     id: Uuid,
     session: &[u8; 32],
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "DELETE FROM flashes WHERE id = $1 AND session = $2 AND created_at > now() - interval '1 hour' RETURNING payload",
+        id,
+        &session[..]
     )
-    .bind(id)
-    .bind(&session[..])
     .fetch_optional(db)
     .await
 }
 
 /// Removes flashes older than an hour that were never read.
 pub async fn delete_stale(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM flashes WHERE created_at < now() - interval '1 hour'")
+    sqlx::query!(
+        "DELETE FROM flashes WHERE created_at < now() - interval '1 hour'"
+    )
         .execute(db)
         .await?;
     Ok(())

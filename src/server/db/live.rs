@@ -8,14 +8,14 @@ use uuid::Uuid;
 /// An action changed: an event for its youth and, for a family action,
 /// for every youth of the family (their pages show it too).
 pub async fn emit_action(tx: &mut PgConnection, action: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO live_events (kind, youth_id, action_id)
          SELECT 'action', c.y, a.id FROM actions a,
                 LATERAL (SELECT a.youth_id AS y
                          UNION SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = a.family_id) c
           WHERE a.id = $1",
+        action
     )
-    .bind(action)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -24,10 +24,10 @@ pub async fn emit_action(tx: &mut PgConnection, action: Uuid) -> Result<(), sqlx
 /// The coordination of these youths changed (appointed, taken, handed
 /// over, escalated, decided): one event per youth.
 pub async fn emit_coordination(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO live_events (kind, youth_id) SELECT DISTINCT 'coordination', y FROM unnest($1::uuid[]) AS t(y)",
+        youths
     )
-    .bind(youths)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -36,12 +36,12 @@ pub async fn emit_coordination(tx: &mut PgConnection, youths: &[Uuid]) -> Result
 /// An involvement changed on these youths: an event for each one that is
 /// coordinated (or whose coordination ended in this transaction).
 pub async fn emit_involvement(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO live_events (kind, youth_id)
          SELECT DISTINCT 'involvement', c.youth_id FROM coordinations c
           WHERE c.youth_id = ANY($1) AND (c.ended_at IS NULL OR c.ended_at >= now())",
+        youths
     )
-    .bind(youths)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -94,7 +94,9 @@ pub async fn missed(
     youth: Option<Uuid>,
     limit: i64,
 ) -> Result<Option<Vec<Stored>>, sqlx::Error> {
-    let purged: i64 = sqlx::query_scalar("SELECT upto_seq FROM live_purged")
+    let purged: i64 = sqlx::query_scalar!(
+        "SELECT upto_seq FROM live_purged"
+    )
         .fetch_one(pool)
         .await?;
     if seq < purged {
@@ -116,7 +118,9 @@ pub async fn missed(
 
 /// The highest committed number.
 pub async fn high_water(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM live_events")
+    sqlx::query_scalar!(
+        r#"SELECT coalesce(max(seq), 0) AS "seq!" FROM live_events"#
+    )
         .fetch_one(pool)
         .await
 }
@@ -124,14 +128,16 @@ pub async fn high_water(pool: &PgPool) -> Result<i64, sqlx::Error> {
 /// Deletes events older than two days (the daily job); reconnecting
 /// clients that last saw one of them are told to resync.
 pub async fn delete_old(tx: &mut PgConnection) -> Result<u64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE live_purged SET upto_seq = greatest(upto_seq,
-             (SELECT coalesce(max(seq), 0) FROM live_events WHERE at < now() - interval '2 days'))",
+             (SELECT coalesce(max(seq), 0) FROM live_events WHERE at < now() - interval '2 days'))"
     )
     .execute(&mut *tx)
     .await?;
     Ok(
-        sqlx::query("DELETE FROM live_events WHERE at < now() - interval '2 days'")
+        sqlx::query!(
+            "DELETE FROM live_events WHERE at < now() - interval '2 days'"
+        )
             .execute(&mut *tx)
             .await?
             .rows_affected(),
@@ -140,10 +146,12 @@ pub async fn delete_old(tx: &mut PgConnection) -> Result<u64, sqlx::Error> {
 
 /// Presence: a live connection of `user` on `topic` opened.
 pub async fn present(pool: &PgPool, connection: Uuid, user: Uuid, topic: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO presence (connection_id, user_id, topic) VALUES ($1, $2, $3)")
-        .bind(connection)
-        .bind(user)
-        .bind(topic)
+    sqlx::query!(
+        "INSERT INTO presence (connection_id, user_id, topic) VALUES ($1, $2, $3)",
+        connection,
+        user,
+        topic
+    )
         .execute(pool)
         .await?;
     Ok(())
@@ -151,8 +159,10 @@ pub async fn present(pool: &PgPool, connection: Uuid, user: Uuid, topic: &str) -
 
 /// Presence: the connection is still open.
 pub async fn still_present(pool: &PgPool, connection: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE presence SET seen_at = now() WHERE connection_id = $1")
-        .bind(connection)
+    sqlx::query!(
+        "UPDATE presence SET seen_at = now() WHERE connection_id = $1",
+        connection
+    )
         .execute(pool)
         .await?;
     Ok(())
@@ -160,8 +170,10 @@ pub async fn still_present(pool: &PgPool, connection: Uuid) -> Result<(), sqlx::
 
 /// Presence: the connection closed.
 pub async fn gone(pool: &PgPool, connection: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM presence WHERE connection_id = $1")
-        .bind(connection)
+    sqlx::query!(
+        "DELETE FROM presence WHERE connection_id = $1",
+        connection
+    )
         .execute(pool)
         .await?;
     Ok(())
@@ -173,8 +185,10 @@ pub const PRESENCE_SECONDS: i32 = 45;
 /// Deletes the presence of connections an instance lost (a crash).
 pub async fn delete_stale_presence(pool: &PgPool) -> Result<u64, sqlx::Error> {
     Ok(
-        sqlx::query("DELETE FROM presence WHERE seen_at < now() - make_interval(secs => $1)")
-            .bind(f64::from(PRESENCE_SECONDS))
+        sqlx::query!(
+            "DELETE FROM presence WHERE seen_at < now() - make_interval(secs => $1)",
+            f64::from(PRESENCE_SECONDS)
+        )
             .execute(pool)
             .await?
             .rows_affected(),
@@ -183,15 +197,15 @@ pub async fn delete_stale_presence(pool: &PgPool) -> Result<u64, sqlx::Error> {
 
 /// The names of the others looking at `topic` now (each once).
 pub async fn who_is_here(pool: &PgPool, topic: &str, except: Uuid) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "SELECT u.name FROM users u
           WHERE u.id <> $2 AND EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id AND p.topic = $1
                                           AND p.seen_at >= now() - make_interval(secs => $3))
           ORDER BY u.name",
+        topic,
+        except,
+        f64::from(PRESENCE_SECONDS)
     )
-    .bind(topic)
-    .bind(except)
-    .bind(f64::from(PRESENCE_SECONDS))
     .fetch_all(pool)
     .await
 }

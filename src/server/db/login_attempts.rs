@@ -71,10 +71,12 @@ pub async fn record(
     ip: Option<IpAddr>,
     succeeded: bool,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO login_attempts (email, client_ip, succeeded) VALUES ($1, $2, $3)")
-        .bind(email)
-        .bind(ip.map(sqlx::types::ipnetwork::IpNetwork::from))
-        .bind(succeeded)
+    sqlx::query!(
+        "INSERT INTO login_attempts (email, client_ip, succeeded) VALUES ($1, $2, $3)",
+        email,
+        ip.map(sqlx::types::ipnetwork::IpNetwork::from),
+        succeeded
+    )
         .execute(db)
         .await?;
     Ok(())
@@ -83,8 +85,10 @@ pub async fn record(
 /// Serialises log-ins of one account across every app instance for the rest
 /// of the transaction, so concurrent attempts cannot slip past the limit.
 pub async fn lock_account(db: impl PgExecutor<'_>, email: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7513))")
-        .bind(email)
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 7513))",
+        email
+    )
         .execute(db)
         .await?;
     Ok(())
@@ -92,7 +96,9 @@ pub async fn lock_account(db: impl PgExecutor<'_>, email: &str) -> Result<(), sq
 
 /// Removes log-in attempts older than 30 days.
 pub async fn delete_old(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_attempts WHERE at < now() - interval '30 days'")
+    sqlx::query!(
+        "DELETE FROM login_attempts WHERE at < now() - interval '30 days'"
+    )
         .execute(db)
         .await?;
     Ok(())

@@ -40,7 +40,9 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 
 /// True when a trivial query succeeds within the pool's acquire timeout.
 pub async fn ping(pool: &PgPool) -> bool {
-    sqlx::query_scalar::<_, i32>("SELECT 1")
+    sqlx::query_scalar!(
+        "SELECT 1"
+    )
         .fetch_one(pool)
         .await
         .is_ok()

@@ -7,8 +7,10 @@ use uuid::Uuid;
 
 /// The name of region `id`.
 pub async fn region_name(db: impl PgExecutor<'_>, id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM regions WHERE id = $1")
-        .bind(id)
+    sqlx::query_scalar!(
+        "SELECT name FROM regions WHERE id = $1",
+        id
+    )
         .fetch_one(db)
         .await
 }
@@ -16,7 +18,7 @@ pub async fn region_name(db: impl PgExecutor<'_>, id: Uuid) -> Result<String, sq
 /// Finds or makes the region `name`; a new region gets covenant version 1
 /// (no rules yet: the fallback decides).
 pub async fn upsert_region(db: impl PgExecutor<'_>, name: &str) -> Result<Uuid, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "WITH r AS (
              INSERT INTO regions (id, name) VALUES ($1, $2)
              ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
@@ -26,10 +28,10 @@ pub async fn upsert_region(db: impl PgExecutor<'_>, name: &str) -> Result<Uuid, 
              SELECT $3, id, 1, '[]', now() FROM r
              ON CONFLICT (region_id, version) DO NOTHING)
          SELECT id FROM r",
+        Uuid::new_v4(),
+        name,
+        Uuid::new_v4()
     )
-    .bind(Uuid::new_v4())
-    .bind(name)
-    .bind(Uuid::new_v4())
     .fetch_one(db)
     .await
 }
@@ -40,13 +42,13 @@ pub async fn upsert_municipality(
     name: &str,
     region_id: Uuid,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO municipalities (code, name, region_id) VALUES ($1, $2, $3)
          ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, region_id = EXCLUDED.region_id",
+        code,
+        name,
+        region_id
     )
-    .bind(code)
-    .bind(name)
-    .bind(region_id)
     .execute(db)
     .await?;
     Ok(())
@@ -59,19 +61,19 @@ pub async fn upsert_organisation(
     kind: OrganisationKind,
     caps: Capabilities,
 ) -> Result<Uuid, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO organisations (id, region_id, name, kind, may_register, may_signal, may_coordinate)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (region_id, name) DO UPDATE SET kind = EXCLUDED.kind
          RETURNING id",
+        Uuid::new_v4(),
+        region_id,
+        name,
+        kind.as_str(),
+        caps.may_register,
+        caps.may_signal,
+        caps.may_coordinate
     )
-    .bind(Uuid::new_v4())
-    .bind(region_id)
-    .bind(name)
-    .bind(kind.as_str())
-    .bind(caps.may_register)
-    .bind(caps.may_signal)
-    .bind(caps.may_coordinate)
     .fetch_one(conn)
     .await
 }

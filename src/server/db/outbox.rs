@@ -29,7 +29,7 @@ pub async fn insert(tx: &mut PgConnection, mails: &[NewMail]) -> Result<u64, sql
         return Ok(0);
     }
     let ids: Vec<Uuid> = mails.iter().map(|_| Uuid::new_v4()).collect();
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "INSERT INTO outbox (message_id, kind, user_id, recipient, region_id, youth_id, subject, payload, dedupe_key)
          SELECT m.message_id, m.kind, m.user_id, coalesce(u.email, m.address, ''),
                 coalesce(m.region_id, o.region_id), m.youth_id, m.subject, m.payload, m.dedupe_key
@@ -39,16 +39,16 @@ pub async fn insert(tx: &mut PgConnection, mails: &[NewMail]) -> Result<u64, sql
            LEFT JOIN organisations o ON o.id = u.organisation_id
           WHERE m.user_id IS NULL OR u.active
          ON CONFLICT (dedupe_key) DO NOTHING",
+        &ids,
+        &mails.iter().map(|m| m.kind).collect::<Vec<_>>() as &[&str],
+        &mails.iter().map(|m| m.user_id).collect::<Vec<_>>() as &[Option<Uuid>],
+        &mails.iter().map(|m| m.address.clone()).collect::<Vec<_>>() as &[Option<String>],
+        &mails.iter().map(|m| m.region_id).collect::<Vec<_>>() as &[Option<Uuid>],
+        &mails.iter().map(|m| m.youth_id).collect::<Vec<_>>() as &[Option<Uuid>],
+        &mails.iter().map(|m| m.subject.clone()).collect::<Vec<_>>(),
+        &mails.iter().map(|m| m.payload.clone()).collect::<Vec<_>>(),
+        &mails.iter().map(|m| m.dedupe_key.clone()).collect::<Vec<_>>() as &[Option<String>]
     )
-    .bind(&ids)
-    .bind(mails.iter().map(|m| m.kind).collect::<Vec<_>>())
-    .bind(mails.iter().map(|m| m.user_id).collect::<Vec<_>>())
-    .bind(mails.iter().map(|m| m.address.clone()).collect::<Vec<_>>())
-    .bind(mails.iter().map(|m| m.region_id).collect::<Vec<_>>())
-    .bind(mails.iter().map(|m| m.youth_id).collect::<Vec<_>>())
-    .bind(mails.iter().map(|m| m.subject.clone()).collect::<Vec<_>>())
-    .bind(mails.iter().map(|m| m.payload.clone()).collect::<Vec<_>>())
-    .bind(mails.iter().map(|m| m.dedupe_key.clone()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await?;
     Ok(done.rows_affected())
@@ -117,11 +117,11 @@ pub async fn claim(
 
 /// Sent: the body is no longer kept.
 pub async fn mark_sent(db: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL, payload = '{}'::jsonb
           WHERE id = $1",
+        id
     )
-    .bind(id)
     .execute(db)
     .await?;
     Ok(())
@@ -150,15 +150,15 @@ pub async fn mark_unsent(
         Settle::Dead => ("dead", Duration::ZERO),
     };
     let error: String = error.chars().take(500).collect();
-    sqlx::query(
+    sqlx::query!(
         "UPDATE outbox SET status = $2, last_error = $3,
                 next_attempt_at = now() + make_interval(secs => $4)
           WHERE id = $1",
+        id,
+        status,
+        error,
+        delay.as_secs_f64()
     )
-    .bind(id)
-    .bind(status)
-    .bind(error)
-    .bind(delay.as_secs_f64())
     .execute(db)
     .await?;
     Ok(())
@@ -166,11 +166,11 @@ pub async fn mark_unsent(
 
 /// Gives claimed mails back (at shutdown), due at once for another worker.
 pub async fn release(db: impl PgExecutor<'_>, ids: &[i64]) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE outbox SET status = 'pending', attempts = greatest(attempts - 1, 0), next_attempt_at = now()
           WHERE id = ANY($1) AND status = 'sending'",
+        ids
     )
-    .bind(ids)
     .execute(db)
     .await?;
     Ok(())
@@ -178,7 +178,9 @@ pub async fn release(db: impl PgExecutor<'_>, ids: &[i64]) -> Result<(), sqlx::E
 
 /// When the next pending mail falls due, for the worker's sleep.
 pub async fn next_due(db: impl PgExecutor<'_>) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    sqlx::query_scalar("SELECT min(next_attempt_at) FROM outbox WHERE status IN ('pending', 'sending')")
+    sqlx::query_scalar!(
+        "SELECT min(next_attempt_at) FROM outbox WHERE status IN ('pending', 'sending')"
+    )
         .fetch_one(db)
         .await
 }
@@ -234,17 +236,19 @@ pub async fn in_region(
 /// Puts a dead or failed mail of the region back in the queue, with 48 new
 /// hours of retries, and wakes the workers. False when there is no such mail.
 pub async fn retry(tx: &mut PgConnection, id: i64, region_id: Uuid) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(),
                 give_up_at = now() + interval '48 hours', last_error = NULL
           WHERE id = $1 AND region_id = $2 AND status IN ('dead', 'failed')",
+        id,
+        region_id
     )
-    .bind(id)
-    .bind(region_id)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 1 {
-        sqlx::query("SELECT pg_notify('outbox', '')")
+        sqlx::query!(
+            "SELECT pg_notify('outbox', '')"
+        )
             .execute(&mut *tx)
             .await?;
     }
@@ -254,7 +258,9 @@ pub async fn retry(tx: &mut PgConnection, id: i64, region_id: Uuid) -> Result<bo
 /// Sent mails are kept (without body) for 90 days.
 pub async fn delete_old_sent(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
     Ok(
-        sqlx::query("DELETE FROM outbox WHERE status = 'sent' AND sent_at < now() - interval '90 days'")
+        sqlx::query!(
+            "DELETE FROM outbox WHERE status = 'sent' AND sent_at < now() - interval '90 days'"
+        )
             .execute(db)
             .await?
             .rows_affected(),

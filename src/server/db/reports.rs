@@ -80,19 +80,21 @@ pub async fn open_escalation_days(
     db: impl PgExecutor<'_>,
     municipalities: &[String],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT (current_date - (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date)::bigint
+    sqlx::query_scalar!(
+        r#"SELECT (current_date - (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date)::bigint AS "days!"
            FROM escalations e JOIN youths y ON y.id = e.youth_id
-          WHERE e.closed_at IS NULL AND y.municipality_code = ANY($1)",
+          WHERE e.closed_at IS NULL AND y.municipality_code = ANY($1)"#,
+        municipalities
     )
-    .bind(municipalities)
     .fetch_all(db)
     .await
 }
 
 /// Folds the pending deltas into the rollup; returns how many sums changed.
 pub async fn compact(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT report_compact()")
+    sqlx::query_scalar!(
+        r#"SELECT report_compact() AS "folded!""#
+    )
         .fetch_one(pool)
         .await
 }
@@ -144,17 +146,17 @@ pub async fn add_recipient(
     email: &str,
     by: Uuid,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "INSERT INTO report_recipients (id, municipality_code, name, email, added_by)
          SELECT $1, code, $3, $4, $5 FROM municipalities WHERE code = $2 AND region_id = $6
          ON CONFLICT (municipality_code, email) DO NOTHING RETURNING id",
+        Uuid::new_v4(),
+        municipality,
+        name,
+        email,
+        by,
+        region_id
     )
-    .bind(Uuid::new_v4())
-    .bind(municipality)
-    .bind(name)
-    .bind(email)
-    .bind(by)
-    .bind(region_id)
     .fetch_optional(db)
     .await
 }
@@ -164,12 +166,12 @@ pub async fn remove_recipient(
     region_id: Uuid,
     id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "DELETE FROM report_recipients r USING municipalities m
           WHERE r.id = $1 AND m.code = r.municipality_code AND m.region_id = $2",
+        id,
+        region_id
     )
-    .bind(id)
-    .bind(region_id)
     .execute(db)
     .await?
     .rows_affected()
@@ -183,10 +185,12 @@ pub async fn set_frequency(
     frequency: &str,
 ) -> Result<bool, sqlx::Error> {
     Ok(
-        sqlx::query("UPDATE municipalities SET report_frequency = $3 WHERE code = $1 AND region_id = $2")
-            .bind(municipality)
-            .bind(region_id)
-            .bind(frequency)
+        sqlx::query!(
+            "UPDATE municipalities SET report_frequency = $3 WHERE code = $1 AND region_id = $2",
+            municipality,
+            region_id,
+            frequency
+        )
             .execute(db)
             .await?
             .rows_affected()
@@ -241,14 +245,14 @@ pub async fn claim(
     start: NaiveDate,
     recipients: i32,
 ) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "INSERT INTO report_sends (municipality_code, period_kind, period_start, recipients)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        municipality,
+        frequency,
+        start,
+        recipients
     )
-    .bind(municipality)
-    .bind(frequency)
-    .bind(start)
-    .bind(recipients)
     .execute(db)
     .await?
     .rows_affected()

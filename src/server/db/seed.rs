@@ -161,7 +161,9 @@ async fn demo_history(
     orgs: &[(&str, uuid::Uuid)],
 ) -> Result<(), sqlx::Error> {
     use crate::server::generate::{fill, Org, Population, Spec};
-    let done: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM youths WHERE bsn LIKE '0%')")
+    let done: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM youths WHERE bsn LIKE '0%') AS "done!""#
+    )
         .fetch_one(pool)
         .await?;
     if done {
@@ -188,8 +190,10 @@ async fn demo_history(
             },
         )
         .await?;
-        sqlx::query("UPDATE users SET active = false WHERE id = $1")
-            .bind(user)
+        sqlx::query!(
+            "UPDATE users SET active = false WHERE id = $1",
+            user
+        )
             .execute(&mut *conn)
             .await?;
         population.push(Org {
@@ -230,10 +234,10 @@ async fn demo_history(
 /// health care, then the neighbourhood team; else the fallback.
 async fn demo_covenant(tx: &mut sqlx::PgConnection, region: uuid::Uuid) -> Result<(), sqlx::Error> {
     use crate::domain::covenant::{KindsMode, Rule, RuleOutcome};
-    let has: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM covenant_versions WHERE region_id = $1 AND version > 1)",
+    let has: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM covenant_versions WHERE region_id = $1 AND version > 1) AS "has!""#,
+        region
     )
-    .bind(region)
     .fetch_one(&mut *tx)
     .await?;
     if has {
@@ -254,12 +258,12 @@ async fn demo_covenant(tx: &mut sqlx::PgConnection, region: uuid::Uuid) -> Resul
         rule(Some(12), Some(22), OrganisationKind::Ggz),
         rule(None, None, OrganisationKind::Wijkteam),
     ];
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO covenant_versions (id, region_id, version, rules, activated_at) VALUES ($1, $2, 2, $3, now())",
+        uuid::Uuid::new_v4(),
+        region,
+        serde_json::to_value(rules).expect("rules serialise")
     )
-    .bind(uuid::Uuid::new_v4())
-    .bind(region)
-    .bind(serde_json::to_value(rules).expect("rules serialise"))
     .execute(&mut *tx)
     .await?;
     Ok(())

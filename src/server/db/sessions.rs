@@ -11,10 +11,12 @@ pub async fn create(
     user_id: Uuid,
     stage: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, stage) VALUES ($1, $2, $3)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(stage)
+    sqlx::query!(
+        "INSERT INTO sessions (token_hash, user_id, stage) VALUES ($1, $2, $3)",
+        token_hash,
+        user_id,
+        stage
+    )
         .execute(db)
         .await?;
     Ok(())
@@ -22,8 +24,10 @@ pub async fn create(
 
 /// Ends one session; returns the user it belonged to, if it existed.
 pub async fn delete(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
-        .bind(token_hash)
+    sqlx::query_scalar!(
+        "DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id",
+        token_hash
+    )
         .fetch_optional(db)
         .await
 }
@@ -35,12 +39,12 @@ pub async fn delete_expired(
     idle: std::time::Duration,
     absolute: std::time::Duration,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "DELETE FROM sessions WHERE last_seen_at < now() - make_interval(secs => $1)
                                  OR created_at < now() - make_interval(secs => $2)",
+        idle.as_secs_f64(),
+        absolute.as_secs_f64()
     )
-    .bind(idle.as_secs_f64())
-    .bind(absolute.as_secs_f64())
     .execute(db)
     .await?
     .rows_affected())

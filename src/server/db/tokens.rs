@@ -22,15 +22,15 @@ pub async fn insert(
     created_by: Uuid,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO api_tokens (id, organisation_id, name, token_hash, hint, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        id,
+        organisation_id,
+        name,
+        &token_hash[..],
+        hint,
+        created_by
     )
-    .bind(id)
-    .bind(organisation_id)
-    .bind(name)
-    .bind(&token_hash[..])
-    .bind(hint)
-    .bind(created_by)
     .execute(db)
     .await?;
     Ok(id)
@@ -110,14 +110,14 @@ pub async fn revoke(
     region_id: Uuid,
     by: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE api_tokens a SET revoked_at = now(), revoked_by = $3
            FROM organisations o
           WHERE a.id = $1 AND o.id = a.organisation_id AND o.region_id = $2 AND a.revoked_at IS NULL",
+        id,
+        region_id,
+        by
     )
-    .bind(id)
-    .bind(region_id)
-    .bind(by)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -125,7 +125,9 @@ pub async fn revoke(
 
 /// Removes the per-minute call counts older than an hour.
 pub async fn delete_old_calls(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM api_calls WHERE minute < now() - interval '1 hour'")
+    sqlx::query!(
+        "DELETE FROM api_calls WHERE minute < now() - interval '1 hour'"
+    )
         .execute(db)
         .await?;
     Ok(())

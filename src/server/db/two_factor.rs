@@ -42,8 +42,10 @@ pub async fn pending(
 
 /// Makes the pending session a full log-in.
 pub async fn complete_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET stage = 'full', last_seen_at = now() WHERE token_hash = $1")
-        .bind(token_hash)
+    sqlx::query!(
+        "UPDATE sessions SET stage = 'full', last_seen_at = now() WHERE token_hash = $1",
+        token_hash
+    )
         .execute(db)
         .await?;
     Ok(())
@@ -67,9 +69,11 @@ pub async fn secret_for_update(
 
 /// Remembers the step of a code just used, so it works only once.
 pub async fn use_step(db: impl PgExecutor<'_>, user_id: Uuid, step: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(step)
+    sqlx::query!(
+        "UPDATE users SET totp_last_step = $2 WHERE id = $1",
+        user_id,
+        step
+    )
         .execute(db)
         .await?;
     Ok(())
@@ -81,11 +85,11 @@ pub async fn use_recovery_code(
     user_id: Uuid,
     hash: &[u8],
 ) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(sqlx::query!(
         "UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+        user_id,
+        hash
     )
-    .bind(user_id)
-    .bind(hash)
     .execute(db)
     .await?
     .rows_affected()
@@ -99,12 +103,12 @@ pub async fn pending_secret(
     user_id: Uuid,
     fresh: &[u8],
 ) -> Result<Vec<u8>, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE users SET totp_pending_secret = coalesce(totp_pending_secret, $2) WHERE id = $1
-         RETURNING totp_pending_secret",
+    sqlx::query_scalar!(
+        r#"UPDATE users SET totp_pending_secret = coalesce(totp_pending_secret, $2) WHERE id = $1
+         RETURNING totp_pending_secret AS "secret!""#,
+        user_id,
+        fresh
     )
-    .bind(user_id)
-    .bind(fresh)
     .fetch_one(db)
     .await
 }
@@ -114,20 +118,22 @@ pub async fn pending_secret_for_update(
     db: impl PgExecutor<'_>,
     user_id: Uuid,
 ) -> Result<Option<Vec<u8>>, sqlx::Error> {
-    sqlx::query_scalar("SELECT totp_pending_secret FROM users WHERE id = $1 FOR UPDATE")
-        .bind(user_id)
+    sqlx::query_scalar!(
+        "SELECT totp_pending_secret FROM users WHERE id = $1 FOR UPDATE",
+        user_id
+    )
         .fetch_one(db)
         .await
 }
 
 /// The secret being set up becomes the user's, `step` used.
 pub async fn confirm(conn: &mut sqlx::PgConnection, user_id: Uuid, step: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $2
           WHERE id = $1",
+        user_id,
+        step
     )
-    .bind(user_id)
-    .bind(step)
     .execute(conn)
     .await?;
     Ok(())
@@ -139,14 +145,18 @@ pub async fn replace_recovery_codes(
     user_id: Uuid,
     hashes: &[[u8; 32]],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
+    sqlx::query!(
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        user_id
+    )
         .execute(&mut *conn)
         .await?;
     let hashes: Vec<Vec<u8>> = hashes.iter().map(|h| h.to_vec()).collect();
-    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])")
-        .bind(user_id)
-        .bind(hashes)
+    sqlx::query!(
+        "INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::bytea[])",
+        user_id,
+        &hashes
+    )
         .execute(conn)
         .await?;
     Ok(())
@@ -154,14 +164,16 @@ pub async fn replace_recovery_codes(
 
 /// Turns the second factor off: secret, last step and codes gone.
 pub async fn disable(conn: &mut sqlx::PgConnection, user_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1",
+        user_id
     )
-    .bind(user_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
+    sqlx::query!(
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        user_id
+    )
         .execute(conn)
         .await?;
     Ok(())
@@ -199,8 +211,10 @@ pub async fn status(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Status, sq
 
 /// Whether the region asks a second factor of everyone.
 pub async fn region_requires_all(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT two_factor_for_all FROM regions WHERE id = $1")
-        .bind(region_id)
+    sqlx::query_scalar!(
+        "SELECT two_factor_for_all FROM regions WHERE id = $1",
+        region_id
+    )
         .fetch_one(db)
         .await
 }
@@ -210,9 +224,11 @@ pub async fn set_region_requires_all(
     region_id: Uuid,
     all: bool,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE regions SET two_factor_for_all = $2 WHERE id = $1")
-        .bind(region_id)
-        .bind(all)
+    sqlx::query!(
+        "UPDATE regions SET two_factor_for_all = $2 WHERE id = $1",
+        region_id,
+        all
+    )
         .execute(db)
         .await?;
     Ok(())
@@ -220,8 +236,10 @@ pub async fn set_region_requires_all(
 
 /// The password hash of a user, locked for a change.
 pub async fn password_hash_for_update(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 FOR UPDATE")
-        .bind(user_id)
+    sqlx::query_scalar!(
+        "SELECT password_hash FROM users WHERE id = $1 FOR UPDATE",
+        user_id
+    )
         .fetch_one(db)
         .await
 }
@@ -234,15 +252,19 @@ pub async fn set_password(
     hash: &str,
     keep_session: &[u8],
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(hash)
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2 WHERE id = $1",
+        user_id,
+        hash
+    )
         .execute(&mut *conn)
         .await?;
     Ok(
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-            .bind(user_id)
-            .bind(keep_session)
+        sqlx::query!(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+            user_id,
+            keep_session
+        )
             .execute(conn)
             .await?
             .rows_affected(),

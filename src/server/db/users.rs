@@ -99,29 +99,29 @@ pub async fn insert_if_absent(
     conn: &mut sqlx::PgConnection,
     user: &NewUser<'_>,
 ) -> Result<Uuid, sqlx::Error> {
-    let id: Uuid = sqlx::query_scalar(
-        "WITH ins AS (
+    let id: Uuid = sqlx::query_scalar!(
+        r#"WITH ins AS (
              INSERT INTO users (id, organisation_id, email, name, phone, password_hash, two_factor_exempt)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (email) DO NOTHING
              RETURNING id)
-         SELECT id FROM ins UNION ALL SELECT id FROM users WHERE email = $3 LIMIT 1",
+         SELECT id AS "id!" FROM ins UNION ALL SELECT id FROM users WHERE email = $3 LIMIT 1"#,
+        Uuid::new_v4(),
+        user.organisation_id,
+        user.email,
+        user.name,
+        user.phone,
+        user.password_hash,
+        user.two_factor_exempt
     )
-    .bind(Uuid::new_v4())
-    .bind(user.organisation_id)
-    .bind(user.email)
-    .bind(user.name)
-    .bind(user.phone)
-    .bind(user.password_hash)
-    .bind(user.two_factor_exempt)
     .fetch_one(&mut *conn)
     .await?;
     let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+        id,
+        &roles as &[&str]
     )
-    .bind(id)
-    .bind(&roles)
     .execute(&mut *conn)
     .await?;
     Ok(id)
@@ -132,9 +132,11 @@ pub async fn add_analyst_municipality(
     user_id: Uuid,
     code: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO analyst_municipalities (user_id, municipality_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(user_id)
-        .bind(code)
+    sqlx::query!(
+        "INSERT INTO analyst_municipalities (user_id, municipality_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        user_id,
+        code
+    )
         .execute(db)
         .await?;
     Ok(())

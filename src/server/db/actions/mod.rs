@@ -51,8 +51,10 @@ pub(crate) fn concerns(y: &str, f: &str) -> String {
 
 /// The family `youth` belongs to.
 pub(super) async fn family_of(tx: &mut PgConnection, youth: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("SELECT family_id FROM family_members WHERE youth_id = $1")
-        .bind(youth)
+    sqlx::query_scalar!(
+        "SELECT family_id FROM family_members WHERE youth_id = $1",
+        youth
+    )
         .fetch_optional(&mut *tx)
         .await
 }
@@ -89,24 +91,30 @@ async fn resolve(
 }
 
 async fn event(tx: &mut PgConnection, action: Uuid, text: String) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO action_events (action_id, text) VALUES ($1, $2)")
-        .bind(action)
-        .bind(text)
+    sqlx::query!(
+        "INSERT INTO action_events (action_id, text) VALUES ($1, $2)",
+        action,
+        text
+    )
         .execute(&mut *tx)
         .await?;
     Ok(())
 }
 
 async fn user_name(tx: &mut PgConnection, id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
-        .bind(id)
+    sqlx::query_scalar!(
+        "SELECT name FROM users WHERE id = $1",
+        id
+    )
         .fetch_one(&mut *tx)
         .await
 }
 
 async fn org_name(tx: &mut PgConnection, id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-        .bind(id)
+    sqlx::query_scalar!(
+        "SELECT name FROM organisations WHERE id = $1",
+        id
+    )
         .fetch_one(&mut *tx)
         .await
 }
@@ -131,19 +139,19 @@ pub async fn create(
         return Ok(Err(Refused::NotInvolved));
     };
     let id = Uuid::new_v4();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO actions (id, youth_id, title, description, assignee_organisation_id, assignee_id, due_on, created_by, family_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        id,
+        youth,
+        &new.title,
+        &new.description,
+        org,
+        person,
+        new.due_on,
+        actor.user_id,
+        family
     )
-    .bind(id)
-    .bind(youth)
-    .bind(&new.title)
-    .bind(&new.description)
-    .bind(org)
-    .bind(person)
-    .bind(new.due_on)
-    .bind(actor.user_id)
-    .bind(family)
     .execute(&mut *tx)
     .await?;
     let to = match person {
@@ -198,17 +206,17 @@ pub async fn change(
         return Ok(Err(Refused::NotInvolved));
     };
     let reassigned = (org, person) != (r.get("assignee_organisation_id"), r.get("assignee_id"));
-    sqlx::query(
+    sqlx::query!(
         "UPDATE actions SET title = $2, description = $3, due_on = $4, assignee_organisation_id = $5, assignee_id = $6,
                             overdue_mailed_at = CASE WHEN due_on = $4 THEN overdue_mailed_at END
           WHERE id = $1",
+        id,
+        &new.title,
+        &new.description,
+        new.due_on,
+        org,
+        person
     )
-    .bind(id)
-    .bind(&new.title)
-    .bind(&new.description)
-    .bind(new.due_on)
-    .bind(org)
-    .bind(person)
     .execute(&mut *tx)
     .await?;
     let assigned = reassigned.then(|| Happened::ActionAssigned {
@@ -242,10 +250,10 @@ pub async fn change(
 
 /// The coordinator cancels an open action.
 pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
-    let Some(youth) = sqlx::query_scalar::<_, Uuid>(
+    let Some(youth) = sqlx::query_scalar!(
         "SELECT youth_id FROM actions WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE",
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
     .await?
     else {
@@ -254,8 +262,10 @@ pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bo
     if !coordinates(tx, youth, actor).await? {
         return Ok(false);
     }
-    sqlx::query("UPDATE actions SET cancelled_at = now() WHERE id = $1")
-        .bind(id)
+    sqlx::query!(
+        "UPDATE actions SET cancelled_at = now() WHERE id = $1",
+        id
+    )
         .execute(&mut *tx)
         .await?;
     event(tx, id, format!("{} trekt de actie in.", actor.name)).await?;
@@ -290,13 +300,13 @@ pub async fn tick(
         return Ok(false);
     }
     if let Some(note) = note {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO action_notes (action_id, author_id, note) VALUES ($1, $2, $3)
              ON CONFLICT (action_id) DO UPDATE SET note = EXCLUDED.note, author_id = EXCLUDED.author_id, written_at = now()",
+            id,
+            actor.user_id,
+            note
         )
-        .bind(id)
-        .bind(actor.user_id)
-        .bind(note)
         .execute(&mut *tx)
         .await?;
     }

@@ -158,8 +158,10 @@ pub async fn board(tx: &mut PgConnection, viewer: &Actor, today: NaiveDate) -> R
     .bind(viewer.is_coordinator)
     .fetch_all(&mut *tx)
     .await?;
-    let organisation: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-        .bind(viewer.organisation_id)
+    let organisation: String = sqlx::query_scalar!(
+        "SELECT name FROM organisations WHERE id = $1",
+        viewer.organisation_id
+    )
         .fetch_one(&mut *tx)
         .await?;
     let mut actions = list(tx, Scope::Coordinated, viewer, today).await?;

@@ -96,28 +96,32 @@ pub async fn save(
     family_coordination: bool,
     by: Uuid,
 ) -> Result<Result<i32, Stale>, sqlx::Error> {
-    sqlx::query("SELECT 1 FROM regions WHERE id = $1 FOR UPDATE")
-        .bind(region)
-        .execute(&mut *tx)
+    sqlx::query!(
+        r#"SELECT 1 AS "locked!" FROM regions WHERE id = $1 FOR UPDATE"#,
+        region
+    )
+        .fetch_all(&mut *tx)
         .await?;
     let newest: i32 =
-        sqlx::query_scalar("SELECT coalesce(max(version), 0) FROM covenant_versions WHERE region_id = $1")
-            .bind(region)
+        sqlx::query_scalar!(
+            r#"SELECT coalesce(max(version), 0) AS "version!" FROM covenant_versions WHERE region_id = $1"#,
+            region
+        )
             .fetch_one(&mut *tx)
             .await?;
     if newest != based_on {
         return Ok(Err(Stale));
     }
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO covenant_versions (id, region_id, version, rules, family_coordination, created_by)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        Uuid::new_v4(),
+        region,
+        newest + 1,
+        serde_json::to_value(rules).expect("rules serialise"),
+        family_coordination,
+        by
     )
-    .bind(Uuid::new_v4())
-    .bind(region)
-    .bind(newest + 1)
-    .bind(serde_json::to_value(rules).expect("rules serialise"))
-    .bind(family_coordination)
-    .bind(by)
     .execute(&mut *tx)
     .await?;
     Ok(Ok(newest + 1))
@@ -131,18 +135,20 @@ pub async fn activate(
     version: i32,
     by: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query("SELECT 1 FROM regions WHERE id = $1 FOR UPDATE")
-        .bind(region)
-        .execute(&mut *tx)
+    sqlx::query!(
+        r#"SELECT 1 AS "locked!" FROM regions WHERE id = $1 FOR UPDATE"#,
+        region
+    )
+        .fetch_all(&mut *tx)
         .await?;
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "UPDATE covenant_versions SET activated_at = now(), activated_by = $3
           WHERE region_id = $1 AND version = $2 AND activated_at IS NULL
             AND version = (SELECT max(version) FROM covenant_versions WHERE region_id = $1)",
+        region,
+        version,
+        by
     )
-    .bind(region)
-    .bind(version)
-    .bind(by)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -209,9 +215,11 @@ pub async fn apply_to_existing(
     if youths.is_empty() {
         return Ok((0, Vec::new()));
     }
-    sqlx::query("SELECT 1 FROM youths WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-        .bind(&youths)
-        .execute(&mut *tx)
+    sqlx::query!(
+        r#"SELECT 1 AS "locked!" FROM youths WHERE id = ANY($1) ORDER BY id FOR UPDATE"#,
+        &youths
+    )
+        .fetch_all(&mut *tx)
         .await?;
     // Who coordinated until now hears where the case goes.
     let mut happened = Vec::new();
@@ -222,15 +230,17 @@ pub async fn apply_to_existing(
             previous_side: coordinating_side(tx, c.youth_id).await?,
         });
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE coordinations SET ended_at = now(), end_reason = 'reapplied'
           WHERE ended_at IS NULL AND youth_id = ANY($1)",
+        &youths
     )
-    .bind(&youths)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE handovers SET outcome = 'lapsed', decided_at = now() WHERE outcome IS NULL AND youth_id = ANY($1)")
-        .bind(&youths)
+    sqlx::query!(
+        "UPDATE handovers SET outcome = 'lapsed', decided_at = now() WHERE outcome IS NULL AND youth_id = ANY($1)",
+        &youths
+    )
         .execute(&mut *tx)
         .await?;
     let lines: Vec<(Uuid, String)> = run

@@ -66,12 +66,14 @@ pub async fn finish(
     if done == 0 {
         return Ok(Ended::NotFound);
     }
-    sqlx::query("INSERT INTO involvement_events (youth_id, involvement_id, event, detail, via_api) VALUES ($1, $2, $3, $4, $5)")
-        .bind(youth_id)
-        .bind(id)
-        .bind(event)
-        .bind(reason.as_str())
-        .bind(via_api)
+    sqlx::query!(
+        "INSERT INTO involvement_events (youth_id, involvement_id, event, detail, via_api) VALUES ($1, $2, $3, $4, $5)",
+        youth_id,
+        id,
+        event,
+        reason.as_str(),
+        via_api
+    )
         .execute(&mut *tx)
         .await?;
     let happened = recount(tx, &[youth_id]).await?;
@@ -103,22 +105,22 @@ pub async fn change_end_date(
     user_id: Uuid,
     end_date: NaiveDate,
 ) -> Result<Option<Uuid>, sqlx::Error> {
-    let youth_id = sqlx::query_scalar::<_, Uuid>(
+    let youth_id = sqlx::query_scalar!(
         "UPDATE registrations SET end_date = $3, reminder_sent_at = NULL
           WHERE id = $1 AND user_id = $2 AND ended_at IS NULL RETURNING youth_id",
+        id,
+        user_id,
+        end_date
     )
-    .bind(id)
-    .bind(user_id)
-    .bind(end_date)
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(youth_id) = youth_id {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO involvement_events (youth_id, involvement_id, event, detail) VALUES ($1, $2, 'end_date_changed', $3)",
+            youth_id,
+            id,
+            crate::domain::records::nl_date(end_date)
         )
-        .bind(youth_id)
-        .bind(id)
-        .bind(crate::domain::records::nl_date(end_date))
         .execute(&mut *tx)
         .await?;
     }
@@ -146,8 +148,10 @@ pub async fn purge_born_on_or_before(
     .bind(born_on_or_before)
     .fetch_one(&mut *tx)
     .await?;
-    let youth_ids = sqlx::query_scalar("DELETE FROM youths WHERE birth_date <= $1 RETURNING id")
-        .bind(born_on_or_before)
+    let youth_ids = sqlx::query_scalar!(
+        "DELETE FROM youths WHERE birth_date <= $1 RETURNING id",
+        born_on_or_before
+    )
         .fetch_all(&mut *tx)
         .await?;
     Ok(Purged {

@@ -100,9 +100,11 @@ pub async fn is_involved(
     youth_id: Uuid,
     user_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM involvements WHERE youth_id = $1 AND user_id = $2)")
-        .bind(youth_id)
-        .bind(user_id)
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM involvements WHERE youth_id = $1 AND user_id = $2) AS "involved!""#,
+        youth_id,
+        user_id
+    )
         .fetch_one(db)
         .await
 }

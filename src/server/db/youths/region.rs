@@ -147,9 +147,11 @@ pub async fn organisation_in_region(
     organisation_id: Uuid,
     region_id: Uuid,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1 AND region_id = $2")
-        .bind(organisation_id)
-        .bind(region_id)
+    sqlx::query_scalar!(
+        "SELECT name FROM organisations WHERE id = $1 AND region_id = $2",
+        organisation_id,
+        region_id
+    )
         .fetch_optional(db)
         .await
 }
