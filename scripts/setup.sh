@@ -53,6 +53,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wbg" ]; then
   quick_install wasm-bindgen-cli --version "$wbg" --force
 fi
 
+# sqlx-cli at the version of the sqlx crate: checks that .sqlx/ matches the
+# migrations (scripts/test.sh) and writes it anew (scripts/sqlx-prepare.sh).
+sqlx_version=$(awk '/^name = "sqlx"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(cargo sqlx --version 2>/dev/null)" != "sqlx-cli $sqlx_version" ]; then
+  step "cargo install sqlx-cli $sqlx_version (once, about 6 minutes)"
+  quick_install sqlx-cli --version "$sqlx_version" --locked --no-default-features --features postgres,rustls
+fi
+
 if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   step "npm ci (end2end: Playwright, axe-core, binaryen, NL Design System CSS)"
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)

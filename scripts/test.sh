@@ -35,6 +35,9 @@ psql "$admin_url" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'zs_t
 step "cargo fmt --check"
 cargo fmt --check
 
+step "the checked SQL's offline data (.sqlx/) matches the queries and the migrations"
+scripts/sqlx-prepare.sh --check
+
 step "clippy, server (warnings denied)"
 cargo clippy --all-targets --features ssr -- -D warnings
 
