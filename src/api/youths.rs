@@ -188,7 +188,10 @@ pub async fn change_end_date(id: Uuid, #[server(default)] end_date: String) -> R
 mod ssr {
     use super::*;
     use crate::{
-        api::{act::Act, is_plain_form_post},
+        api::{
+            act::{Act, Caller},
+            is_plain_form_post,
+        },
         domain::{
             involvement::{EndReason, REASON_REQUIRED},
             records::Recorded,
@@ -212,23 +215,27 @@ mod ssr {
     /// posted without JavaScript gets what was typed back through a
     /// one-time flash, never the URL.
     pub async fn record(input: Input, is_signal: bool) -> Result<Recorded, AppError> {
-        let mut act = Act::begin(&[Role::Professional]).await?;
+        let caller = Caller::require(&[Role::Professional]).await?;
         let (allowed, action) = if is_signal {
-            (act.user.may_signal(), "signal_create")
+            (caller.user.may_signal(), "signal_create")
         } else {
-            (act.user.may_register(), "registration_create")
+            (caller.user.may_register(), "registration_create")
         };
         if !allowed {
-            let org = vec![act.user.organisation_id.to_string()];
+            let org = vec![caller.user.organisation_id.to_string()];
+            let act = Act::of(caller).await?;
             return act
                 .settle(action, "organisation", org, Err(AppError::Forbidden))
                 .await;
         }
-        let (user, org) = (act.user.id, act.user.organisation_id);
+        let (user, org) = (caller.user.id, caller.user.organisation_id);
+        // Bad input is answered before a transaction is opened (a form
+        // posted without JavaScript keeps what was typed in a flash).
         let item = match chain::validate(&input, is_signal, user, org, today()) {
             Ok(item) => item,
             Err(fields) => return Err(form_error(fields, &input, is_signal).await),
         };
+        let mut act = Act::of(caller).await?;
         let actor = Actor {
             roles: act.user.roles.iter().map(|r| r.as_str().to_string()).collect(),
             client_ip: act.client_ip(),

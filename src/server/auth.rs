@@ -164,7 +164,7 @@ pub async fn require_in(state: &AppState, parts: &Parts, roles: &[Role]) -> Resu
             action: "authorise",
             object_type: Some("path"),
             object_ids: vec![parts.uri.path().to_string()],
-            client_ip: client_ip(&parts, state.config.trust_proxy_headers),
+            client_ip: client_ip(parts, state.config.trust_proxy_headers),
             outcome: audit::Outcome::Denied,
             reason: None,
             via: audit::Via::Ui,

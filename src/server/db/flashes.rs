@@ -15,8 +15,8 @@ pub async fn put(
         &session[..],
         payload
     )
-        .execute(db)
-        .await?;
+    .execute(db)
+    .await?;
     Ok(id)
 }
 
@@ -37,9 +37,7 @@ pub async fn take(
 
 /// Removes flashes older than an hour that were never read.
 pub async fn delete_stale(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "DELETE FROM flashes WHERE created_at < now() - interval '1 hour'"
-    )
+    sqlx::query!("DELETE FROM flashes WHERE created_at < now() - interval '1 hour'")
         .execute(db)
         .await?;
     Ok(())

@@ -5,17 +5,15 @@ use sqlx::PgExecutor;
 
 /// Claims `job` for `day`; false when an instance already did.
 pub async fn claim(db: impl PgExecutor<'_>, job: &str, day: NaiveDate) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query!(
-            "INSERT INTO job_runs (job, run_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            job,
-            day
-        )
-            .execute(db)
-            .await?
-            .rows_affected()
-            == 1,
+    Ok(sqlx::query!(
+        "INSERT INTO job_runs (job, run_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        job,
+        day
     )
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// Marks the claimed run of `job` for `day` as finished.
@@ -25,7 +23,7 @@ pub async fn finish(db: impl PgExecutor<'_>, job: &str, day: NaiveDate) -> Resul
         job,
         day
     )
-        .execute(db)
-        .await?;
+    .execute(db)
+    .await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Counting failed log-ins per account and per client address.
 
-use sqlx::{postgres::PgRow, PgExecutor, Row};
+use sqlx::PgExecutor;
 use std::net::IpAddr;
 
 /// How many failures count towards a lock, and when the lock lifts.
@@ -19,21 +19,21 @@ pub async fn for_account(
     window_secs: f64,
     limit: i64,
 ) -> Result<Failures, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT count(*) AS n,
-                coalesce(ceil(extract(epoch FROM min(at) + make_interval(secs => $2) - now()) / 60), 0)::bigint AS minutes
-         FROM (SELECT at FROM login_attempts
-               WHERE email = $1 AND NOT succeeded
-                 AND at > now() - make_interval(secs => $2)
-                 AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = $1 AND succeeded), '-infinity')
-               ORDER BY at DESC LIMIT $3) f",
+    let row = sqlx::query!(
+        r#"SELECT count(*) AS "n!",
+                  coalesce(ceil(extract(epoch FROM min(at) + make_interval(secs => $2) - now()) / 60), 0)::bigint AS "minutes!"
+           FROM (SELECT at FROM login_attempts
+                 WHERE email = $1 AND NOT succeeded
+                   AND at > now() - make_interval(secs => $2)
+                   AND at > coalesce((SELECT max(at) FROM login_attempts WHERE email = $1 AND succeeded), '-infinity')
+                 ORDER BY at DESC LIMIT $3) f"#,
+        email,
+        window_secs,
+        limit
     )
-    .bind(email)
-    .bind(window_secs)
-    .bind(limit)
     .fetch_one(db)
     .await?;
-    failures(&row)
+    Ok(failures(row.n, row.minutes))
 }
 
 /// Failures from `ip` in the last `window_secs`, over all accounts.
@@ -43,26 +43,26 @@ pub async fn for_ip(
     window_secs: f64,
     limit: i64,
 ) -> Result<Failures, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT count(*) AS n,
-                coalesce(ceil(extract(epoch FROM min(at) + make_interval(secs => $2) - now()) / 60), 0)::bigint AS minutes
-         FROM (SELECT at FROM login_attempts
-               WHERE client_ip = $1 AND NOT succeeded AND at > now() - make_interval(secs => $2)
-               ORDER BY at DESC LIMIT $3) f",
+    let row = sqlx::query!(
+        r#"SELECT count(*) AS "n!",
+                  coalesce(ceil(extract(epoch FROM min(at) + make_interval(secs => $2) - now()) / 60), 0)::bigint AS "minutes!"
+           FROM (SELECT at FROM login_attempts
+                 WHERE client_ip = $1 AND NOT succeeded AND at > now() - make_interval(secs => $2)
+                 ORDER BY at DESC LIMIT $3) f"#,
+        sqlx::types::ipnetwork::IpNetwork::from(ip),
+        window_secs,
+        limit
     )
-    .bind(sqlx::types::ipnetwork::IpNetwork::from(ip))
-    .bind(window_secs)
-    .bind(limit)
     .fetch_one(db)
     .await?;
-    failures(&row)
+    Ok(failures(row.n, row.minutes))
 }
 
-fn failures(row: &PgRow) -> Result<Failures, sqlx::Error> {
-    Ok(Failures {
-        count: row.try_get("n")?,
-        minutes_left: row.try_get::<i64, _>("minutes")?.max(1),
-    })
+fn failures(count: i64, minutes: i64) -> Failures {
+    Failures {
+        count,
+        minutes_left: minutes.max(1),
+    }
 }
 
 pub async fn record(
@@ -77,18 +77,15 @@ pub async fn record(
         ip.map(sqlx::types::ipnetwork::IpNetwork::from),
         succeeded
     )
-        .execute(db)
-        .await?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 /// Serialises log-ins of one account across every app instance for the rest
 /// of the transaction, so concurrent attempts cannot slip past the limit.
 pub async fn lock_account(db: impl PgExecutor<'_>, email: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "SELECT pg_advisory_xact_lock(hashtextextended($1, 7513))",
-        email
-    )
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 7513))", email)
         .execute(db)
         .await?;
     Ok(())
@@ -96,9 +93,7 @@ pub async fn lock_account(db: impl PgExecutor<'_>, email: &str) -> Result<(), sq
 
 /// Removes log-in attempts older than 30 days.
 pub async fn delete_old(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "DELETE FROM login_attempts WHERE at < now() - interval '30 days'"
-    )
+    sqlx::query!("DELETE FROM login_attempts WHERE at < now() - interval '30 days'")
         .execute(db)
         .await?;
     Ok(())

@@ -40,10 +40,5 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 
 /// True when a trivial query succeeds within the pool's acquire timeout.
 pub async fn ping(pool: &PgPool) -> bool {
-    sqlx::query_scalar!(
-        "SELECT 1"
-    )
-        .fetch_one(pool)
-        .await
-        .is_ok()
+    sqlx::query_scalar!("SELECT 1").fetch_one(pool).await.is_ok()
 }

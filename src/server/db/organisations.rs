@@ -7,10 +7,7 @@ use uuid::Uuid;
 
 /// The name of region `id`.
 pub async fn region_name(db: impl PgExecutor<'_>, id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT name FROM regions WHERE id = $1",
-        id
-    )
+    sqlx::query_scalar!("SELECT name FROM regions WHERE id = $1", id)
         .fetch_one(db)
         .await
 }
@@ -82,12 +79,13 @@ pub async fn in_region(
     db: impl PgExecutor<'_>,
     region_id: Uuid,
 ) -> Result<Vec<OrganisationSummary>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT o.id, o.name, o.kind, o.may_register, o.may_signal, o.may_coordinate,
-                (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.active) AS users
-         FROM organisations o WHERE o.region_id = $1 ORDER BY o.name",
+    sqlx::query_as!(
+        OrganisationSummary,
+        r#"SELECT o.id, o.name, o.kind, o.may_register, o.may_signal, o.may_coordinate,
+                  (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.active) AS "users!"
+           FROM organisations o WHERE o.region_id = $1 ORDER BY o.name"#,
+        region_id
     )
-    .bind(region_id)
     .fetch_all(db)
     .await
 }
@@ -96,22 +94,26 @@ pub async fn municipalities_in_region(
     db: impl PgExecutor<'_>,
     region_id: Uuid,
 ) -> Result<Vec<Municipality>, sqlx::Error> {
-    sqlx::query_as("SELECT code, name FROM municipalities WHERE region_id = $1 ORDER BY name")
-        .bind(region_id)
-        .fetch_all(db)
-        .await
+    sqlx::query_as!(
+        Municipality,
+        "SELECT code, name FROM municipalities WHERE region_id = $1 ORDER BY name",
+        region_id
+    )
+    .fetch_all(db)
+    .await
 }
 
 pub async fn municipalities_of_analyst(
     db: impl PgExecutor<'_>,
     user_id: Uuid,
 ) -> Result<Vec<Municipality>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Municipality,
         "SELECT m.code, m.name FROM analyst_municipalities a
          JOIN municipalities m ON m.code = a.municipality_code
          WHERE a.user_id = $1 ORDER BY m.name",
+        user_id
     )
-    .bind(user_id)
     .fetch_all(db)
     .await
 }

@@ -12,29 +12,20 @@ pub async fn facts(
     municipalities: &[String],
     to_month: NaiveDate,
 ) -> Result<Vec<Fact>, sqlx::Error> {
-    let rows: Vec<(String, NaiveDate, String, String, i64)> = sqlx::query_as(
-        "SELECT measure, month, dim, value, sum(n)::bigint FROM (
-             SELECT measure, month, dim, value, n FROM report_counts
-              WHERE municipality_code = ANY($1) AND month <= $2
-             UNION ALL
-             SELECT measure, month, dim, value, n FROM report_deltas
-              WHERE municipality_code = ANY($1) AND month <= $2
-         ) f GROUP BY measure, month, dim, value",
+    sqlx::query_as!(
+        Fact,
+        r#"SELECT measure AS "measure!", month AS "month!", dim AS "dim!", value AS "value!", sum(n)::bigint AS "n!" FROM (
+               SELECT measure, month, dim, value, n FROM report_counts
+                WHERE municipality_code = ANY($1) AND month <= $2
+               UNION ALL
+               SELECT measure, month, dim, value, n FROM report_deltas
+                WHERE municipality_code = ANY($1) AND month <= $2
+           ) f GROUP BY measure, month, dim, value"#,
+        municipalities,
+        to_month
     )
-    .bind(municipalities)
-    .bind(to_month)
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(measure, month, dim, value, n)| Fact {
-            measure,
-            month,
-            dim,
-            value,
-            n,
-        })
-        .collect())
+    .await
 }
 
 /// Per municipality: the age-dimension facts of `measures` (enough for totals).
@@ -44,31 +35,32 @@ pub async fn totals_by_municipality(
     measures: &[&str],
     to_month: NaiveDate,
 ) -> Result<Vec<(String, Fact)>, sqlx::Error> {
-    let rows: Vec<(String, String, NaiveDate, String, i64)> = sqlx::query_as(
-        "SELECT municipality_code, measure, month, value, sum(n)::bigint FROM (
-             SELECT municipality_code, measure, month, value, n FROM report_counts
-              WHERE municipality_code = ANY($1) AND measure = ANY($2) AND month <= $3 AND dim = 'age'
-             UNION ALL
-             SELECT municipality_code, measure, month, value, n FROM report_deltas
-              WHERE municipality_code = ANY($1) AND measure = ANY($2) AND month <= $3 AND dim = 'age'
-         ) f GROUP BY 1, 2, 3, 4",
+    let rows = sqlx::query!(
+        r#"SELECT municipality_code AS "code!", measure AS "measure!", month AS "month!", value AS "value!",
+                  sum(n)::bigint AS "n!" FROM (
+               SELECT municipality_code, measure, month, value, n FROM report_counts
+                WHERE municipality_code = ANY($1) AND measure = ANY($2) AND month <= $3 AND dim = 'age'
+               UNION ALL
+               SELECT municipality_code, measure, month, value, n FROM report_deltas
+                WHERE municipality_code = ANY($1) AND measure = ANY($2) AND month <= $3 AND dim = 'age'
+           ) f GROUP BY 1, 2, 3, 4"#,
+        municipalities,
+        measures as &[&str],
+        to_month
     )
-    .bind(municipalities)
-    .bind(measures)
-    .bind(to_month)
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(code, measure, month, value, n)| {
+        .map(|r| {
             (
-                code,
+                r.code,
                 Fact {
-                    measure,
-                    month,
+                    measure: r.measure,
+                    month: r.month,
                     dim: "age".into(),
-                    value,
-                    n,
+                    value: r.value,
+                    n: r.n,
                 },
             )
         })
@@ -92,9 +84,7 @@ pub async fn open_escalation_days(
 
 /// Folds the pending deltas into the rollup; returns how many sums changed.
 pub async fn compact(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT report_compact() AS "folded!""#
-    )
+    sqlx::query_scalar!(r#"SELECT report_compact() AS "folded!""#)
         .fetch_one(pool)
         .await
 }
@@ -109,12 +99,13 @@ pub struct Recipient {
 }
 
 pub async fn recipients(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<Vec<Recipient>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Recipient,
         "SELECT r.id, r.municipality_code, r.name, r.email FROM report_recipients r
            JOIN municipalities m ON m.code = r.municipality_code
           WHERE m.region_id = $1 ORDER BY m.name, r.name",
+        region_id
     )
-    .bind(region_id)
     .fetch_all(db)
     .await
 }
@@ -124,15 +115,21 @@ pub async fn schedules(
     db: impl PgExecutor<'_>,
     region_id: Uuid,
 ) -> Result<Vec<(Municipality, String)>, sqlx::Error> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+    let rows = sqlx::query!(
         "SELECT code, name, report_frequency FROM municipalities WHERE region_id = $1 ORDER BY name",
+        region_id
     )
-    .bind(region_id)
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(code, name, f)| (Municipality { code, name }, f))
+        .map(|r| {
+            let place = Municipality {
+                code: r.code,
+                name: r.name,
+            };
+            (place, r.report_frequency)
+        })
         .collect())
 }
 
@@ -184,18 +181,16 @@ pub async fn set_frequency(
     municipality: &str,
     frequency: &str,
 ) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query!(
-            "UPDATE municipalities SET report_frequency = $3 WHERE code = $1 AND region_id = $2",
-            municipality,
-            region_id,
-            frequency
-        )
-            .execute(db)
-            .await?
-            .rows_affected()
-            == 1,
+    Ok(sqlx::query!(
+        "UPDATE municipalities SET report_frequency = $3 WHERE code = $1 AND region_id = $2",
+        municipality,
+        region_id,
+        frequency
     )
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// A municipality with recipients: its region, frequency, recipients and
@@ -210,28 +205,25 @@ pub struct Due {
     pub recipients: Vec<(String, String)>,
 }
 
-/// A row of [`with_recipients`]: code, name, region, frequency, since, names, addresses.
-type DueRow = (String, String, Uuid, String, NaiveDate, Vec<String>, Vec<String>);
-
 pub async fn with_recipients(db: impl PgExecutor<'_>) -> Result<Vec<Due>, sqlx::Error> {
-    let rows: Vec<DueRow> = sqlx::query_as(
-        "SELECT m.code, m.name, m.region_id, m.report_frequency,
-                min((r.added_at AT TIME ZONE 'Europe/Amsterdam')::date),
-                array_agg(r.name ORDER BY r.email), array_agg(r.email ORDER BY r.email)
-           FROM municipalities m JOIN report_recipients r ON r.municipality_code = m.code
-          GROUP BY m.code ORDER BY m.code",
+    let rows = sqlx::query!(
+        r#"SELECT m.code, m.name, m.region_id, m.report_frequency,
+                  min((r.added_at AT TIME ZONE 'Europe/Amsterdam')::date) AS "since!",
+                  array_agg(r.name ORDER BY r.email) AS "names!", array_agg(r.email ORDER BY r.email) AS "emails!"
+             FROM municipalities m JOIN report_recipients r ON r.municipality_code = m.code
+            GROUP BY m.code ORDER BY m.code"#
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(code, name, region_id, frequency, since, names, emails)| Due {
-            code,
-            name,
-            region_id,
-            frequency,
-            since,
-            recipients: names.into_iter().zip(emails).collect(),
+        .map(|r| Due {
+            code: r.code,
+            name: r.name,
+            region_id: r.region_id,
+            frequency: r.report_frequency,
+            since: r.since,
+            recipients: r.names.into_iter().zip(r.emails).collect(),
         })
         .collect())
 }

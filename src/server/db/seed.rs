@@ -161,11 +161,10 @@ async fn demo_history(
     orgs: &[(&str, uuid::Uuid)],
 ) -> Result<(), sqlx::Error> {
     use crate::server::generate::{fill, Org, Population, Spec};
-    let done: bool = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM youths WHERE bsn LIKE '0%') AS "done!""#
-    )
-        .fetch_one(pool)
-        .await?;
+    let done: bool =
+        sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM youths WHERE bsn LIKE '0%') AS "done!""#)
+            .fetch_one(pool)
+            .await?;
     if done {
         return Ok(());
     }
@@ -190,10 +189,7 @@ async fn demo_history(
             },
         )
         .await?;
-        sqlx::query!(
-            "UPDATE users SET active = false WHERE id = $1",
-            user
-        )
+        sqlx::query!("UPDATE users SET active = false WHERE id = $1", user)
             .execute(&mut *conn)
             .await?;
         population.push(Org {

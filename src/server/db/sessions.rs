@@ -17,8 +17,8 @@ pub async fn create(
         user_id,
         stage
     )
-        .execute(db)
-        .await?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -28,8 +28,8 @@ pub async fn delete(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<Option
         "DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id",
         token_hash
     )
-        .fetch_optional(db)
-        .await
+    .fetch_optional(db)
+    .await
 }
 
 /// Removes sessions idle longer than `idle` or older than `absolute`;

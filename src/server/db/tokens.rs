@@ -1,7 +1,7 @@
 //! API tokens of institution systems. Only a token's SHA-256 is stored.
 
 use crate::domain::records::TokenRow;
-use sqlx::{PgExecutor, Row};
+use sqlx::PgExecutor;
 use uuid::Uuid;
 
 /// The organisation an API call acts for.
@@ -41,7 +41,7 @@ pub async fn authenticate(
     db: impl PgExecutor<'_>,
     token_hash: &[u8; 32],
 ) -> Result<Option<TokenOwner>, sqlx::Error> {
-    let row = sqlx::query(
+    let row = sqlx::query!(
         "WITH t AS (
              UPDATE api_tokens SET last_used_at = now()
               WHERE token_hash = $1 AND revoked_at IS NULL
@@ -50,57 +50,46 @@ pub async fn authenticate(
          SELECT a.id, a.organisation_id, o.may_register, o.may_signal
            FROM api_tokens a JOIN organisations o ON o.id = a.organisation_id
           WHERE a.token_hash = $1 AND a.revoked_at IS NULL",
+        &token_hash[..]
     )
-    .bind(&token_hash[..])
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| TokenOwner {
-        token_id: r.get("id"),
-        organisation_id: r.get("organisation_id"),
-        may_register: r.get("may_register"),
-        may_signal: r.get("may_signal"),
+        token_id: r.id,
+        organisation_id: r.organisation_id,
+        may_register: r.may_register,
+        may_signal: r.may_signal,
     }))
 }
 
 /// Counts one call of a token in the current minute; returns the calls so
 /// far this minute (this one included) and the seconds until the next.
 pub async fn count_call(db: impl PgExecutor<'_>, token_id: Uuid) -> Result<(i32, i32), sqlx::Error> {
-    let row = sqlx::query(
-        "INSERT INTO api_calls (token_id, minute, calls) VALUES ($1, date_trunc('minute', now()), 1)
-         ON CONFLICT (token_id, minute) DO UPDATE SET calls = api_calls.calls + 1
-         RETURNING calls, (60 - extract(second FROM now()))::int AS retry_after",
+    let row = sqlx::query!(
+        r#"INSERT INTO api_calls (token_id, minute, calls) VALUES ($1, date_trunc('minute', now()), 1)
+           ON CONFLICT (token_id, minute) DO UPDATE SET calls = api_calls.calls + 1
+           RETURNING calls, (60 - extract(second FROM now()))::int AS "retry_after!""#,
+        token_id
     )
-    .bind(token_id)
     .fetch_one(db)
     .await?;
-    Ok((row.get("calls"), row.get("retry_after")))
+    Ok((row.calls, row.retry_after))
 }
 
 pub async fn in_region(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<Vec<TokenRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT a.id, o.name AS organisation, a.name, a.hint,
-                (a.created_at AT TIME ZONE 'Europe/Amsterdam')::date AS created,
-                (a.last_used_at AT TIME ZONE 'Europe/Amsterdam')::date AS last_used,
-                a.revoked_at IS NOT NULL AS revoked
-           FROM api_tokens a JOIN organisations o ON o.id = a.organisation_id
-          WHERE o.region_id = $1
-          ORDER BY a.revoked_at IS NOT NULL, o.name, a.created_at DESC",
+    sqlx::query_as!(
+        TokenRow,
+        r#"SELECT a.id, o.name AS organisation, a.name, a.hint,
+                  (a.created_at AT TIME ZONE 'Europe/Amsterdam')::date AS "created!",
+                  (a.last_used_at AT TIME ZONE 'Europe/Amsterdam')::date AS last_used,
+                  a.revoked_at IS NOT NULL AS "revoked!"
+             FROM api_tokens a JOIN organisations o ON o.id = a.organisation_id
+            WHERE o.region_id = $1
+            ORDER BY a.revoked_at IS NOT NULL, o.name, a.created_at DESC"#,
+        region_id
     )
-    .bind(region_id)
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| TokenRow {
-            id: r.get("id"),
-            organisation: r.get("organisation"),
-            name: r.get("name"),
-            hint: r.get("hint"),
-            created: r.get("created"),
-            last_used: r.get("last_used"),
-            revoked: r.get("revoked"),
-        })
-        .collect())
+    .await
 }
 
 /// Revokes a live token of an organisation in `region_id`; false if none.
@@ -125,9 +114,7 @@ pub async fn revoke(
 
 /// Removes the per-minute call counts older than an hour.
 pub async fn delete_old_calls(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "DELETE FROM api_calls WHERE minute < now() - interval '1 hour'"
-    )
+    sqlx::query!("DELETE FROM api_calls WHERE minute < now() - interval '1 hour'")
         .execute(db)
         .await?;
     Ok(())

@@ -19,6 +19,7 @@ pub async fn pending(
     token_hash: &[u8],
     max_age_secs: f64,
 ) -> Result<Option<Pending>, sqlx::Error> {
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     let row = sqlx::query(
         "SELECT u.id, u.email, u.organisation_id, s.stage
            FROM sessions s JOIN users u ON u.id = s.user_id
@@ -46,8 +47,8 @@ pub async fn complete_session(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Res
         "UPDATE sessions SET stage = 'full', last_seen_at = now() WHERE token_hash = $1",
         token_hash
     )
-        .execute(db)
-        .await?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -57,6 +58,7 @@ pub async fn secret_for_update(
     db: impl PgExecutor<'_>,
     user_id: Uuid,
 ) -> Result<Option<(Vec<u8>, Option<i64>)>, sqlx::Error> {
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     let row = sqlx::query(
         "SELECT totp_secret, totp_last_step FROM users WHERE id = $1 AND totp_secret IS NOT NULL FOR UPDATE",
     )
@@ -74,8 +76,8 @@ pub async fn use_step(db: impl PgExecutor<'_>, user_id: Uuid, step: i64) -> Resu
         user_id,
         step
     )
-        .execute(db)
-        .await?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -122,8 +124,8 @@ pub async fn pending_secret_for_update(
         "SELECT totp_pending_secret FROM users WHERE id = $1 FOR UPDATE",
         user_id
     )
-        .fetch_one(db)
-        .await
+    .fetch_one(db)
+    .await
 }
 
 /// The secret being set up becomes the user's, `step` used.
@@ -145,10 +147,7 @@ pub async fn replace_recovery_codes(
     user_id: Uuid,
     hashes: &[[u8; 32]],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "DELETE FROM recovery_codes WHERE user_id = $1",
-        user_id
-    )
+    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user_id)
         .execute(&mut *conn)
         .await?;
     let hashes: Vec<Vec<u8>> = hashes.iter().map(|h| h.to_vec()).collect();
@@ -157,8 +156,8 @@ pub async fn replace_recovery_codes(
         user_id,
         &hashes
     )
-        .execute(conn)
-        .await?;
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -170,10 +169,7 @@ pub async fn disable(conn: &mut sqlx::PgConnection, user_id: Uuid) -> Result<(),
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!(
-        "DELETE FROM recovery_codes WHERE user_id = $1",
-        user_id
-    )
+    sqlx::query!("DELETE FROM recovery_codes WHERE user_id = $1", user_id)
         .execute(conn)
         .await?;
     Ok(())
@@ -190,6 +186,7 @@ pub struct Status {
 }
 
 pub async fn status(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Status, sqlx::Error> {
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     let r = sqlx::query(
         "SELECT u.totp_secret IS NOT NULL AS has_app, u.two_factor_exempt, g.two_factor_for_all,
                 array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles,
@@ -211,10 +208,7 @@ pub async fn status(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Status, sq
 
 /// Whether the region asks a second factor of everyone.
 pub async fn region_requires_all(db: impl PgExecutor<'_>, region_id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT two_factor_for_all FROM regions WHERE id = $1",
-        region_id
-    )
+    sqlx::query_scalar!("SELECT two_factor_for_all FROM regions WHERE id = $1", region_id)
         .fetch_one(db)
         .await
 }
@@ -229,8 +223,8 @@ pub async fn set_region_requires_all(
         region_id,
         all
     )
-        .execute(db)
-        .await?;
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -240,8 +234,8 @@ pub async fn password_hash_for_update(db: impl PgExecutor<'_>, user_id: Uuid) ->
         "SELECT password_hash FROM users WHERE id = $1 FOR UPDATE",
         user_id
     )
-        .fetch_one(db)
-        .await
+    .fetch_one(db)
+    .await
 }
 
 /// Sets a new password and ends every other session of the user;
@@ -252,21 +246,15 @@ pub async fn set_password(
     hash: &str,
     keep_session: &[u8],
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query!(
-        "UPDATE users SET password_hash = $2 WHERE id = $1",
-        user_id,
-        hash
-    )
+    sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, hash)
         .execute(&mut *conn)
         .await?;
-    Ok(
-        sqlx::query!(
-            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
-            user_id,
-            keep_session
-        )
-            .execute(conn)
-            .await?
-            .rows_affected(),
+    Ok(sqlx::query!(
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+        user_id,
+        keep_session
     )
+    .execute(conn)
+    .await?
+    .rows_affected())
 }

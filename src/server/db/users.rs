@@ -19,15 +19,16 @@ pub struct LoginRow {
 }
 
 pub async fn find_for_login(db: impl PgExecutor<'_>, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id, u.organisation_id, u.password_hash, u.active,
-                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles,
-                u.totp_secret IS NOT NULL AS has_app, u.two_factor_exempt,
-                g.two_factor_for_all AS region_requires_all
-         FROM users u JOIN organisations o ON o.id = u.organisation_id JOIN regions g ON g.id = o.region_id
-         WHERE u.email = $1",
+    sqlx::query_as!(
+        LoginRow,
+        r#"SELECT u.id, u.organisation_id, u.password_hash, u.active,
+                  array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS "roles!",
+                  u.totp_secret IS NOT NULL AS "has_app!", u.two_factor_exempt,
+                  g.two_factor_for_all AS region_requires_all
+           FROM users u JOIN organisations o ON o.id = u.organisation_id JOIN regions g ON g.id = o.region_id
+           WHERE u.email = $1"#,
+        email
     )
-    .bind(email)
     .fetch_optional(db)
     .await
 }
@@ -41,6 +42,7 @@ pub async fn by_session(
     idle_secs: f64,
     absolute_secs: f64,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     let row = sqlx::query(
         "WITH s AS (
              UPDATE sessions SET last_seen_at = now()
@@ -148,13 +150,13 @@ pub async fn professionals_by_email(
     organisation_id: Uuid,
     emails: &[String],
 ) -> Result<std::collections::HashMap<String, Uuid>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query!(
         "SELECT u.email, u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'professional'
           WHERE u.organisation_id = $1 AND u.active AND u.email = ANY($2)",
+        organisation_id,
+        emails
     )
-    .bind(organisation_id)
-    .bind(emails)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.get("email"), r.get("id"))).collect())
+    Ok(rows.into_iter().map(|r| (r.email, r.id)).collect())
 }

@@ -2,10 +2,10 @@
 //! use cases mail them; an action's mail never carries its text, its note
 //! or a past date.
 
-use super::{super::live, concerns, family_of};
+use super::{super::live, family_of};
 use crate::server::db::happened::Happened;
 use chrono::NaiveDate;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// The people an action of `org` on `youth` is with: the assignee, or the
@@ -21,13 +21,15 @@ pub async fn assignees(
         return Ok(vec![p]);
     }
     let family = family_of(tx, youth).await?;
-    sqlx::query_scalar::<_, Uuid>(&format!(
-        "SELECT DISTINCT i.user_id FROM involvements i WHERE {} AND i.organisation_id = $2",
-        concerns("$1", "$3")
-    ))
-    .bind(youth)
-    .bind(org)
-    .bind(family)
+    // The condition of `super::concerns`, written out for the checked macro.
+    sqlx::query_scalar!(
+        r#"SELECT DISTINCT i.user_id AS "user_id!" FROM involvements i
+            WHERE (i.youth_id = $1 OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = $3))
+              AND i.organisation_id = $2"#,
+        youth,
+        org,
+        family
+    )
     .fetch_all(&mut *tx)
     .await
 }
@@ -35,34 +37,35 @@ pub async fn assignees(
 /// Claims up to `limit` actions that are past their date and were not
 /// mailed about yet (other instances skip them) and marks them mailed, in
 /// the caller's transaction; returns one event per action.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn claim_overdue(
     tx: &mut PgConnection,
     today: NaiveDate,
     limit: i64,
 ) -> Result<Vec<Happened>, sqlx::Error> {
-    let due = sqlx::query(
-        "WITH due AS (
-             SELECT id FROM actions
-              WHERE done_at IS NULL AND cancelled_at IS NULL AND overdue_mailed_at IS NULL AND due_on < $1
-              ORDER BY due_on LIMIT $2 FOR UPDATE SKIP LOCKED)
-         UPDATE actions a SET overdue_mailed_at = now() FROM due WHERE a.id = due.id
-         RETURNING a.id, a.youth_id, a.assignee_organisation_id, a.assignee_id,
-                   (SELECT coalesce(u.name, o.name) FROM organisations o LEFT JOIN users u ON u.id = a.assignee_id
-                     WHERE o.id = a.assignee_organisation_id) AS with_whom",
+    let due = sqlx::query!(
+        r#"WITH due AS (
+               SELECT id FROM actions
+                WHERE done_at IS NULL AND cancelled_at IS NULL AND overdue_mailed_at IS NULL AND due_on < $1
+                ORDER BY due_on LIMIT $2 FOR UPDATE SKIP LOCKED)
+           UPDATE actions a SET overdue_mailed_at = now() FROM due WHERE a.id = due.id
+           RETURNING a.id, a.youth_id, a.assignee_organisation_id, a.assignee_id,
+                     (SELECT coalesce(u.name, o.name) FROM organisations o LEFT JOIN users u ON u.id = a.assignee_id
+                       WHERE o.id = a.assignee_organisation_id) AS "with_whom!""#,
+        today,
+        limit
     )
-    .bind(today)
-    .bind(limit)
     .fetch_all(&mut *tx)
     .await?;
     let mut out = Vec::with_capacity(due.len());
-    for r in &due {
+    for r in due {
         // Its lane on the board changed.
-        live::emit_action(tx, r.get("id")).await?;
+        live::emit_action(tx, r.id).await?;
         out.push(Happened::ActionOverdue {
-            youth: r.get("youth_id"),
-            organisation_id: r.get("assignee_organisation_id"),
-            person: r.get("assignee_id"),
-            with_whom: r.get("with_whom"),
+            youth: r.youth_id,
+            organisation_id: r.assignee_organisation_id,
+            person: r.assignee_id,
+            with_whom: r.with_whom,
         });
     }
     Ok(out)

@@ -34,13 +34,13 @@ pub enum Refused {
 
 /// True when `actor` coordinates `youth` now.
 pub async fn coordinates(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
-    let row: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
+    let row = sqlx::query!(
         "SELECT organisation_id, coordinator_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
+        youth
     )
-    .bind(youth)
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(row.is_some_and(|(org, person)| is_the_coordinator(actor, org, person)))
+    Ok(row.is_some_and(|r| is_the_coordinator(actor, r.organisation_id, r.coordinator_id)))
 }
 
 /// The SQL condition "involvement `i` concerns youth `y` or, for a family
@@ -51,10 +51,7 @@ pub(crate) fn concerns(y: &str, f: &str) -> String {
 
 /// The family `youth` belongs to.
 pub(super) async fn family_of(tx: &mut PgConnection, youth: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT family_id FROM family_members WHERE youth_id = $1",
-        youth
-    )
+    sqlx::query_scalar!("SELECT family_id FROM family_members WHERE youth_id = $1", youth)
         .fetch_optional(&mut *tx)
         .await
 }
@@ -69,6 +66,8 @@ async fn resolve(
 ) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
     let scope = concerns("$1", "$3");
     Ok(match who {
+        // Run-time query: it shares a SQL fragment (`concerns`) with other statements; it is
+        // to be written out as a checked macro (issue 18 goes on).
         Assignee::User(u) => sqlx::query_scalar::<_, Uuid>(&format!(
             "SELECT i.organisation_id FROM involvements i WHERE {scope} AND i.user_id = $2 LIMIT 1"
         ))
@@ -96,30 +95,25 @@ async fn event(tx: &mut PgConnection, action: Uuid, text: String) -> Result<(), 
         action,
         text
     )
-        .execute(&mut *tx)
-        .await?;
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
 async fn user_name(tx: &mut PgConnection, id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT name FROM users WHERE id = $1",
-        id
-    )
+    sqlx::query_scalar!("SELECT name FROM users WHERE id = $1", id)
         .fetch_one(&mut *tx)
         .await
 }
 
 async fn org_name(tx: &mut PgConnection, id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT name FROM organisations WHERE id = $1",
-        id
-    )
+    sqlx::query_scalar!("SELECT name FROM organisations WHERE id = $1", id)
         .fetch_one(&mut *tx)
         .await
 }
 
 /// The coordinator creates an action for `youth`.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn create(
     tx: &mut PgConnection,
     youth: Uuid,
@@ -181,6 +175,7 @@ pub async fn create(
 
 /// The coordinator changes an open action: text, due date and assignee
 /// (a new assignee is told: the event it returns).
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn change(
     tx: &mut PgConnection,
     id: Uuid,
@@ -188,6 +183,7 @@ pub async fn change(
     new: &NewAction,
     who: Assignee,
 ) -> Result<Result<Option<Happened>, Refused>, sqlx::Error> {
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     let Some(r) = sqlx::query(
         "SELECT youth_id, family_id, assignee_organisation_id, assignee_id FROM actions
           WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE",
@@ -262,10 +258,7 @@ pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bo
     if !coordinates(tx, youth, actor).await? {
         return Ok(false);
     }
-    sqlx::query!(
-        "UPDATE actions SET cancelled_at = now() WHERE id = $1",
-        id
-    )
+    sqlx::query!("UPDATE actions SET cancelled_at = now() WHERE id = $1", id)
         .execute(&mut *tx)
         .await?;
     event(tx, id, format!("{} trekt de actie in.", actor.name)).await?;
@@ -282,6 +275,8 @@ pub async fn tick(
     actor: &Actor,
     note: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
+    // Run-time query: it shares a SQL fragment (`concerns`) with other statements; it is
+    // to be written out as a checked macro (issue 18 goes on).
     let done = sqlx::query_scalar::<_, Uuid>(&format!(
         "UPDATE actions a SET done_at = now(), done_by = $2, assignee_id = $2
           WHERE a.id = $1 AND a.done_at IS NULL AND a.cancelled_at IS NULL
@@ -321,6 +316,7 @@ pub async fn family_assignees(
     tx: &mut PgConnection,
     youth: Uuid,
 ) -> Result<Vec<crate::domain::records::InvolvedParty>, sqlx::Error> {
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     Ok(sqlx::query(
         "SELECT o.id AS organisation_id, o.name AS organisation, u.id AS user_id, u.name AS professional,
                 u.phone, u.email, (min(i.since) AT TIME ZONE 'Europe/Amsterdam')::date AS since, false AS is_viewer

@@ -13,7 +13,7 @@ use crate::{
     server::db::happened::Happened,
 };
 use chrono::NaiveDate;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// What decides whether `actor` may escalate `youth`: (is the coordinator,
@@ -23,33 +23,30 @@ pub async fn standing(
     youth: Uuid,
     actor: &Actor,
 ) -> Result<(bool, bool, bool, Option<NaiveDate>), sqlx::Error> {
-    let r = sqlx::query(
-        "SELECT (y.matched_at AT TIME ZONE 'Europe/Amsterdam')::date AS matched_on,
-                c.organisation_id, c.coordinator_id,
-                EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = y.id AND i.user_id = $2) AS involved
-           FROM youths y LEFT JOIN coordinations c ON c.youth_id = y.id AND c.ended_at IS NULL
-          WHERE y.id = $1",
+    let r = sqlx::query!(
+        r#"SELECT (y.matched_at AT TIME ZONE 'Europe/Amsterdam')::date AS matched_on,
+                  c.organisation_id AS "organisation_id?", c.coordinator_id,
+                  EXISTS (SELECT 1 FROM involvements i WHERE i.youth_id = y.id AND i.user_id = $2) AS "involved!"
+             FROM youths y LEFT JOIN coordinations c ON c.youth_id = y.id AND c.ended_at IS NULL
+            WHERE y.id = $1"#,
+        youth,
+        actor.user_id
     )
-    .bind(youth)
-    .bind(actor.user_id)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(r) = r else {
         return Ok((false, false, false, None));
     };
-    let org: Option<Uuid> = r.get("organisation_id");
-    let person: Option<Uuid> = r.get("coordinator_id");
-    let is_coordinator = org.is_some_and(|o| is_the_coordinator(actor, o, person));
-    Ok((
-        is_coordinator,
-        r.get("involved"),
-        person.is_some(),
-        r.get("matched_on"),
-    ))
+    let person = r.coordinator_id;
+    let is_coordinator = r
+        .organisation_id
+        .is_some_and(|o| is_the_coordinator(actor, o, person));
+    Ok((is_coordinator, r.involved, person.is_some(), r.matched_on))
 }
 
 /// Escalates `youth` to its region with `reason`; `Err(hint)` when the
 /// actor may not (the hint says why), or one is open already.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn raise(
     tx: &mut PgConnection,
     youth: Uuid,
@@ -102,12 +99,12 @@ pub async fn raise(
 /// The open escalations of `region`, oldest first, with what the region
 /// needs to decide: the youth, the coordinator, the organisations involved.
 pub async fn open_in_region(tx: &mut PgConnection, region: Uuid) -> Result<Vec<EscalationRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT e.id, e.youth_id, e.reason, u.name AS raised_by,
-                (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date AS raised_on,
-                (now()::date - e.raised_at::date) AS age_days,
+    let rows = sqlx::query!(
+        r#"SELECT e.id, e.youth_id, e.reason, u.name AS raised_by,
+                (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date AS "raised_on!",
+                (now()::date - e.raised_at::date) AS "age_days!",
                 y.given_names, y.prefix, y.family_name, m.name AS municipality,
-                o.name AS coordinating_org, cu.name AS coordinator
+                o.name AS "coordinating_org?", cu.name AS "coordinator?"
            FROM escalations e
            JOIN users u ON u.id = e.raised_by
            JOIN youths y ON y.id = e.youth_id
@@ -116,29 +113,26 @@ pub async fn open_in_region(tx: &mut PgConnection, region: Uuid) -> Result<Vec<E
            LEFT JOIN organisations o ON o.id = c.organisation_id
            LEFT JOIN users cu ON cu.id = c.coordinator_id
           WHERE e.region_id = $1 AND e.closed_at IS NULL
-          ORDER BY e.raised_at",
+          ORDER BY e.raised_at"#,
+        region
     )
-    .bind(region)
     .fetch_all(&mut *tx)
     .await?;
     let mut out = Vec::new();
     for r in rows {
-        let youth: Uuid = r.get("youth_id");
-        let coordinator = r.get::<Option<String>, _>("coordinating_org").map(|org| {
-            match r.get::<Option<String>, _>("coordinator") {
-                Some(person) => format!("{person} ({org})"),
-                None => format!("{org} (nog niemand heeft de casus opgepakt)"),
-            }
+        let coordinator = r.coordinating_org.map(|org| match r.coordinator {
+            Some(person) => format!("{person} ({org})"),
+            None => format!("{org} (nog niemand heeft de casus opgepakt)"),
         });
-        let candidates = super::may_coordinate(tx, youth).await?;
+        let candidates = super::may_coordinate(tx, r.youth_id).await?;
         out.push(EscalationRow {
-            id: r.get("id"),
-            youth_name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
-            municipality: r.get("municipality"),
-            raised_by: r.get("raised_by"),
-            raised_on: r.get("raised_on"),
-            age_days: i64::from(r.get::<i32, _>("age_days")),
-            reason: r.get("reason"),
+            id: r.id,
+            youth_name: full_name(&r.given_names, &r.prefix, &r.family_name),
+            municipality: r.municipality,
+            raised_by: r.raised_by,
+            raised_on: r.raised_on,
+            age_days: i64::from(r.age_days),
+            reason: r.reason,
             coordinator,
             candidates,
         });
@@ -150,6 +144,7 @@ pub async fn open_in_region(tx: &mut PgConnection, region: Uuid) -> Result<Vec<E
 /// closes it; with `appoint`, that involved organisation coordinates from
 /// now on. Returns the youth and what happened, or `Err` when there is no
 /// such open escalation in the region or `appoint` may not coordinate.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn decide(
     tx: &mut PgConnection,
     id: Uuid,
@@ -184,8 +179,8 @@ pub async fn decide(
         decision,
         admin.user_id
     )
-        .execute(&mut *tx)
-        .await?;
+    .execute(&mut *tx)
+    .await?;
     event::write(
         tx,
         youth,
@@ -201,10 +196,7 @@ pub async fn decide(
         .fetch_optional(&mut *tx)
         .await?;
         if current != Some(org) {
-            let name: String = sqlx::query_scalar!(
-                "SELECT name FROM organisations WHERE id = $1",
-                org
-            )
+            let name: String = sqlx::query_scalar!("SELECT name FROM organisations WHERE id = $1", org)
                 .fetch_one(&mut *tx)
                 .await?;
             happened = replace(

@@ -4,7 +4,7 @@
 
 use super::{event, organisation_names, recipients::coordinating_side, start, How, NewCoordination};
 use crate::{domain::coordination::Choice, server::db::happened::Happened};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// Who acts.
@@ -89,13 +89,14 @@ pub async fn targets(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Choice>, 
 
 /// The active coordination of `youth`: (organisation, person), locked.
 async fn current(tx: &mut PgConnection, youth: Uuid) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
-    sqlx::query_as(
+    Ok(sqlx::query!(
         "SELECT organisation_id, coordinator_id FROM coordinations
           WHERE youth_id = $1 AND ended_at IS NULL FOR UPDATE",
+        youth
     )
-    .bind(youth)
     .fetch_optional(&mut *tx)
-    .await
+    .await?
+    .map(|r| (r.organisation_id, r.coordinator_id)))
 }
 
 /// True when `actor` is the coordinator of a coordination of (org, person):
@@ -108,6 +109,7 @@ pub fn is_the_coordinator(actor: &Actor, org: Uuid, person: Option<Uuid>) -> boo
 }
 
 /// Proposes handing the coordination of `youth` over.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn propose(
     tx: &mut PgConnection,
     youth: Uuid,
@@ -174,17 +176,26 @@ pub async fn propose(
 
 /// The open handover `id`: (youth, from, to, proposer), locked.
 async fn open(tx: &mut PgConnection, id: Uuid) -> Result<Option<(Uuid, Uuid, Uuid, Uuid)>, sqlx::Error> {
-    sqlx::query_as(
+    Ok(sqlx::query!(
         "SELECT youth_id, from_organisation_id, to_organisation_id, proposed_by FROM handovers
           WHERE id = $1 AND outcome IS NULL FOR UPDATE",
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
-    .await
+    .await?
+    .map(|r| {
+        (
+            r.youth_id,
+            r.from_organisation_id,
+            r.to_organisation_id,
+            r.proposed_by,
+        )
+    }))
 }
 
 /// Accepts (reason `None`) or rejects an open handover, as a coordinator
 /// of the receiving organisation. Returns the youth and what happened.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn decide(
     tx: &mut PgConnection,
     id: Uuid,
@@ -269,6 +280,7 @@ pub async fn decide(
 
 /// Ends the active coordination of `youth` with `end_reason` and starts
 /// `new`; returns its appointment.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn replace(
     tx: &mut PgConnection,
     youth: Uuid,
@@ -309,11 +321,9 @@ pub async fn withdraw(
     )
     .execute(&mut *tx)
     .await?;
-    let to: String = sqlx::query("SELECT name FROM organisations WHERE id = $1")
-        .bind(to_org)
+    let to = sqlx::query_scalar!("SELECT name FROM organisations WHERE id = $1", to_org)
         .fetch_one(&mut *tx)
-        .await?
-        .get(0);
+        .await?;
     event::write(
         tx,
         youth,

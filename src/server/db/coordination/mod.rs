@@ -103,24 +103,27 @@ pub async fn organisation_names(
     tx: &mut PgConnection,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, String>, sqlx::Error> {
-    Ok(sqlx::query!("SELECT id, name FROM organisations WHERE id = ANY($1)", ids)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect())
+    Ok(
+        sqlx::query!("SELECT id, name FROM organisations WHERE id = ANY($1)", ids)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect(),
+    )
 }
 
 /// The youths' names, for mails.
 pub async fn youth_names(tx: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, sqlx::Error> {
-    Ok(
-        sqlx::query!("SELECT id, given_names, prefix, family_name FROM youths WHERE id = ANY($1)", ids)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, full_name(&r.given_names, &r.prefix, &r.family_name)))
-            .collect(),
+    Ok(sqlx::query!(
+        "SELECT id, given_names, prefix, family_name FROM youths WHERE id = ANY($1)",
+        ids
     )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, full_name(&r.given_names, &r.prefix, &r.family_name)))
+    .collect())
 }
 
 /// Involved organisations that may coordinate.

@@ -48,27 +48,38 @@ pub async fn info(
         history: event::history(tx, youth).await?,
         ..CoordinationInfo::default()
     };
-    let current = sqlx::query(
-        "SELECT c.organisation_id, o.name AS organisation, c.coordinator_id, u.name, u.phone, u.email,
-                c.explanation, (c.started_at AT TIME ZONE 'Europe/Amsterdam')::date AS since
-           FROM coordinations c JOIN organisations o ON o.id = c.organisation_id
-           LEFT JOIN users u ON u.id = c.coordinator_id
-          WHERE c.youth_id = $1 AND c.ended_at IS NULL",
+    let current = sqlx::query!(
+        r#"SELECT c.organisation_id, o.name AS organisation, c.coordinator_id,
+                  u.name AS "name?", u.phone AS "phone?", u.email AS "email?",
+                  c.explanation, (c.started_at AT TIME ZONE 'Europe/Amsterdam')::date AS "since!"
+             FROM coordinations c JOIN organisations o ON o.id = c.organisation_id
+             LEFT JOIN users u ON u.id = c.coordinator_id
+            WHERE c.youth_id = $1 AND c.ended_at IS NULL"#,
+        youth
     )
-    .bind(youth)
     .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(c) = &current {
-        let org: Uuid = c.get("organisation_id");
-        let person: Option<Uuid> = c.get("coordinator_id");
-        info.organisation = Some(c.get("organisation"));
+    .await?
+    .map(|c| {
+        (
+            c.organisation_id,
+            c.coordinator_id,
+            c.organisation,
+            c.name,
+            c.phone,
+            c.email,
+            c.since,
+            c.explanation,
+        )
+    });
+    if let Some((org, person, organisation, name, phone, email, since, explanation)) = current.clone() {
+        info.organisation = Some(organisation);
         info.coordinator = person.map(|_| Person {
-            name: c.get("name"),
-            phone: c.get("phone"),
-            email: c.get("email"),
+            name: name.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            email: email.unwrap_or_default(),
         });
-        info.since = Some(c.get("since"));
-        info.explanation = Some(c.get("explanation"));
+        info.since = Some(since);
+        info.explanation = Some(explanation);
         info.may_take = actor.is_coordinator && actor.organisation_id == org;
         if info.may_take {
             info.colleagues = colleagues(tx, org).await?;
@@ -79,13 +90,12 @@ pub async fn info(
         }
     } else {
         // A match without a coordinator: say why.
-        let matched: bool =
-            sqlx::query_scalar!(
-                r#"SELECT involved_organisations >= 2 AS "matched!" FROM youths WHERE id = $1"#,
-                youth
-            )
-                .fetch_one(&mut *tx)
-                .await?;
+        let matched: bool = sqlx::query_scalar!(
+            r#"SELECT involved_organisations >= 2 AS "matched!" FROM youths WHERE id = $1"#,
+            youth
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         if matched {
             info.explanation = Some(
                 "Geen van de betrokken organisaties mag coördineren; de regio wijst een coördinator aan."
@@ -93,54 +103,53 @@ pub async fn info(
             );
         }
     }
-    if let Some(h) = sqlx::query(
-        "SELECT h.id, f.name AS from_name, t.name AS to_name, t.id AS to_id, u.name AS proposed_by,
-                (h.proposed_at AT TIME ZONE 'Europe/Amsterdam')::date AS proposed_on,
-                h.family_informed, h.plan_shared, h.roles_agreed, h.meeting_planned, h.agreements
-           FROM handovers h JOIN organisations f ON f.id = h.from_organisation_id
-           JOIN organisations t ON t.id = h.to_organisation_id JOIN users u ON u.id = h.proposed_by
-          WHERE h.youth_id = $1 AND h.outcome IS NULL",
+    if let Some(h) = sqlx::query!(
+        r#"SELECT h.id, f.name AS from_name, t.name AS to_name, t.id AS to_id, u.name AS proposed_by,
+                  (h.proposed_at AT TIME ZONE 'Europe/Amsterdam')::date AS "proposed_on!",
+                  h.family_informed, h.plan_shared, h.roles_agreed, h.meeting_planned, h.agreements
+             FROM handovers h JOIN organisations f ON f.id = h.from_organisation_id
+             JOIN organisations t ON t.id = h.to_organisation_id JOIN users u ON u.id = h.proposed_by
+            WHERE h.youth_id = $1 AND h.outcome IS NULL"#,
+        youth
     )
-    .bind(youth)
     .fetch_optional(&mut *tx)
     .await?
     {
-        let to_id: Uuid = h.get("to_id");
-        info.may_decide_handover = actor.is_coordinator && actor.organisation_id == to_id;
+        info.may_decide_handover = actor.is_coordinator && actor.organisation_id == h.to_id;
         info.may_withdraw_handover = current
             .as_ref()
-            .is_some_and(|c| is_the_coordinator(actor, c.get("organisation_id"), c.get("coordinator_id")));
+            .is_some_and(|c| is_the_coordinator(actor, c.0, c.1));
         // While a handover is open, no second one can be proposed.
         info.handover_targets.clear();
         info.handover = Some(OpenHandover {
-            id: h.get("id"),
-            from: h.get("from_name"),
-            to: h.get("to_name"),
-            proposed_by: h.get("proposed_by"),
-            proposed_on: h.get("proposed_on"),
+            id: h.id,
+            from: h.from_name,
+            to: h.to_name,
+            proposed_by: h.proposed_by,
+            proposed_on: h.proposed_on,
             checklist: [
-                h.get("family_informed"),
-                h.get("plan_shared"),
-                h.get("roles_agreed"),
-                h.get("meeting_planned"),
+                h.family_informed,
+                h.plan_shared,
+                h.roles_agreed,
+                h.meeting_planned,
             ],
-            agreements: h.get("agreements"),
+            agreements: h.agreements,
         });
     }
-    if let Some(e) = sqlx::query(
-        "SELECT e.id, u.name, (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date AS raised_on, e.reason
-           FROM escalations e JOIN users u ON u.id = e.raised_by
-          WHERE e.youth_id = $1 AND e.closed_at IS NULL",
+    if let Some(e) = sqlx::query!(
+        r#"SELECT e.id, u.name, (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date AS "raised_on!", e.reason
+             FROM escalations e JOIN users u ON u.id = e.raised_by
+            WHERE e.youth_id = $1 AND e.closed_at IS NULL"#,
+        youth
     )
-    .bind(youth)
     .fetch_optional(&mut *tx)
     .await?
     {
         info.escalation = Some(OpenEscalation {
-            id: e.get("id"),
-            raised_by: e.get("name"),
-            raised_on: e.get("raised_on"),
-            reason: e.get("reason"),
+            id: e.id,
+            raised_by: e.name,
+            raised_on: e.raised_on,
+            reason: e.reason,
         });
     } else {
         let (is_coordinator, involved, has_person, matched_on) =
@@ -156,21 +165,20 @@ pub async fn info(
 
 /// The active coordinators of `org`.
 async fn colleagues(tx: &mut PgConnection, org: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    Ok(sqlx::query_as::<_, (Uuid, String)>(
+    sqlx::query_as!(
+        Choice,
         "SELECT u.id, u.name FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'coordinator'
           WHERE u.organisation_id = $1 AND u.active ORDER BY u.name",
+        org
     )
-    .bind(org)
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|(id, name)| Choice { id, name })
-    .collect())
+    .await
 }
 
 /// A coordinator of the coordinating organisation takes the case, or
 /// assigns it to `assignee` (a coordinator colleague). `None` when the actor
 /// may not, or the assignee is not a coordinator of the organisation.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn take(
     tx: &mut PgConnection,
     youth: Uuid,
@@ -197,8 +205,8 @@ pub async fn take(
         youth,
         assignee
     )
-        .execute(&mut *tx)
-        .await?;
+    .execute(&mut *tx)
+    .await?;
     let text = if assignee == actor.user_id {
         format!("{} neemt de coördinatie op zich.", who.name)
     } else {
@@ -219,6 +227,7 @@ pub async fn take(
 /// The coordinator's overview: the cases of the actor's organisation and
 /// the handovers proposed to it.
 pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<CoordinationOverview, sqlx::Error> {
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     let rows = sqlx::query(
         "SELECT y.id, y.given_names, y.prefix, y.family_name, m.name AS municipality,
                 coalesce(now()::date - y.matched_at::date, 0) AS match_days,
@@ -248,8 +257,8 @@ pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<Coordinati
         "SELECT name FROM organisations WHERE id = $1",
         actor.organisation_id
     )
-        .fetch_one(&mut *tx)
-        .await?;
+    .fetch_one(&mut *tx)
+    .await?;
     let mut o = CoordinationOverview {
         organisation: org,
         untaken: Vec::new(),

@@ -90,8 +90,9 @@ async fn people(tx: &mut PgConnection, youth: Uuid, audience: Audience) -> Resul
     }
 }
 
-/// The people of each audience of `youth` (a person once, in the order
-/// the audiences are given), except `skip`: (user, name).
+/// The people of each audience of `youth` (a person once; the people
+/// named one by one first, then the groups in the order given), except
+/// `skip`: (user, name).
 pub async fn recipients(
     tx: &mut PgConnection,
     youth: Uuid,
@@ -99,11 +100,33 @@ pub async fn recipients(
     skip: Option<Uuid>,
 ) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
     let mut users: Vec<(Uuid, String)> = Vec::new();
-    for a in audiences {
-        for p in people(tx, youth, *a).await? {
+    let mut add = |found: Vec<Person>| {
+        for p in found {
             if Some(p.id) != skip && !users.iter().any(|(u, _)| *u == p.id) {
                 users.push((p.id, p.name));
             }
+        }
+    };
+    // Single people are read in one statement.
+    let people_named: Vec<Uuid> = audiences
+        .iter()
+        .filter_map(|a| match a {
+            Audience::User(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    if !people_named.is_empty() {
+        add(sqlx::query_as!(
+            Person,
+            "SELECT id, name FROM users WHERE id = ANY($1) AND active",
+            &people_named
+        )
+        .fetch_all(&mut *tx)
+        .await?);
+    }
+    for a in audiences {
+        if !matches!(a, Audience::User(_)) {
+            add(people(tx, youth, *a).await?);
         }
     }
     Ok(users)

@@ -73,6 +73,7 @@ impl NewCoordination {
 /// Starts `items` (youths without an active coordination; one that got
 /// one meanwhile is skipped) and writes their history. Returns the youths
 /// started and an appointment for each.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn start(
     tx: &mut PgConnection,
     items: &[NewCoordination],
@@ -135,6 +136,7 @@ pub async fn start(
 /// Brings the coordination of `youths` in line with who is involved now.
 /// Called wherever involvements change, after the counts are recomputed.
 /// Returns the appointments it made.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happened>, sqlx::Error> {
     if youths.is_empty() {
         return Ok(Vec::new());

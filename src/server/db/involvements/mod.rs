@@ -89,6 +89,7 @@ type Stored = HashMap<String, (Uuid, Youth)>;
 
 /// Records `items` (all registrations or all signals) in the transaction
 /// `tx`; `via_api` marks their history as coming from the API.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn record(
     tx: &mut PgConnection,
     items: &[NewInvolvement],
@@ -143,7 +144,9 @@ pub async fn record(
         ids.dedup();
         ids
     };
-    expire(tx, Some(&youth_ids)).await?;
+    // (the youths given here are recounted below, with the new involvements)
+    let (_, recounted) = expire(tx, Some(&youth_ids)).await?;
+    debug_assert!(recounted.is_empty());
     let mut involved = involved_with(tx, &youth_ids).await?;
 
     // 6. Insert, and work out the matches.
@@ -188,11 +191,12 @@ async fn refuse_unknown_municipalities(
     let codes: Vec<String> = pending(outcomes, items)
         .map(|(_, it)| it.youth.municipality_code.clone())
         .collect();
-    let known: HashSet<String> = sqlx::query_scalar!("SELECT code FROM municipalities WHERE code = ANY($1)", &codes)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
+    let known: HashSet<String> =
+        sqlx::query_scalar!("SELECT code FROM municipalities WHERE code = ANY($1)", &codes)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
     for (i, item) in items.iter().enumerate() {
         if outcomes[i].is_none() && !known.contains(&item.youth.municipality_code) {
             outcomes[i] = Some(Err(Refusal::UnknownMunicipality));

@@ -30,6 +30,7 @@ pub(super) async fn by_external_ref(
            FROM {} t JOIN unnest($1::uuid[], $2::text[]) AS r(o, e) ON t.organisation_id = r.o AND t.external_ref = r.e",
         table(is_signal)
     );
+    // Dynamic: the table (registrations or signals) is chosen in code, so the text is assembled here, in this one place.
     let rows = sqlx::query(&sql)
         .bind(refs.iter().map(|r| r.0).collect::<Vec<_>>())
         .bind(refs.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
@@ -57,38 +58,38 @@ pub(super) async fn upsert_youths(
     tx: &mut PgConnection,
     youths: &[&Youth],
 ) -> Result<HashMap<String, (Uuid, Youth)>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query!(
         "INSERT INTO youths (id, bsn, given_names, prefix, family_name, birth_date, municipality_code)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[])
          ON CONFLICT (bsn) DO UPDATE SET bsn = EXCLUDED.bsn
          RETURNING id, bsn, given_names, prefix, family_name, birth_date, municipality_code",
+        &youths.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>(),
+        &youths.iter().map(|y| y.bsn.as_str()).collect::<Vec<_>>() as &[&str],
+        &youths.iter().map(|y| y.given_names.as_str()).collect::<Vec<_>>() as &[&str],
+        &youths.iter().map(|y| y.prefix.as_str()).collect::<Vec<_>>() as &[&str],
+        &youths.iter().map(|y| y.family_name.as_str()).collect::<Vec<_>>() as &[&str],
+        &youths.iter().map(|y| y.birth_date).collect::<Vec<_>>(),
+        &youths.iter().map(|y| y.municipality_code.as_str()).collect::<Vec<_>>() as &[&str]
     )
-    .bind(youths.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.bsn.as_str()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.given_names.as_str()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.prefix.as_str()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.family_name.as_str()).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.birth_date).collect::<Vec<_>>())
-    .bind(youths.iter().map(|y| y.municipality_code.as_str()).collect::<Vec<_>>())
     .fetch_all(&mut *tx)
     .await?;
     let mut map = HashMap::with_capacity(rows.len());
     for row in rows {
-        let bsn: String = row.get("bsn");
+        let bsn = row.bsn;
         let Ok(parsed) = crate::domain::bsn::Bsn::parse(&bsn) else {
             return Err(sqlx::Error::Protocol("a stored BSN fails the 11-check".into()));
         };
         map.insert(
             bsn,
             (
-                row.get("id"),
+                row.id,
                 Youth {
                     bsn: parsed,
-                    given_names: row.get("given_names"),
-                    prefix: row.get("prefix"),
-                    family_name: row.get("family_name"),
-                    birth_date: row.get("birth_date"),
-                    municipality_code: row.get("municipality_code"),
+                    given_names: row.given_names,
+                    prefix: row.prefix,
+                    family_name: row.family_name,
+                    birth_date: row.birth_date,
+                    municipality_code: row.municipality_code,
                 },
             ),
         );
@@ -111,42 +112,48 @@ pub(super) async fn insert(
     let users = pick(&|it| it.user_id);
     let orgs = pick(&|it| it.organisation_id);
     let refs: Vec<Option<String>> = todo.iter().map(|i| items[*i].external_ref.clone()).collect();
-    let rows = if is_signal {
+    let rows: HashMap<Uuid, DateTime<Utc>> = if is_signal {
         let kinds: Vec<&str> = todo
             .iter()
             .map(|i| items[*i].signal_kind.map_or("overig", |k| k.as_str()))
             .collect();
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO signals (id, youth_id, user_id, organisation_id, kind, external_ref, expires_at)
              SELECT i, y, u, o, k, e, now() + interval '2 years'
                FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS x(i, y, u, o, k, e)
              ON CONFLICT DO NOTHING
              RETURNING id, expires_at AS until",
+            ids,
+            &youth_ids,
+            &users,
+            &orgs,
+            &kinds as &[&str],
+            &refs as &[Option<String>]
         )
-        .bind(ids)
-        .bind(youth_ids)
-        .bind(users)
-        .bind(orgs)
-        .bind(kinds)
-        .bind(refs)
         .fetch_all(&mut *tx)
         .await?
+        .into_iter()
+        .map(|r| (r.id, r.until))
+        .collect()
     } else {
         let end_dates: Vec<NaiveDate> = todo.iter().map(|i| items[*i].end_date).collect();
-        sqlx::query(
-            "INSERT INTO registrations (id, youth_id, user_id, organisation_id, end_date, external_ref)
-             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::text[])
-             ON CONFLICT DO NOTHING
-             RETURNING id, end_date::timestamp AT TIME ZONE 'UTC' AS until",
+        sqlx::query!(
+            r#"INSERT INTO registrations (id, youth_id, user_id, organisation_id, end_date, external_ref)
+               SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::text[])
+               ON CONFLICT DO NOTHING
+               RETURNING id, end_date::timestamp AT TIME ZONE 'UTC' AS "until!""#,
+            ids,
+            &youth_ids,
+            &users,
+            &orgs,
+            &end_dates,
+            &refs as &[Option<String>]
         )
-        .bind(ids)
-        .bind(youth_ids)
-        .bind(users)
-        .bind(orgs)
-        .bind(end_dates)
-        .bind(refs)
         .fetch_all(&mut *tx)
         .await?
+        .into_iter()
+        .map(|r| (r.id, r.until))
+        .collect()
     };
-    Ok(rows.into_iter().map(|r| (r.get("id"), r.get("until"))).collect())
+    Ok(rows)
 }

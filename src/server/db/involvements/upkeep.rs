@@ -8,6 +8,7 @@ use uuid::Uuid;
 /// on `youths` or everywhere; writes their history. Returns the youths
 /// touched and, when it ran everywhere, what recounting them did (the
 /// caller of `youths` recounts them itself).
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn expire(
     tx: &mut PgConnection,
     youths: Option<&[Uuid]>,
@@ -44,6 +45,7 @@ pub async fn expire(
 /// when its match began (cleared when fewer than two remain); then brings
 /// their coordination in line (appoint, reappoint, end). Returns the
 /// appointments made.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happened>, sqlx::Error> {
     sqlx::query!(
         "UPDATE youths y

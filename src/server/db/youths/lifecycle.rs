@@ -40,6 +40,7 @@ pub async fn finish(
     };
     let (user, org) = owner.split();
     // The owner's record, and the reason it ended with if it has.
+    // Dynamic: the table and its columns (registrations or signals) is chosen in code, so the text is assembled here, in this one place.
     let row: Option<(Uuid, Option<String>)> = sqlx::query_as(&format!(
         "SELECT youth_id, {reason_col} FROM {table} WHERE id = $1
             AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR organisation_id = $3)"
@@ -55,6 +56,7 @@ pub async fn finish(
         Some((youth_id, None)) => youth_id,
     };
     lock(tx, youth_id).await?;
+    // Dynamic: the table and its columns (registrations or signals) is chosen in code, so the text is assembled here, in this one place.
     let done = sqlx::query(&format!(
         "UPDATE {table} SET {stamp} = now(), {reason_col} = $2 WHERE id = $1 AND {stamp} IS NULL"
     ))
@@ -141,19 +143,20 @@ pub async fn purge_born_on_or_before(
     tx: &mut PgConnection,
     born_on_or_before: NaiveDate,
 ) -> Result<Purged, sqlx::Error> {
-    let (registrations, signals): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM registrations r JOIN youths y ON y.id = r.youth_id WHERE y.birth_date <= $1),
-                (SELECT count(*) FROM signals s JOIN youths y ON y.id = s.youth_id WHERE y.birth_date <= $1)",
+    let counts = sqlx::query!(
+        r#"SELECT (SELECT count(*) FROM registrations r JOIN youths y ON y.id = r.youth_id WHERE y.birth_date <= $1) AS "registrations!",
+                  (SELECT count(*) FROM signals s JOIN youths y ON y.id = s.youth_id WHERE y.birth_date <= $1) AS "signals!""#,
+        born_on_or_before
     )
-    .bind(born_on_or_before)
     .fetch_one(&mut *tx)
     .await?;
+    let (registrations, signals) = (counts.registrations, counts.signals);
     let youth_ids = sqlx::query_scalar!(
         "DELETE FROM youths WHERE birth_date <= $1 RETURNING id",
         born_on_or_before
     )
-        .fetch_all(&mut *tx)
-        .await?;
+    .fetch_all(&mut *tx)
+    .await?;
     Ok(Purged {
         youth_ids,
         registrations,

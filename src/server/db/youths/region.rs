@@ -13,6 +13,7 @@ pub async fn by_bsn_in_region(
     bsn: &str,
     region_id: Uuid,
 ) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     let row = sqlx::query(
         "SELECT y.id, y.given_names, y.prefix, y.family_name FROM youths y
            JOIN municipalities m ON m.code = y.municipality_code
@@ -73,6 +74,7 @@ pub async fn api_list(
               WHERE r.organisation_id = $1 ORDER BY r.started_at DESC, r.id LIMIT $2 OFFSET $3"
         )
     };
+    // Dynamic: the table (registrations or signals) is chosen in code, so the text is assembled here, in this one place.
     let rows = sqlx::query(&sql)
         .bind(organisation_id)
         .bind(per_page)
@@ -80,6 +82,7 @@ pub async fn api_list(
         .fetch_all(&mut *tx)
         .await?;
     let table = if is_signal { "signals" } else { "registrations" };
+    // Dynamic: the table (registrations or signals) is chosen in code, so the text is assembled here, in this one place.
     let total: i64 = sqlx::query_scalar(&format!(
         "SELECT count(*) FROM {table} WHERE organisation_id = $1"
     ))
@@ -110,6 +113,7 @@ pub async fn audit_trail(
     youth_id: Uuid,
 ) -> Result<Vec<crate::domain::records::AuditRow>, sqlx::Error> {
     use crate::domain::records::{audit_action_label, audit_result_label, AuditRow};
+    // Still a run-time query; to become a checked macro (issue 18 goes on).
     let rows = sqlx::query(
         "SELECT to_char(a.at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI:SS') AS at,
                 coalesce(u.name, '') AS who, coalesce(o.name, '') AS organisation, a.action, a.result, a.via
@@ -152,6 +156,6 @@ pub async fn organisation_in_region(
         organisation_id,
         region_id
     )
-        .fetch_optional(db)
-        .await
+    .fetch_optional(db)
+    .await
 }
