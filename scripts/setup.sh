@@ -57,7 +57,7 @@ fi
 # migrations (scripts/test.sh) and writes it anew (scripts/sqlx-prepare.sh).
 sqlx_version=$(awk '/^name = "sqlx"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ "$(sqlx --version 2>/dev/null)" != "sqlx-cli $sqlx_version" ]; then
-  step "cargo install sqlx-cli $sqlx_version (once, about 6 minutes)"
+  step "cargo install sqlx-cli $sqlx_version (once, about 5 minutes)"
   quick_install sqlx-cli --version "$sqlx_version" --locked --no-default-features --features postgres,rustls
 fi
 
