@@ -10,6 +10,68 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+/// One field of one form (or of the API's JSON). Every form has an enum
+/// of its fields ([`form_fields!`](crate::form_fields)), so a message, an
+/// echoed value and the field it belongs to are named by a variant, never
+/// by a string typed twice.
+pub trait FormField: Copy + std::fmt::Debug {
+    /// The field's name in the form's HTML, the server function's
+    /// parameters and the API's JSON.
+    fn name(self) -> &'static str;
+
+    /// The name of this field in the form of row `row`, for a form repeated
+    /// per row (one per registration, one per municipality): "naam-GM0014".
+    fn of_row(self, row: impl std::fmt::Display) -> String {
+        format!("{}-{row}", self.name())
+    }
+}
+
+/// Declares a form's fields: an enum, each variant with its name on the
+/// wire, and its [`FormField`] implementation.
+#[macro_export]
+macro_rules! form_fields {
+    ($(#[$meta:meta])* $vis:vis enum $form:ident { $($(#[$vmeta:meta])* $field:ident = $name:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $form {
+            $($(#[$vmeta])* $field),*
+        }
+
+        #[allow(dead_code)]
+        impl $form {
+            /// Every field of the form.
+            pub const ALL: &'static [$form] = &[$($form::$field),*];
+
+            /// The field's name on the wire (see `FormField::name`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($form::$field => $name),*
+                }
+            }
+
+            /// The field's name in the form of row `row` (see `FormField::of_row`).
+            pub fn of_row(self, row: impl ::std::fmt::Display) -> String {
+                format!("{}-{row}", self.name())
+            }
+        }
+
+        impl $crate::error::FormField for $form {
+            fn name(self) -> &'static str {
+                $form::name(self)
+            }
+        }
+    };
+}
+
+form_fields! {
+    /// What any form has: the form as a whole (it could not be read), and
+    /// the draft a form posted without JavaScript keeps what was typed in.
+    pub enum AnyForm {
+        Whole = "form",
+        Draft = "draft",
+    }
+}
+
 /// A validation message for one form field, in Dutch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -18,9 +80,18 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl FormField, message: impl Into<String>) -> Self {
         Self {
-            field: field.into(),
+            field: field.name().to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// For a form repeated per row (one per registration, one per
+    /// municipality): the field of row `row` ("end_date-<id>").
+    pub fn of_row(field: impl FormField, row: impl std::fmt::Display, message: impl Into<String>) -> Self {
+        Self {
+            field: field.of_row(row),
             message: message.into(),
         }
     }
@@ -91,23 +162,41 @@ impl AppError {
     }
 
     /// The message for `field`, if this error has one.
-    pub fn field_message(&self, field: &str) -> Option<String> {
+    pub fn field_message(&self, field: impl FormField) -> Option<String> {
+        self.message_named(field.name())
+    }
+
+    /// The message for `field` of row `row` (see [`FieldError::of_row`]).
+    pub fn row_message(&self, field: impl FormField, row: impl std::fmt::Display) -> Option<String> {
+        self.message_named(&field.of_row(row))
+    }
+
+    fn message_named(&self, name: &str) -> Option<String> {
         match self {
-            AppError::Invalid { fields, .. } => fields
-                .iter()
-                .find(|f| f.field == field)
-                .map(|f| f.message.clone()),
+            AppError::Invalid { fields, .. } => {
+                fields.iter().find(|f| f.field == name).map(|f| f.message.clone())
+            }
             _ => None,
         }
     }
 
     /// What the user typed in `field`, as echoed back by the server.
-    pub fn echoed(&self, field: &str) -> Option<String> {
+    pub fn echoed(&self, field: impl FormField) -> Option<String> {
+        self.echoed_named(field.name())
+    }
+
+    /// What the user typed in `field` of row `row`.
+    pub fn echoed_row(&self, field: impl FormField, row: impl std::fmt::Display) -> Option<String> {
+        self.echoed_named(&field.of_row(row))
+    }
+
+    fn echoed_named(&self, name: &str) -> Option<String> {
         match self {
             AppError::Invalid { values, .. } => {
-                values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone())
+                values.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
             }
-            AppError::InvalidCredentials { email } | AppError::Locked { email, .. } if field == "email" => {
+            // A failed log-in keeps the address typed.
+            AppError::InvalidCredentials { email } | AppError::Locked { email, .. } if name == "email" => {
                 Some(email.clone())
             }
             _ => None,
@@ -123,7 +212,7 @@ impl FromServerFnError for AppError {
             // Arguments that do not decode are bad input from the client.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
                 AppError::invalid(vec![FieldError::new(
-                    "form",
+                    AnyForm::Whole,
                     "Het formulier kon niet worden gelezen. Vul het opnieuw in.",
                 )])
             }
@@ -171,16 +260,17 @@ mod tests {
 
     #[test]
     fn field_messages_and_echoed_values_are_found_by_field_name() {
+        use crate::domain::login::LoginField;
         let e = AppError::Invalid {
-            fields: vec![FieldError::new("email", "Vul je e-mailadres in.")],
+            fields: vec![FieldError::new(LoginField::Email, "Vul je e-mailadres in.")],
             values: vec![("email".into(), "a@b".into())],
         };
         assert_eq!(
-            e.field_message("email").as_deref(),
+            e.field_message(LoginField::Email).as_deref(),
             Some("Vul je e-mailadres in.")
         );
-        assert_eq!(e.field_message("password"), None);
-        assert_eq!(e.echoed("email").as_deref(), Some("a@b"));
+        assert_eq!(e.field_message(LoginField::Password), None);
+        assert_eq!(e.echoed(LoginField::Email).as_deref(), Some("a@b"));
     }
 
     #[test]

@@ -301,17 +301,18 @@ async fn the_audit_log_cannot_be_changed_or_deleted() {
 
 #[tokio::test]
 async fn bad_form_input_gets_dutch_field_messages_and_keeps_the_email() {
+    use zorgsignaal::domain::login::LoginField;
     let app = TestApp::spawn().await;
     let res = app.login(&app.client(), "geen-adres", "").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let err = error_of(res).await;
     assert_eq!(
-        err.field_message("email").as_deref(),
+        err.field_message(LoginField::Email).as_deref(),
         Some("Vul een geldig e-mailadres in, bijvoorbeeld naam@organisatie.nl.")
     );
     assert_eq!(
-        err.field_message("password").as_deref(),
+        err.field_message(LoginField::Password).as_deref(),
         Some("Vul je wachtwoord in.")
     );
-    assert_eq!(err.echoed("email").as_deref(), Some("geen-adres"));
+    assert_eq!(err.echoed(LoginField::Email).as_deref(), Some("geen-adres"));
 }

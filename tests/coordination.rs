@@ -51,12 +51,7 @@ async fn involve(app: &TestApp, p: &Person, bsn: &str, signal: bool) {
 }
 
 async fn youth_id(app: &TestApp, bsn: &str) -> String {
-    sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn = $1")
-        .bind(bsn)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .to_string()
+    app.youth_id(bsn).await.to_string()
 }
 
 /// The youth page's data as `p` sees it (status, JSON).
@@ -86,11 +81,7 @@ async fn active(app: &TestApp, bsn: &str) -> (Option<uuid::Uuid>, Option<uuid::U
 }
 
 async fn coordination_mails(app: &TestApp, user: &TestUser) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE kind = 'coordination' AND user_id = $1")
-        .bind(user.id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    app.coordination_mails_to(user.id).await
 }
 
 /// A region admin adds a rule and activates the new version.
@@ -398,13 +389,7 @@ async fn when_the_coordinating_organisation_leaves_the_rules_appoint_again_and_s
     let id = youth_id(&app, CHILD).await;
     assert_eq!(active(&app, CHILD).await.0, Some(anna.user.organisation_id));
 
-    let registration: String =
-        sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM registrations WHERE user_id = $1")
-            .bind(anna.user.id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-            .to_string();
+    let registration = app.registration_of(anna.user.id).await.to_string();
     let res = call(
         &app,
         &anna,
@@ -429,13 +414,7 @@ async fn when_the_coordinating_organisation_leaves_the_rules_appoint_again_and_s
     assert!(coordination_mails(&app, &bram.user).await >= 1);
 
     // WIJ leaves too: no match, no coordination.
-    let registration: String =
-        sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM registrations WHERE user_id = $1")
-            .bind(bram.user.id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-            .to_string();
+    let registration = app.registration_of(bram.user.id).await.to_string();
     let res = call(
         &app,
         &bram,
@@ -714,19 +693,14 @@ async fn a_region_admin_of_another_region_sees_and_decides_nothing() {
     )
     .await
     .unwrap();
-    sqlx::query("UPDATE users SET organisation_id = $1 WHERE id = $2")
-        .bind(org)
-        .bind(
-            app.user()
-                .email("otto@anders.example")
-                .roles(&[Role::RegionAdmin])
-                .create()
-                .await
-                .id,
-        )
-        .execute(&app.pool)
+    let otto_id = app
+        .user()
+        .email("otto@anders.example")
+        .roles(&[Role::RegionAdmin])
+        .create()
         .await
-        .unwrap();
+        .id;
+    app.move_to(otto_id, org).await;
     let otto = app.client();
     assert_eq!(
         app.login(&otto, "otto@anders.example", common::PASSWORD)

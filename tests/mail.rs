@@ -194,25 +194,13 @@ async fn a_disabled_account_gets_nothing_and_an_unusable_address_fails_once_with
     let (carla, carla_c) = person(&app, "Carla", OrganisationKind::School).await;
     let (_eva, eva_c) = person(&app, "Eva", OrganisationKind::Ggz).await;
     register(&app, &anna_c, BSN).await;
-    app.execute(&format!(
-        "UPDATE users SET active = false WHERE id = '{}'",
-        anna.id
-    ))
-    .await;
+    app.set_active(anna.id, false).await;
     signal(&app, &carla_c, BSN, "veiligheid").await;
     // Anna's account is off: nobody is mailed about her, and she gets nothing.
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, 0);
 
-    app.execute(&format!(
-        "UPDATE users SET active = true WHERE id = '{}'",
-        anna.id
-    ))
-    .await;
-    app.execute(&format!(
-        "UPDATE users SET email = 'geen adres@school.example' WHERE id = '{}'",
-        carla.id
-    ))
-    .await;
+    app.set_active(anna.id, true).await;
+    app.set_email(carla.id, "geen adres@school.example").await;
     signal(&app, &eva_c, BSN, "gezondheid").await;
     wait_until_settled(&app).await;
     assert_eq!(
@@ -220,12 +208,8 @@ async fn a_disabled_account_gets_nothing_and_an_unusable_address_fails_once_with
             .await,
         2
     );
-    let (status, attempts, error): (String, i32, String) =
-        sqlx::query_as("SELECT status, attempts, last_error FROM outbox WHERE user_id = $1")
-            .bind(carla.id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let state = app.mail_state(carla.id).await;
+    let (status, attempts, error) = (state.status, state.attempts, state.last_error.unwrap_or_default());
     assert_eq!((status.as_str(), attempts), ("failed", 1));
     assert!(error.contains("geen bruikbaar e-mailadres"), "{error}");
 
@@ -526,11 +510,7 @@ async fn a_region_admin_sees_only_the_outbox_of_their_own_region() {
     )
     .await
     .unwrap();
-    app.execute(&format!(
-        "UPDATE users SET organisation_id = '{org}' WHERE id = '{}'",
-        own.id
-    ))
-    .await;
+    app.move_to(own.id, org).await;
     let list: serde_json::Value = app
         .call(&own_c, "mail_outbox", &[("status", "sent")])
         .await

@@ -418,7 +418,7 @@ async fn an_analyst_reads_only_their_own_municipality() {
         if other.is_empty() {
             // No choice: the analyst's own municipality.
             let v: ReportView = res.json().await.unwrap();
-            assert_eq!(v.gebied, "GM0014");
+            assert_eq!(v.area, "GM0014");
             assert_eq!(v.areas.len(), 1);
             continue;
         }

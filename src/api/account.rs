@@ -102,14 +102,18 @@ pub async fn change_password(
 
 /// Turns the app off (only for users who need no second factor).
 #[server(endpoint = "disable_two_factor")]
-pub async fn disable_two_factor(#[server(default)] wachtwoord_uit: String) -> Result<(), AppError> {
+pub async fn disable_two_factor(
+    #[server(default)]
+    #[server(rename = "wachtwoord_uit")]
+    password: String,
+) -> Result<(), AppError> {
     use crate::{
         api::{act::Caller, is_plain_form_post, respond},
         server::account,
     };
     respond(async move {
         let Caller { user, state, parts } = Caller::require(&[]).await?;
-        account::disable(&state, &parts, &user, &wachtwoord_uit).await?;
+        account::disable(&state, &parts, &user, &password).await?;
         if is_plain_form_post(&parts) {
             leptos_axum::redirect("/account");
         }
@@ -121,7 +125,9 @@ pub async fn disable_two_factor(#[server(default)] wachtwoord_uit: String) -> Re
 /// New recovery codes in place of the old ones.
 #[server(endpoint = "renew_recovery_codes")]
 pub async fn renew_recovery_codes(
-    #[server(default)] wachtwoord_codes: String,
+    #[server(default)]
+    #[server(rename = "wachtwoord_codes")]
+    password: String,
 ) -> Result<Vec<String>, AppError> {
     use crate::{
         api::{act::Caller, respond},
@@ -129,7 +135,7 @@ pub async fn renew_recovery_codes(
     };
     respond(async move {
         let Caller { user, state, parts } = Caller::require(&[]).await?;
-        let codes = account::new_recovery_codes(&state, &parts, &user, &wachtwoord_codes).await?;
+        let codes = account::new_recovery_codes(&state, &parts, &user, &password).await?;
         flash::redirect_with(&state.pool, &parts, &codes, "/account/herstelcodes", "codes").await?;
         Ok(codes)
     })
@@ -153,21 +159,26 @@ pub async fn region_two_factor() -> Result<bool, AppError> {
 
 /// Asks (or stops asking) a second factor of everyone in the region.
 #[server(endpoint = "set_region_two_factor")]
-pub async fn set_region_two_factor(#[server(default)] iedereen: String) -> Result<(), AppError> {
+pub async fn set_region_two_factor(
+    #[server(default)]
+    #[server(rename = "iedereen")]
+    for_everyone: String,
+) -> Result<(), AppError> {
     use crate::{
         api::{act::Act, is_plain_form_post, respond},
         domain::role::Role,
+        domain::two_factor::AccountField,
         error::FieldError,
         server::{auth, db},
     };
     respond(async move {
         let mut act = Act::begin(&[Role::RegionAdmin]).await?;
-        let all = match iedereen.as_str() {
+        let all = match for_everyone.as_str() {
             "ja" => true,
             "nee" => false,
             _ => {
                 return Err(AppError::Invalid {
-                    fields: vec![FieldError::new("iedereen", "Kies ja of nee.")],
+                    fields: vec![FieldError::new(AccountField::ForEveryone, "Kies ja of nee.")],
                     values: vec![],
                 })
             }

@@ -71,7 +71,7 @@ pub async fn change_action(
 /// The coordinator cancels an open action.
 #[server(endpoint = "cancel_action")]
 pub async fn cancel_action(id: Uuid) -> Result<(), AppError> {
-    use crate::{api::respond, server::db::actions};
+    use crate::{api::respond, server::cases::actions};
     respond(async move {
         let mut act = ssr::begin().await?;
         let actor = act.actor();
@@ -86,13 +86,16 @@ pub async fn cancel_action(id: Uuid) -> Result<(), AppError> {
 /// The assignee ticks an action done, with an optional private note.
 #[server(endpoint = "complete_action")]
 pub async fn complete_action(id: Uuid, #[server(default)] note: String) -> Result<(), AppError> {
-    use crate::{api::respond, error::FieldError, server::db::actions};
+    use crate::{api::respond, domain::actions::ActionField, error::FieldError, server::cases::actions};
     respond(async move {
         let mut act = ssr::begin().await?;
         let actor = act.actor();
         let note = note.trim();
         let result = if note.chars().count() > 4000 {
-            Err(AppError::invalid(vec![FieldError::new("note", NOTE_TOO_LONG)]))
+            Err(AppError::invalid(vec![FieldError::new(
+                ActionField::Note,
+                NOTE_TOO_LONG,
+            )]))
         } else if actions::tick(act.tx(), id, &actor, (!note.is_empty()).then_some(note)).await? {
             Ok(())
         } else {
@@ -166,7 +169,7 @@ mod ssr {
     use crate::{
         api::act::Act,
         domain::{
-            actions::{ActionForm, NewAction},
+            actions::{ActionField, ActionForm, NewAction},
             role::Role,
             today,
         },
@@ -200,7 +203,7 @@ mod ssr {
             _ => None,
         };
         if who.is_none() {
-            errors.push(FieldError::new("assignee", ASSIGNEE_REQUIRED));
+            errors.push(FieldError::new(ActionField::Assignee, ASSIGNEE_REQUIRED));
         }
         match (new, who) {
             (Some(new), Some(who)) if errors.is_empty() => Ok((new, who)),
@@ -211,10 +214,11 @@ mod ssr {
     pub fn refusal(r: Refused) -> AppError {
         match r {
             Refused::NotAllowed => AppError::NotFound,
-            Refused::NotInvolved => {
-                AppError::invalid(vec![FieldError::new("assignee", ASSIGNEE_NOT_INVOLVED)])
-            }
-            Refused::NoFamily => AppError::invalid(vec![FieldError::new("for_family", NO_FAMILY)]),
+            Refused::NotInvolved => AppError::invalid(vec![FieldError::new(
+                ActionField::Assignee,
+                ASSIGNEE_NOT_INVOLVED,
+            )]),
+            Refused::NoFamily => AppError::invalid(vec![FieldError::new(ActionField::ForFamily, NO_FAMILY)]),
         }
     }
 }

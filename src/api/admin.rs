@@ -7,6 +7,22 @@ use crate::{
 use leptos::prelude::*;
 use uuid::Uuid;
 
+crate::form_fields! {
+    /// A new API key: for which organisation, by what name.
+    pub enum TokenField {
+        OrganisationId = "organisation_id",
+        Name = "name",
+    }
+}
+
+crate::form_fields! {
+    /// Looking up a youth's audit trail: by BSN, with a reason.
+    pub enum TrailField {
+        Bsn = "bsn",
+        Reason = "reason",
+    }
+}
+
 #[server(endpoint = "api_tokens")]
 pub async fn list_api_tokens() -> Result<Vec<TokenRow>, AppError> {
     use crate::{
@@ -40,7 +56,7 @@ pub async fn create_api_token(
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
             fields.push(FieldError::new(
-                "name",
+                TokenField::Name,
                 "Geef de sleutel een naam van 1 tot 100 tekens, bijvoorbeeld het systeem dat hem gebruikt.",
             ));
         }
@@ -52,7 +68,7 @@ pub async fn create_api_token(
         };
         if org.is_none() {
             fields.push(FieldError::new(
-                "organisation_id",
+                TokenField::OrganisationId,
                 "Kies een organisatie uit de lijst.",
             ));
         }
@@ -123,10 +139,10 @@ pub async fn youth_audit_trail(
         let mut act = Act::begin(&[Role::RegionAdmin]).await?;
         let region = act.user.region_id;
         let mut fields = Vec::new();
-        let bsn = Bsn::parse(&bsn).map_err(|m| fields.push(FieldError::new("bsn", m))).ok();
+        let bsn = Bsn::parse(&bsn).map_err(|m| fields.push(FieldError::new(TrailField::Bsn, m))).ok();
         let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
         if reason.chars().count() < AUDIT_REASON_MIN || reason.chars().count() > 500 {
-            fields.push(FieldError::new("reason", "Geef de reden waarom je dit logboek inziet (10 tot 500 tekens), bijvoorbeeld het nummer van een klacht of verzoek."));
+            fields.push(FieldError::new(TrailField::Reason, "Geef de reden waarom je dit logboek inziet (10 tot 500 tekens), bijvoorbeeld het nummer van een klacht of verzoek."));
         }
         let Some(bsn) = bsn.filter(|_| fields.is_empty()) else {
             return Err(AppError::invalid(fields));
@@ -138,7 +154,7 @@ pub async fn youth_audit_trail(
         act.audit("audit_trail_view", "youth", ids, outcome, Some(reason)).await?;
         let Some((id, youth_name)) = youth else {
             act.commit().await?;
-            return Err(AppError::invalid(vec![FieldError::new("bsn", "Er is geen jeugdige met dit BSN in deze regio.")]));
+            return Err(AppError::invalid(vec![FieldError::new(TrailField::Bsn, "Er is geen jeugdige met dit BSN in deze regio.")]));
         };
         let trail = AuditTrail {
             youth_name,

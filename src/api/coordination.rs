@@ -60,7 +60,7 @@ pub async fn propose_handover(
     use crate::{
         api::act::Act,
         api::respond,
-        domain::role::Role,
+        domain::{coordination::CoordinationField, role::Role},
         error::FieldError,
         server::{
             cases::coordination,
@@ -71,11 +71,17 @@ pub async fn propose_handover(
         let mut errors = Vec::new();
         let to = Uuid::parse_str(to_organisation.trim()).ok();
         if to.is_none() {
-            errors.push(FieldError::new("to_organisation", TARGET_REQUIRED));
+            errors.push(FieldError::new(
+                CoordinationField::ToOrganisation,
+                TARGET_REQUIRED,
+            ));
         }
         let agreements = agreements.trim().to_string();
         if agreements.chars().count() > 2000 {
-            errors.push(FieldError::new("agreements", AGREEMENTS_TOO_LONG));
+            errors.push(FieldError::new(
+                CoordinationField::Agreements,
+                AGREEMENTS_TOO_LONG,
+            ));
         }
         let mut act = Act::begin(&[Role::Coordinator]).await?;
         let result = match to {
@@ -95,11 +101,11 @@ pub async fn propose_handover(
                     Ok(_) => Ok(()),
                     Err(Refused::NotAllowed) => Err(AppError::NotFound),
                     Err(Refused::BadTarget) => Err(AppError::invalid(vec![FieldError::new(
-                        "to_organisation",
+                        CoordinationField::ToOrganisation,
                         TARGET_INVALID,
                     )])),
                     Err(Refused::AlreadyOpen) => Err(AppError::invalid(vec![FieldError::new(
-                        "to_organisation",
+                        CoordinationField::ToOrganisation,
                         HANDOVER_OPEN,
                     )])),
                 }
@@ -122,10 +128,11 @@ pub async fn accept_handover(id: Uuid) -> Result<(), AppError> {
 /// A coordinator of the receiving organisation rejects a handover, with a reason.
 #[server(endpoint = "reject_handover")]
 pub async fn reject_handover(id: Uuid, #[server(default)] reason: String) -> Result<(), AppError> {
-    use crate::{api::respond, error::FieldError};
+    use crate::{api::respond, domain::coordination::CoordinationField, error::FieldError};
     respond(async move {
-        let reason = required_text(&reason, 1000)
-            .ok_or_else(|| AppError::invalid(vec![FieldError::new("reason", REASON_REQUIRED)]))?;
+        let reason = required_text(&reason, 1000).ok_or_else(|| {
+            AppError::invalid(vec![FieldError::new(CoordinationField::Reason, REASON_REQUIRED)])
+        })?;
         ssr::decide(id, Some(reason)).await
     })
     .await
@@ -134,11 +141,11 @@ pub async fn reject_handover(id: Uuid, #[server(default)] reason: String) -> Res
 /// The proposing coordinator withdraws an open handover.
 #[server(endpoint = "withdraw_handover")]
 pub async fn withdraw_handover(id: Uuid) -> Result<(), AppError> {
-    use crate::{api::act::Act, api::respond, domain::role::Role, server::db::coordination::handover};
+    use crate::{api::act::Act, api::respond, domain::role::Role, server::cases::coordination};
     respond(async move {
         let mut act = Act::begin(&[Role::Coordinator]).await?;
         let actor = act.actor();
-        let result = handover::withdraw(act.tx(), id, &actor)
+        let result = coordination::withdraw_handover(act.tx(), id, &actor)
             .await?
             .map(|_| ())
             .map_err(|_| AppError::NotFound);
@@ -155,14 +162,14 @@ pub async fn escalate(youth: Uuid, #[server(default)] reason: String) -> Result<
     use crate::{
         api::act::Act,
         api::respond,
-        domain::{role::Role, today},
+        domain::{coordination::CoordinationField, role::Role, today},
         error::FieldError,
         server::cases::coordination,
     };
     respond(async move {
         let reason = required_text(&reason, 2000).ok_or_else(|| {
             AppError::invalid(vec![FieldError::new(
-                "escalation_reason",
+                CoordinationField::EscalationReason,
                 ESCALATION_REASON_REQUIRED,
             )])
         });
@@ -175,7 +182,7 @@ pub async fn escalate(youth: Uuid, #[server(default)] reason: String) -> Result<
                     Ok(_) => Ok(()),
                     Err(None) => Err(AppError::NotFound),
                     Err(Some(hint)) => Err(AppError::invalid(vec![FieldError::new(
-                        "escalation_reason",
+                        CoordinationField::EscalationReason,
                         hint,
                     )])),
                 }

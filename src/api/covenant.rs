@@ -42,7 +42,7 @@ pub async fn save_rule(
         api::act::Act,
         api::respond,
         domain::{
-            covenant::{parse_age, KindsMode, Place, Rule, RuleOutcome},
+            covenant::{parse_age, KindsMode, Place, Rule, RuleField, RuleOutcome},
             organisation::OrganisationKind,
             role::Role,
         },
@@ -55,11 +55,11 @@ pub async fn save_rule(
         let uid = act.user.id;
         let mut errors = Vec::new();
         let min_age = parse_age(&min_age)
-            .map_err(|m| errors.push(FieldError::new("min_age", m)))
+            .map_err(|m| errors.push(FieldError::new(RuleField::MinAge, m)))
             .ok()
             .flatten();
         let max_age = parse_age(&max_age)
-            .map_err(|m| errors.push(FieldError::new("max_age", m)))
+            .map_err(|m| errors.push(FieldError::new(RuleField::MaxAge, m)))
             .ok()
             .flatten();
         let places = db::organisations::municipalities_in_region(act.tx(), region).await?;
@@ -92,7 +92,7 @@ pub async fn save_rule(
             _ => None,
         };
         if outcome.is_none() {
-            errors.push(FieldError::new("outcome", OUTCOME_REQUIRED));
+            errors.push(FieldError::new(RuleField::Outcome, OUTCOME_REQUIRED));
         }
         let rule = outcome.map(|outcome| Rule {
             min_age,
@@ -137,7 +137,7 @@ pub async fn save_rule(
         let result = result.map_err(|e| match e {
             AppError::Invalid { fields, .. } => AppError::Invalid {
                 fields,
-                values: vec![("form".into(), form)],
+                values: vec![(RuleField::Form.name().into(), form)],
             },
             other => other,
         });
@@ -228,7 +228,8 @@ pub async fn activate_covenant(version: i32) -> Result<(), AppError> {
             Ok(())
         } else {
             Err(AppError::invalid(vec![crate::error::FieldError::new(
-                "version", STALE,
+                crate::domain::covenant::RuleField::Version,
+                STALE,
             )]))
         };
         act.settle(
@@ -258,7 +259,8 @@ pub async fn apply_covenant(version: i32) -> Result<usize, AppError> {
             Ok(crate::server::cases::coordination::apply_covenant(act.tx(), region, &name).await?)
         } else {
             Err(AppError::invalid(vec![crate::error::FieldError::new(
-                "version", STALE,
+                crate::domain::covenant::RuleField::Version,
+                STALE,
             )]))
         };
         act.settle(
@@ -278,7 +280,7 @@ mod ssr {
     use crate::{
         domain::{
             coordination::{ChangeRow, Choice, RuleRow},
-            covenant::{Rule, FALLBACK_TEXT},
+            covenant::{Rule, RuleField, FALLBACK_TEXT},
         },
         error::FieldError,
         server::db::{
@@ -298,7 +300,12 @@ mod ssr {
         by: Uuid,
         change: impl FnOnce(&mut Vec<Rule>, &mut bool) -> bool,
     ) -> Result<Result<i32, AppError>, AppError> {
-        let stale = || Err(AppError::invalid(vec![FieldError::new("version", STALE)]));
+        let stale = || {
+            Err(AppError::invalid(vec![FieldError::new(
+                RuleField::Version,
+                STALE,
+            )]))
+        };
         let Some(latest) = covenant::latest(tx, region).await? else {
             return Ok(stale());
         };

@@ -1,9 +1,18 @@
 //! The region admin's escalations: the open ones of the region, and the
 //! decision that closes one (optionally appointing an involved organisation).
 
-use crate::{domain::coordination::EscalationRow, error::AppError};
+use crate::{domain::coordination::EscalationRow, error::AppError, form_fields};
 use leptos::prelude::*;
 use uuid::Uuid;
+
+form_fields! {
+    /// The region's decision on an escalation, one form per escalation
+    /// (the fields of row `id` are named "decision-<id>").
+    pub enum DecisionField {
+        Decision = "decision",
+        Appoint = "appoint",
+    }
+}
 
 pub const DECISION_REQUIRED: &str = "Schrijf het besluit op (1 tot 2000 tekens).";
 
@@ -51,19 +60,22 @@ pub async fn decide_escalation(
                     .await?
                 {
                     Ok(_) => Ok(()),
-                    Err(Refused::BadTarget) => Err(AppError::invalid(vec![FieldError::new(
-                        format!("appoint-{id}"),
+                    Err(Refused::BadTarget) => Err(AppError::invalid(vec![FieldError::of_row(
+                        DecisionField::Appoint,
+                        id,
                         super::coordination::TARGET_INVALID,
                     )])),
                     Err(_) => Err(AppError::NotFound),
                 }
             }
-            (None, _) => Err(AppError::invalid(vec![FieldError::new(
-                format!("decision-{id}"),
+            (None, _) => Err(AppError::invalid(vec![FieldError::of_row(
+                DecisionField::Decision,
+                id,
                 DECISION_REQUIRED,
             )])),
-            (_, Err(_)) => Err(AppError::invalid(vec![FieldError::new(
-                format!("appoint-{id}"),
+            (_, Err(_)) => Err(AppError::invalid(vec![FieldError::of_row(
+                DecisionField::Appoint,
+                id,
                 super::coordination::TARGET_INVALID,
             )])),
         };

@@ -19,6 +19,7 @@ pub const WHAT_REQUIRED: &str = "Vul in wat er gebeurt (hoogstens 1000 tekens)."
 pub async fn link_family(youth: Uuid, #[server(default)] other: String) -> Result<(), AppError> {
     use crate::{
         api::respond,
+        domain::coordination::FamilyField,
         error::FieldError,
         server::{cases::coordination, db::family::LinkRefused},
     };
@@ -26,18 +27,23 @@ pub async fn link_family(youth: Uuid, #[server(default)] other: String) -> Resul
         let mut act = ssr::begin(youth).await?;
         let other = Uuid::parse_str(other.trim()).ok();
         let result = match other {
-            None => Err(AppError::invalid(vec![FieldError::new("other", OTHER_REQUIRED)])),
+            None => Err(AppError::invalid(vec![FieldError::new(
+                FamilyField::Other,
+                OTHER_REQUIRED,
+            )])),
             Some(other) if !ssr::may_view(&mut act, other).await? => Err(AppError::NotFound),
             Some(other) => {
                 let actor = act.actor();
                 match coordination::link_family(act.tx(), youth, other, &actor).await? {
                     Ok(_) => Ok(()),
-                    Err(LinkRefused::SameYouth) => {
-                        Err(AppError::invalid(vec![FieldError::new("other", OTHER_REQUIRED)]))
-                    }
-                    Err(LinkRefused::OtherFamily) => {
-                        Err(AppError::invalid(vec![FieldError::new("other", OTHER_FAMILY)]))
-                    }
+                    Err(LinkRefused::SameYouth) => Err(AppError::invalid(vec![FieldError::new(
+                        FamilyField::Other,
+                        OTHER_REQUIRED,
+                    )])),
+                    Err(LinkRefused::OtherFamily) => Err(AppError::invalid(vec![FieldError::new(
+                        FamilyField::Other,
+                        OTHER_FAMILY,
+                    )])),
                 }
             }
         };
@@ -72,14 +78,19 @@ pub async fn save_plan(
     #[server(default)] family_agreed: Option<String>,
     #[server(default)] family_agreed_on: String,
 ) -> Result<(), AppError> {
-    use crate::{api::respond, domain::today, error::FieldError, server::db::family};
+    use crate::{
+        api::respond,
+        domain::{coordination::FamilyField, today},
+        error::FieldError,
+        server::db::family,
+    };
     respond(async move {
         let mut errors = Vec::new();
         if goals.trim().chars().count() > 4000 {
-            errors.push(FieldError::new("goals", GOALS_TOO_LONG));
+            errors.push(FieldError::new(FamilyField::Goals, GOALS_TOO_LONG));
         }
-        let review = ssr::optional_date(&review_on, "review_on", &mut errors);
-        let agreed_on = ssr::optional_date(&family_agreed_on, "family_agreed_on", &mut errors);
+        let review = ssr::optional_date(&review_on, FamilyField::ReviewOn, &mut errors);
+        let agreed_on = ssr::optional_date(&family_agreed_on, FamilyField::FamilyAgreedOn, &mut errors);
         let agreed = family_agreed.is_some().then(|| agreed_on.unwrap_or_else(today));
         let mut act = ssr::begin(youth).await?;
         let result = if errors.is_empty() {
@@ -104,16 +115,19 @@ pub async fn add_agreement(
     #[server(default)] what: String,
     #[server(default)] due_on: String,
 ) -> Result<(), AppError> {
-    use crate::{api::coordination::required_text, api::respond, error::FieldError, server::db::family};
+    use crate::{
+        api::coordination::required_text, api::respond, domain::coordination::FamilyField, error::FieldError,
+        server::db::family,
+    };
     respond(async move {
         let mut errors = Vec::new();
         let who = required_text(&who, 200)
             .ok_or(())
-            .map_err(|_| errors.push(FieldError::new("who", WHO_REQUIRED)));
+            .map_err(|_| errors.push(FieldError::new(FamilyField::Who, WHO_REQUIRED)));
         let what = required_text(&what, 1000)
             .ok_or(())
-            .map_err(|_| errors.push(FieldError::new("agreement_what", WHAT_REQUIRED)));
-        let due = ssr::optional_date(&due_on, "due_on", &mut errors);
+            .map_err(|_| errors.push(FieldError::new(FamilyField::AgreementWhat, WHAT_REQUIRED)));
+        let due = ssr::optional_date(&due_on, FamilyField::DueOn, &mut errors);
         let mut act = ssr::begin(youth).await?;
         let result = match (who, what) {
             (Ok(who), Ok(what)) if errors.is_empty() => {
@@ -165,7 +179,10 @@ pub async fn record_consent(
 ) -> Result<(), AppError> {
     use crate::{
         api::respond,
-        domain::{coordination::check_consent, youth::parse_iso_date},
+        domain::{
+            coordination::{check_consent, FamilyField},
+            youth::parse_iso_date,
+        },
         error::FieldError,
         server::db::family::{self, NewConsent},
     };
@@ -173,7 +190,7 @@ pub async fn record_consent(
         let given = kind != "niet_geinformeerd";
         let from = parse_iso_date(&valid_from);
         let mut errors = Vec::new();
-        let until = ssr::optional_date(&valid_until, "valid_until", &mut errors);
+        let until = ssr::optional_date(&valid_until, FamilyField::ValidUntil, &mut errors);
         errors.extend(check_consent(
             given,
             &given_by,
@@ -185,7 +202,7 @@ pub async fn record_consent(
         ));
         if kind != "gegeven" && kind != "niet_geinformeerd" {
             errors.push(FieldError::new(
-                "consent_kind",
+                FamilyField::ConsentKind,
                 "Kies of er toestemming is, of dat het gezin niet is geïnformeerd.",
             ));
         }
@@ -239,7 +256,7 @@ mod ssr {
     use super::*;
     use crate::{
         api::act::Act,
-        domain::{role::Role, youth::parse_iso_date},
+        domain::{coordination::FamilyField, role::Role, youth::parse_iso_date},
         error::FieldError,
         server::db::coordination::read,
     };
@@ -267,7 +284,7 @@ mod ssr {
     }
 
     /// An optional date field: empty is none; anything else must be a date.
-    pub fn optional_date(input: &str, field: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    pub fn optional_date(input: &str, field: FamilyField, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
         if input.trim().is_empty() {
             return None;
         }

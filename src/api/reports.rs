@@ -22,10 +22,12 @@ pub struct Chart {
 pub struct ReportView {
     pub areas: Vec<(String, String)>,
     pub periods: Vec<(String, String)>,
-    pub gebied: String,
-    pub periode: String,
-    pub van: String,
-    pub tot: String,
+    /// The form's values: the area (a municipality code or "regio"), the
+    /// period choice, and a custom range's months.
+    pub area: String,
+    pub period: String,
+    pub from: String,
+    pub to: String,
     /// `None` when the period could not be read (`period_error` says why).
     pub report: Option<Report>,
     pub period_error: Option<String>,
@@ -34,14 +36,23 @@ pub struct ReportView {
     pub export: String,
 }
 
-/// The report of `gebied` (a municipality code, or "regio") for `periode`
-/// (a choice of the form; empty: the previous month).
+/// The report of `area` (a municipality code, or "regio") for `period`
+/// (a choice of the form; empty: the previous month). The parameters go
+/// by the Dutch names the page's address shows (gebied, periode, van, tot).
 #[server(endpoint = "report", name = OpenReport)]
 pub async fn report(
-    #[server(default)] gebied: String,
-    #[server(default)] periode: String,
-    #[server(default)] van: String,
-    #[server(default)] tot: String,
+    #[server(default)]
+    #[server(rename = "gebied")]
+    area: String,
+    #[server(default)]
+    #[server(rename = "periode")]
+    period: String,
+    #[server(default)]
+    #[server(rename = "van")]
+    from: String,
+    #[server(default)]
+    #[server(rename = "tot")]
+    to: String,
 ) -> Result<ReportView, AppError> {
     use crate::{
         api::{act::Act, respond},
@@ -59,32 +70,32 @@ pub async fn report(
         let today = crate::domain::today();
         let user = act.user.clone();
         let mine = reports::areas(act.tx(), &user).await?;
-        let gebied = if gebied.trim().is_empty() {
+        let chosen = if area.trim().is_empty() {
             mine.first().map(|a| a.value()).unwrap_or_default()
         } else {
-            gebied.trim().to_string()
+            area.trim().to_string()
         };
         let areas: Vec<(String, String)> = mine.iter().map(|a| (a.value(), a.label())).collect();
-        let Some(area) = mine.into_iter().find(|a| a.value() == gebied) else {
+        let Some(area) = mine.into_iter().find(|a| a.value() == chosen) else {
             return act
-                .settle("report_view", "report", vec![gebied], Err(AppError::NotFound))
+                .settle("report_view", "report", vec![chosen], Err(AppError::NotFound))
                 .await;
         };
         let q = ReportQuery {
-            gebied: gebied.clone(),
-            periode: periode.trim().to_string(),
-            van: van.trim().to_string(),
-            tot: tot.trim().to_string(),
+            area: chosen.clone(),
+            period: period.trim().to_string(),
+            from: from.trim().to_string(),
+            to: to.trim().to_string(),
         };
         let Some(period) = reports::period_of(&q, today) else {
             // Shown again as typed, with the message beside the period field.
             let page = ReportView {
                 areas,
                 periods: period_choices(today),
-                gebied,
-                periode: q.periode,
-                van: q.van,
-                tot: q.tot,
+                area: chosen,
+                period: q.period,
+                from: q.from,
+                to: q.to,
                 report: None,
                 period_error: Some(PERIOD_INVALID.into()),
                 charts: Vec::new(),
@@ -101,25 +112,22 @@ pub async fn report(
         };
         let report = reports::build(act.tx(), &area, period, today).await?;
         let charts = charts(&report);
-        let periode = period.choice();
-        let (van, tot) = match period.kind {
+        let choice = period.choice();
+        let (from, to) = match period.kind {
             crate::domain::report::PeriodKind::Range => (
                 period.from.format("%Y-%m").to_string(),
                 period.to.format("%Y-%m").to_string(),
             ),
             _ => (String::new(), String::new()),
         };
-        let export = format!(
-            "{EXPORT_PATH}?gebied={}&periode={}&van={van}&tot={tot}",
-            gebied, periode
-        );
+        let export = format!("{EXPORT_PATH}?gebied={chosen}&periode={choice}&van={from}&tot={to}");
         let page = ReportView {
             areas,
             periods: period_choices(today),
-            gebied,
-            periode,
-            van,
-            tot,
+            area: chosen,
+            period: choice,
+            from,
+            to,
             report: Some(report),
             period_error: None,
             charts,
@@ -133,13 +141,16 @@ pub async fn report(
 
 #[cfg(feature = "ssr")]
 fn charts(r: &Report) -> Vec<Chart> {
-    use crate::server::charts;
+    use crate::{
+        domain::report::{Dim, FigureKey},
+        server::charts,
+    };
     let mut out = Vec::new();
     if let Some(kind) = r
         .figures
         .iter()
-        .find(|f| f.key == "signalen_nieuw")
-        .and_then(|f| f.breakdowns.iter().find(|b| b.title.ends_with("soort signaal")))
+        .find(|f| f.key == FigureKey::NewSignals)
+        .and_then(|f| f.breakdowns.iter().find(|b| b.by == Some(Dim::Kind)))
     {
         let bars: Vec<(String, _)> = kind.lines.iter().map(|l| (l.label.clone(), l.now)).collect();
         let title = format!("Nieuwe signalen naar soort, {}", r.period_label);
@@ -202,6 +213,17 @@ pub struct MunicipalityReportSettings {
     pub recipients: Vec<(uuid::Uuid, String, String)>,
 }
 
+crate::form_fields! {
+    /// A municipality's periodic report: its recipients and how often
+    /// (one form per municipality: the fields of row `code` are named
+    /// "naam-<code>").
+    pub enum RecipientField {
+        Name = "naam",
+        Email = "email",
+        Frequency = "frequentie",
+    }
+}
+
 pub const RECIPIENT_NAME_REQUIRED: &str = "Vul de naam van de ontvanger in (hoogstens 200 tekens).";
 pub const RECIPIENT_DUPLICATE: &str = "Dit e-mailadres ontvangt de rapportage van deze gemeente al.";
 
@@ -238,11 +260,14 @@ pub async fn report_settings() -> Result<Vec<MunicipalityReportSettings>, AppErr
     .await
 }
 
-/// Adds a recipient of `gemeente`'s periodic report.
+/// Adds a recipient of `municipality`'s periodic report (the form's
+/// fields go by their Dutch names: gemeente, naam, email).
 #[server(endpoint = "add_report_recipient")]
 pub async fn add_report_recipient(
-    gemeente: String,
-    #[server(default)] naam: String,
+    #[server(rename = "gemeente")] municipality: String,
+    #[server(default)]
+    #[server(rename = "naam")]
+    name: String,
     #[server(default)] email: String,
 ) -> Result<(), AppError> {
     use crate::{
@@ -254,32 +279,35 @@ pub async fn add_report_recipient(
     respond(async move {
         let mut act = Act::begin(&[Role::RegionAdmin]).await?;
         let region = act.user.region_id;
-        let name = required_text(&naam, 200);
+        let typed_name = name;
+        let name = required_text(&typed_name, 200);
         let address = Email::parse(&email);
         let mut fields = Vec::new();
         if name.is_none() {
-            fields.push(FieldError::new(
-                format!("naam-{gemeente}"),
+            fields.push(FieldError::of_row(
+                RecipientField::Name,
+                &municipality,
                 RECIPIENT_NAME_REQUIRED,
             ));
         }
         if let Err(m) = &address {
-            fields.push(FieldError::new(format!("email-{gemeente}"), *m));
+            fields.push(FieldError::of_row(RecipientField::Email, &municipality, *m));
         }
         let result = match (name, address) {
             (Some(name), Ok(address)) => {
                 let by = act.user.id;
-                match db::reports::add_recipient(act.tx(), region, &gemeente, &name, address.as_str(), by)
+                match db::reports::add_recipient(act.tx(), region, &municipality, &name, address.as_str(), by)
                     .await?
                 {
                     Some(_) => Ok(()),
                     None if db::reports::schedules(act.tx(), region)
                         .await?
                         .iter()
-                        .any(|(m, _)| m.code == gemeente) =>
+                        .any(|(m, _)| m.code == municipality) =>
                     {
-                        Err(AppError::invalid(vec![FieldError::new(
-                            format!("email-{gemeente}"),
+                        Err(AppError::invalid(vec![FieldError::of_row(
+                            RecipientField::Email,
+                            &municipality,
                             RECIPIENT_DUPLICATE,
                         )]))
                     }
@@ -289,12 +317,12 @@ pub async fn add_report_recipient(
             _ => Err(AppError::Invalid {
                 fields,
                 values: vec![
-                    (format!("naam-{gemeente}"), naam.clone()),
-                    (format!("email-{gemeente}"), email.clone()),
+                    (RecipientField::Name.of_row(&municipality), typed_name.clone()),
+                    (RecipientField::Email.of_row(&municipality), email.clone()),
                 ],
             }),
         };
-        act.settle("report_recipient_add", "municipality", vec![gemeente], result)
+        act.settle("report_recipient_add", "municipality", vec![municipality], result)
             .await
     })
     .await
@@ -327,9 +355,13 @@ pub async fn remove_report_recipient(id: uuid::Uuid) -> Result<(), AppError> {
     .await
 }
 
-/// Sets how often `gemeente` gets its report: "monthly" or "quarterly".
+/// Sets how often `municipality` gets its report: "monthly" or
+/// "quarterly" (the form's fields: gemeente, frequentie).
 #[server(endpoint = "set_report_frequency")]
-pub async fn set_report_frequency(gemeente: String, frequentie: String) -> Result<(), AppError> {
+pub async fn set_report_frequency(
+    #[server(rename = "gemeente")] municipality: String,
+    #[server(rename = "frequentie")] frequency: String,
+) -> Result<(), AppError> {
     use crate::{
         api::{act::Act, respond},
         domain::role::Role,
@@ -339,17 +371,18 @@ pub async fn set_report_frequency(gemeente: String, frequentie: String) -> Resul
     respond(async move {
         let mut act = Act::begin(&[Role::RegionAdmin]).await?;
         let region = act.user.region_id;
-        let result = if !matches!(frequentie.as_str(), "monthly" | "quarterly") {
-            Err(AppError::invalid(vec![FieldError::new(
-                format!("frequentie-{gemeente}"),
+        let result = if !matches!(frequency.as_str(), "monthly" | "quarterly") {
+            Err(AppError::invalid(vec![FieldError::of_row(
+                RecipientField::Frequency,
+                &municipality,
                 "Kies maandelijks of per kwartaal.",
             )]))
-        } else if db::reports::set_frequency(act.tx(), region, &gemeente, &frequentie).await? {
+        } else if db::reports::set_frequency(act.tx(), region, &municipality, &frequency).await? {
             Ok(())
         } else {
             Err(AppError::NotFound)
         };
-        act.settle("report_frequency_set", "municipality", vec![gemeente], result)
+        act.settle("report_frequency_set", "municipality", vec![municipality], result)
             .await
     })
     .await

@@ -162,14 +162,18 @@ pub async fn close_signal(id: Uuid, #[server(default)] reason: String) -> Result
 pub async fn change_end_date(id: Uuid, #[server(default)] end_date: String) -> Result<(), AppError> {
     use crate::{
         api::{act::Act, respond},
-        domain::{involvement::parse_end_date, role::Role, today},
+        domain::{
+            involvement::{parse_end_date, EndField},
+            role::Role,
+            today,
+        },
         error::FieldError,
         server::db,
     };
     respond(async move {
         let mut act = Act::begin(&[Role::Professional]).await?;
         let date = parse_end_date(&end_date, today())
-            .map_err(|m| AppError::invalid(vec![FieldError::new(format!("end_date-{id}"), m)]))?;
+            .map_err(|m| AppError::invalid(vec![FieldError::of_row(EndField::EndDate, id, m)]))?;
         let user = act.user.id;
         let youth = db::youths::change_end_date(act.tx(), id, user, date).await?;
         let ids = youth
@@ -193,12 +197,13 @@ mod ssr {
             is_plain_form_post,
         },
         domain::{
-            involvement::{EndReason, REASON_REQUIRED},
+            involvement::{EndField, EndReason, REASON_REQUIRED},
             records::Recorded,
             role::Role,
             today,
+            youth::ChainField,
         },
-        error::FieldError,
+        error::{AnyForm, FieldError},
         server::{
             auth,
             cases::chain::{self, refusal_error, Actor, Input},
@@ -274,22 +279,23 @@ mod ssr {
         }
         let y = &input.youth;
         let mut typed = vec![
-            ("bsn", y.bsn.clone()),
-            ("given_names", y.given_names.clone()),
-            ("prefix", y.prefix.clone()),
-            ("family_name", y.family_name.clone()),
-            ("birth_date", y.birth_date.clone()),
-            ("municipality_code", y.municipality_code.clone()),
+            (ChainField::Bsn, y.bsn.clone()),
+            (ChainField::GivenNames, y.given_names.clone()),
+            (ChainField::Prefix, y.prefix.clone()),
+            (ChainField::FamilyName, y.family_name.clone()),
+            (ChainField::BirthDate, y.birth_date.clone()),
+            (ChainField::MunicipalityCode, y.municipality_code.clone()),
         ];
         if is_signal {
-            typed.push(("kind", input.kind.clone()));
+            typed.push((ChainField::Kind, input.kind.clone()));
         } else {
-            typed.push(("end_date", input.end_date.clone()));
+            typed.push((ChainField::EndDate, input.end_date.clone()));
         }
+        let typed: Vec<(&str, String)> = typed.into_iter().map(|(f, v)| (f.name(), v)).collect();
         match flash::put(&state.pool, &parts, &typed).await {
             Ok(Some(id)) => AppError::Invalid {
                 fields,
-                values: vec![("draft".into(), id.to_string())],
+                values: vec![(AnyForm::Draft.name().into(), id.to_string())],
             },
             Ok(None) => AppError::invalid(fields),
             Err(e) => e,
@@ -303,7 +309,7 @@ mod ssr {
         } else {
             EndReason::parse_for_registration(&reason)
         }
-        .ok_or_else(|| AppError::invalid(vec![FieldError::new(format!("reason-{id}"), REASON_REQUIRED)]))?;
+        .ok_or_else(|| AppError::invalid(vec![FieldError::of_row(EndField::Reason, id, REASON_REQUIRED)]))?;
         let user = act.user.id;
         let ended = chain::finish(act.tx(), is_signal, id, Owner::User(user), reason, false).await?;
         let (action, object) = if is_signal {

@@ -2,9 +2,21 @@
 //! the coordinator's board, what overdue means, the form's checks, and the
 //! progress figures per youth or family. Pure, shared with the browser.
 
-use crate::error::FieldError;
+use crate::{error::FieldError, form_fields};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+form_fields! {
+    /// The action form (set out or change), and ticking an action done.
+    pub enum ActionField {
+        Title = "title",
+        Description = "description",
+        DueOn = "due_on",
+        Assignee = "assignee",
+        ForFamily = "for_family",
+        Note = "note",
+    }
+}
 
 /// How far ahead a due date may lie.
 pub const MAX_DUE_MONTHS: u32 = 24;
@@ -128,14 +140,14 @@ impl ActionForm {
         let title = self.title.trim();
         if title.is_empty() || title.chars().count() > 200 {
             e.push(FieldError::new(
-                "title",
+                ActionField::Title,
                 "Geef de actie een titel (1 tot 200 tekens).",
             ));
         }
         let description = self.description.trim();
         if description.chars().count() > 2000 {
             e.push(FieldError::new(
-                "description",
+                ActionField::Description,
                 "De omschrijving is te lang (hoogstens 2000 tekens).",
             ));
         }
@@ -144,9 +156,15 @@ impl ActionForm {
             .unwrap_or(today);
         let due = super::youth::parse_iso_date(self.due_on.trim());
         match due {
-            None => e.push(FieldError::new("due_on", "Vul een geldige datum in.")),
-            Some(d) if d < today => e.push(FieldError::new("due_on", "De datum ligt in het verleden.")),
-            Some(d) if d > latest => e.push(FieldError::new("due_on", "Kies een datum binnen twee jaar.")),
+            None => e.push(FieldError::new(ActionField::DueOn, "Vul een geldige datum in.")),
+            Some(d) if d < today => e.push(FieldError::new(
+                ActionField::DueOn,
+                "De datum ligt in het verleden.",
+            )),
+            Some(d) if d > latest => e.push(FieldError::new(
+                ActionField::DueOn,
+                "Kies een datum binnen twee jaar.",
+            )),
             _ => {}
         }
         match due {

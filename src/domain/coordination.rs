@@ -2,9 +2,42 @@
 //! page, the coordinator's overview and the region's pages show.
 
 use super::records::HistoryEntry;
+use crate::form_fields;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+form_fields! {
+    /// The coordination part of the youth page: proposing and rejecting a
+    /// warm handover, escalating to the region.
+    pub enum CoordinationField {
+        ToOrganisation = "to_organisation",
+        Agreements = "agreements",
+        Reason = "reason",
+        EscalationReason = "escalation_reason",
+    }
+}
+
+form_fields! {
+    /// The family part of the youth page: linking a youth, the plan and its
+    /// agreements, consent.
+    pub enum FamilyField {
+        Other = "other",
+        Goals = "goals",
+        ReviewOn = "review_on",
+        FamilyAgreedOn = "family_agreed_on",
+        Who = "who",
+        AgreementWhat = "agreement_what",
+        DueOn = "due_on",
+        ConsentKind = "consent_kind",
+        GivenBy = "given_by",
+        What = "what",
+        WithWhom = "with_whom",
+        ValidFrom = "valid_from",
+        ValidUntil = "valid_until",
+        Justification = "justification",
+    }
+}
 
 /// An involved professional or organisation may escalate a case that has
 /// had no coordinating person this many working days after its match.
@@ -314,9 +347,9 @@ pub fn check_consent(
     let len = |s: &str| s.trim().chars().count();
     if given {
         for (field, value, label, max) in [
-            ("given_by", given_by, "wie toestemming gaf", 200),
-            ("what", what, "wat gedeeld mag worden", 1000),
-            ("with_whom", with_whom, "met wie", 1000),
+            (FamilyField::GivenBy, given_by, "wie toestemming gaf", 200),
+            (FamilyField::What, what, "wat gedeeld mag worden", 1000),
+            (FamilyField::WithWhom, with_whom, "met wie", 1000),
         ] {
             if len(value) == 0 || len(value) > max {
                 e.push(FieldError::new(
@@ -327,14 +360,17 @@ pub fn check_consent(
         }
     } else if len(justification) == 0 || len(justification) > 2000 {
         e.push(FieldError::new(
-            "justification",
+            FamilyField::Justification,
             "Leg uit waarom het gezin niet is geïnformeerd (Meldcode); dat is verplicht.",
         ));
     }
     match (valid_from, valid_until) {
-        (None, _) => e.push(FieldError::new("valid_from", "Vul een geldige begindatum in.")),
+        (None, _) => e.push(FieldError::new(
+            FamilyField::ValidFrom,
+            "Vul een geldige begindatum in.",
+        )),
         (Some(from), Some(until)) if until < from => e.push(FieldError::new(
-            "valid_until",
+            FamilyField::ValidUntil,
             "De einddatum ligt voor de begindatum.",
         )),
         _ => {}

@@ -11,9 +11,22 @@
 //! says.
 
 use super::organisation::OrganisationKind;
-use crate::error::FieldError;
+use crate::{error::FieldError, form_fields};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+form_fields! {
+    /// The covenant editor: one rule form per rule and one for a new rule
+    /// (which of them was posted is echoed back as `Form`), and the version
+    /// the editor loaded.
+    pub enum RuleField {
+        MinAge = "min_age",
+        MaxAge = "max_age",
+        Outcome = "outcome",
+        Version = "version",
+        Form = "form",
+    }
+}
 
 /// The oldest age a rule can name (youths are 0–22).
 pub const MAX_RULE_AGE: u8 = 22;
@@ -210,7 +223,10 @@ impl Rule {
     /// Checks the rule as the editor submits it; messages per field.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        for (field, age) in [("min_age", self.min_age), ("max_age", self.max_age)] {
+        for (field, age) in [
+            (RuleField::MinAge, self.min_age),
+            (RuleField::MaxAge, self.max_age),
+        ] {
             if age.is_some_and(|a| a > MAX_RULE_AGE) {
                 errors.push(FieldError::new(
                     field,
@@ -221,7 +237,7 @@ impl Rule {
         if let (Some(a), Some(b)) = (self.min_age, self.max_age) {
             if a > b {
                 errors.push(FieldError::new(
-                    "max_age",
+                    RuleField::MaxAge,
                     "De hoogste leeftijd is lager dan de laagste.",
                 ));
             }
@@ -229,7 +245,7 @@ impl Rule {
         if let RuleOutcome::Kind(k) = self.outcome {
             if never_coordinates(k) {
                 errors.push(FieldError::new(
-                    "outcome",
+                    RuleField::Outcome,
                     format!(
                         "Een {} coördineert nooit. Kies een andere uitkomst.",
                         kind_name(k)

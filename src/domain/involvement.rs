@@ -1,8 +1,20 @@
 //! Chain registrations, signals, their lifecycle, and matches.
 
+use crate::form_fields;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+form_fields! {
+    /// Ending a registration or closing a signal, or changing its end
+    /// date: on the youth page one such form per registration or signal
+    /// (the fields of row `id` are named "reason-<id>", see
+    /// `FieldError::of_row`).
+    pub enum EndField {
+        Reason = "reason",
+        EndDate = "end_date",
+    }
+}
 
 /// How long a signal lasts and a registration's proposed term.
 pub const TERM_MONTHS: u32 = 24;

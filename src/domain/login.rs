@@ -1,5 +1,13 @@
 use super::email::Email;
-use crate::error::FieldError;
+use crate::{error::FieldError, form_fields};
+
+form_fields! {
+    /// The log-in form.
+    pub enum LoginField {
+        Email = "email",
+        Password = "password",
+    }
+}
 
 /// The most characters a password may have: Argon2 accepts more, but nobody
 /// types this much and it bounds the hashing cost of a hostile request.
@@ -19,14 +27,17 @@ impl LoginInput {
         let email = match Email::parse(email) {
             Ok(e) => Some(e),
             Err(msg) => {
-                errors.push(FieldError::new("email", msg));
+                errors.push(FieldError::new(LoginField::Email, msg));
                 None
             }
         };
         if password.is_empty() {
-            errors.push(FieldError::new("password", "Vul je wachtwoord in."));
+            errors.push(FieldError::new(LoginField::Password, "Vul je wachtwoord in."));
         } else if password.len() > MAX_PASSWORD_LEN {
-            errors.push(FieldError::new("password", "Dit wachtwoord is te lang."));
+            errors.push(FieldError::new(
+                LoginField::Password,
+                "Dit wachtwoord is te lang.",
+            ));
         }
         match email {
             Some(email) if errors.is_empty() => Ok(LoginInput {

@@ -3,7 +3,22 @@
 //! the secret, and the rules for a new password.
 
 use super::role::Role;
-use crate::error::FieldError;
+use crate::{error::FieldError, form_fields};
+
+form_fields! {
+    /// The account's forms: the second step's code, the password change,
+    /// switching the app off and new recovery codes (each of which asks the
+    /// password), and the region's choice that everyone needs an app.
+    pub enum AccountField {
+        Code = "code",
+        Current = "current",
+        NewPassword = "new_password",
+        Repeat = "repeat",
+        PasswordToSwitchOff = "wachtwoord_uit",
+        PasswordForCodes = "wachtwoord_codes",
+        ForEveryone = "iedereen",
+    }
+}
 use serde::{Deserialize, Serialize};
 
 /// Digits of a time-based code (RFC 6238's default, and every app's).
@@ -108,9 +123,9 @@ pub enum CodeInput {
 }
 
 impl CodeInput {
-    /// Reads `input` (spaces and dashes are ignored). `field` names the
-    /// form field for the message.
-    pub fn parse(input: &str, field: &str) -> Result<CodeInput, FieldError> {
+    /// Reads `input` (spaces and dashes are ignored).
+    pub fn parse(input: &str) -> Result<CodeInput, FieldError> {
+        let field = AccountField::Code;
         let s: String = input
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
@@ -140,27 +155,36 @@ impl CodeInput {
 pub fn check_new_password(current: &str, new: &str, repeat: &str) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
     if current.is_empty() {
-        errors.push(FieldError::new("current", "Vul je huidige wachtwoord in."));
+        errors.push(FieldError::new(
+            AccountField::Current,
+            "Vul je huidige wachtwoord in.",
+        ));
     }
     let chars = new.chars().count();
     if new.is_empty() {
-        errors.push(FieldError::new("new_password", "Vul een nieuw wachtwoord in."));
+        errors.push(FieldError::new(
+            AccountField::NewPassword,
+            "Vul een nieuw wachtwoord in.",
+        ));
     } else if chars < MIN_PASSWORD_LEN {
         errors.push(FieldError::new(
-            "new_password",
+            AccountField::NewPassword,
             format!("Een wachtwoord heeft minstens {MIN_PASSWORD_LEN} tekens."),
         ));
     } else if new.len() > super::login::MAX_PASSWORD_LEN {
-        errors.push(FieldError::new("new_password", "Dit wachtwoord is te lang."));
+        errors.push(FieldError::new(
+            AccountField::NewPassword,
+            "Dit wachtwoord is te lang.",
+        ));
     } else if new == current {
         errors.push(FieldError::new(
-            "new_password",
+            AccountField::NewPassword,
             "Kies een ander wachtwoord dan je huidige.",
         ));
     }
     if !new.is_empty() && repeat != new {
         errors.push(FieldError::new(
-            "repeat",
+            AccountField::Repeat,
             "De twee nieuwe wachtwoorden zijn niet gelijk.",
         ));
     }
@@ -259,18 +283,18 @@ mod tests {
 
     #[test]
     fn codes_are_read_with_spaces_and_dashes_and_anything_else_gets_a_dutch_message() {
-        assert_eq!(CodeInput::parse(" 123 456 ", "code"), Ok(CodeInput::Totp(123456)));
-        assert_eq!(CodeInput::parse("012345", "code"), Ok(CodeInput::Totp(12345)));
+        assert_eq!(CodeInput::parse(" 123 456 "), Ok(CodeInput::Totp(123456)));
+        assert_eq!(CodeInput::parse("012345"), Ok(CodeInput::Totp(12345)));
         assert_eq!(
-            CodeInput::parse("abcd-efgh-2345", "code"),
+            CodeInput::parse("abcd-efgh-2345"),
             Ok(CodeInput::Recovery("ABCDEFGH2345".into()))
         );
         assert_eq!(
-            CodeInput::parse("", "code").unwrap_err().message,
+            CodeInput::parse("").unwrap_err().message,
             "Vul de code uit je app in."
         );
         for bad in ["12345", "1234567", "12a456", "ABCD-EFGH-2341", "<script>"] {
-            let e = CodeInput::parse(bad, "code").unwrap_err();
+            let e = CodeInput::parse(bad).unwrap_err();
             assert_eq!(e.field, "code");
             assert!(e.message.contains("6 cijfers"), "{bad}: {}", e.message);
         }

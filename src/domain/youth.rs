@@ -1,9 +1,28 @@
 //! A youth (jeugdige) as typed into the registration and signal forms.
 
 use super::bsn::Bsn;
-use crate::error::FieldError;
+use crate::{error::FieldError, form_fields};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+form_fields! {
+    /// The fields of the registration and signal forms, of the API's JSON
+    /// and of the bulk import's columns: the youth, then what the
+    /// registration or signal adds.
+    pub enum ChainField {
+        Bsn = "bsn",
+        GivenNames = "given_names",
+        Prefix = "prefix",
+        FamilyName = "family_name",
+        BirthDate = "birth_date",
+        MunicipalityCode = "municipality_code",
+        Kind = "kind",
+        EndDate = "end_date",
+        ProfessionalEmail = "professional_email",
+        ExternalRef = "external_ref",
+        Confirmed = "confirmed",
+    }
+}
 
 /// The oldest a youth may be: registrations and signals are for 0–22.
 pub const MAX_AGE: u32 = 22;
@@ -176,49 +195,43 @@ pub fn parse_municipality_code(input: &str) -> Result<String, &'static str> {
 
 /// The message for one field of the form, or `None` when it is fine. The
 /// forms call this as you type; [`YouthForm::validate`] runs the same code.
-pub fn check_field(field: &str, value: &str, today: NaiveDate) -> Option<&'static str> {
+pub fn check_field(field: ChainField, value: &str, today: NaiveDate) -> Option<&'static str> {
     match field {
-        "bsn" => Bsn::parse(value).err(),
-        "given_names" => parse_given_names(value).err(),
-        "prefix" => parse_prefix(value).err(),
-        "family_name" => parse_family_name(value).err(),
-        "birth_date" => parse_birth_date(value, today).err(),
-        "municipality_code" => parse_municipality_code(value).err(),
+        ChainField::Bsn => Bsn::parse(value).err(),
+        ChainField::GivenNames => parse_given_names(value).err(),
+        ChainField::Prefix => parse_prefix(value).err(),
+        ChainField::FamilyName => parse_family_name(value).err(),
+        ChainField::BirthDate => parse_birth_date(value, today).err(),
+        ChainField::MunicipalityCode => parse_municipality_code(value).err(),
         _ => None,
     }
 }
 
 impl YouthForm {
-    pub const FIELDS: [&'static str; 6] = [
-        "bsn",
-        "given_names",
-        "prefix",
-        "family_name",
-        "birth_date",
-        "municipality_code",
-    ];
-
     /// Every field checked; all messages at once.
     pub fn validate(&self, today: NaiveDate) -> Result<Youth, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut take = |field: &str, r: Result<(), &'static str>| {
+        let mut take = |field: ChainField, r: Result<(), &'static str>| {
             if let Err(m) = r {
                 errors.push(FieldError::new(field, m));
             }
         };
         let bsn = Bsn::parse(&self.bsn);
-        take("bsn", bsn.as_ref().map(|_| ()).map_err(|e| *e));
+        take(ChainField::Bsn, bsn.as_ref().map(|_| ()).map_err(|e| *e));
         let given = parse_given_names(&self.given_names);
-        take("given_names", given.as_ref().map(|_| ()).map_err(|e| *e));
+        take(ChainField::GivenNames, given.as_ref().map(|_| ()).map_err(|e| *e));
         let prefix = parse_prefix(&self.prefix);
-        take("prefix", prefix.as_ref().map(|_| ()).map_err(|e| *e));
+        take(ChainField::Prefix, prefix.as_ref().map(|_| ()).map_err(|e| *e));
         let family = parse_family_name(&self.family_name);
-        take("family_name", family.as_ref().map(|_| ()).map_err(|e| *e));
+        take(
+            ChainField::FamilyName,
+            family.as_ref().map(|_| ()).map_err(|e| *e),
+        );
         let birth = parse_birth_date(&self.birth_date, today);
-        take("birth_date", birth.map(|_| ()));
+        take(ChainField::BirthDate, birth.map(|_| ()));
         let municipality = parse_municipality_code(&self.municipality_code);
         take(
-            "municipality_code",
+            ChainField::MunicipalityCode,
             municipality.as_ref().map(|_| ()).map_err(|e| *e),
         );
         match (bsn, given, prefix, family, birth, municipality) {

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     domain::{
         role::Role,
-        two_factor::{self, Account, CodeInput, Setup},
+        two_factor::{self, Account, AccountField, CodeInput, Setup},
         user::CurrentUser,
     },
     error::{AppError, FieldError},
@@ -21,7 +21,7 @@ use uuid::Uuid;
 /// How long the second step may take after the password.
 pub const PENDING_SECS: f64 = 600.0;
 
-fn invalid(field: &str, message: &str) -> AppError {
+fn invalid(field: AccountField, message: &str) -> AppError {
     AppError::Invalid {
         fields: vec![FieldError::new(field, message)],
         values: vec![],
@@ -88,7 +88,7 @@ pub async fn finish_with_code(state: &AppState, parts: &Parts, code: &str) -> Re
             email: String::new(),
         });
     }
-    let input = CodeInput::parse(code, "code").map_err(|e| AppError::Invalid {
+    let input = CodeInput::parse(code).map_err(|e| AppError::Invalid {
         fields: vec![e],
         values: vec![],
     })?;
@@ -121,7 +121,7 @@ pub async fn finish_with_code(state: &AppState, parts: &Parts, code: &str) -> Re
     tx.commit().await?;
     if !accepted {
         return Err(invalid(
-            "code",
+            AccountField::Code,
             "Deze code klopt niet of is al gebruikt. Wacht op de volgende code uit je app en probeer het opnieuw.",
         ));
     }
@@ -162,16 +162,24 @@ pub async fn setup(state: &AppState, parts: &Parts) -> Result<Setup, AppError> {
 /// be shown once. At log-in, the session becomes a full log-in.
 pub async fn confirm(state: &AppState, parts: &Parts, code: &str) -> Result<Vec<String>, AppError> {
     let (user_id, org, email, at_login) = enrolling(state, parts).await?;
-    let Ok(CodeInput::Totp(code)) = CodeInput::parse(code, "code") else {
-        return Err(invalid("code", "Vul de 6 cijfers in die je app nu laat zien."));
+    let Ok(CodeInput::Totp(code)) = CodeInput::parse(code) else {
+        return Err(invalid(
+            AccountField::Code,
+            "Vul de 6 cijfers in die je app nu laat zien.",
+        ));
     };
     let mut tx = state.pool.begin().await?;
     let secret = db::two_factor::pending_secret_for_update(&mut *tx, user_id)
         .await?
-        .ok_or_else(|| invalid("code", "Open deze pagina opnieuw om je app in te stellen."))?;
+        .ok_or_else(|| {
+            invalid(
+                AccountField::Code,
+                "Open deze pagina opnieuw om je app in te stellen.",
+            )
+        })?;
     let Some(step) = totp::verify(&secret, code, chrono::Utc::now().timestamp(), None) else {
         return Err(invalid(
-            "code",
+            AccountField::Code,
             "Deze code klopt niet. Controleer of de tijd op je telefoon goed staat en vul de nieuwe code in.",
         ));
     };
@@ -220,7 +228,7 @@ async fn check_password(
     tx: &mut sqlx::PgConnection,
     user: &CurrentUser,
     password: &str,
-    field: &str,
+    field: AccountField,
 ) -> Result<(), AppError> {
     let hash = db::two_factor::password_hash_for_update(&mut *tx, user.id).await?;
     if password.is_empty() || !verify_password(password.to_string(), hash).await? {
@@ -246,7 +254,7 @@ pub async fn change_password(
     let session = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
     let hash = hash_password(new.to_string()).await?;
     let mut tx = state.pool.begin().await?;
-    check_password(&mut tx, user, current, "current").await?;
+    check_password(&mut tx, user, current, AccountField::Current).await?;
     let ended = db::two_factor::set_password(&mut tx, user.id, &hash, &hash_token(&session)).await?;
     let mut e = entry(
         state,
@@ -274,7 +282,7 @@ pub async fn disable(
         return Err(AppError::Forbidden);
     }
     let mut tx = state.pool.begin().await?;
-    check_password(&mut tx, user, password, "wachtwoord_uit").await?;
+    check_password(&mut tx, user, password, AccountField::PasswordToSwitchOff).await?;
     db::two_factor::disable(&mut tx, user.id).await?;
     audit::record(
         &mut *tx,
@@ -300,9 +308,9 @@ pub async fn new_recovery_codes(
     password: &str,
 ) -> Result<Vec<String>, AppError> {
     let mut tx = state.pool.begin().await?;
-    check_password(&mut tx, user, password, "wachtwoord_codes").await?;
+    check_password(&mut tx, user, password, AccountField::PasswordForCodes).await?;
     if !db::two_factor::status(&mut *tx, user.id).await?.has_app {
-        return Err(invalid("wachtwoord_codes", "Stel eerst een app in."));
+        return Err(invalid(AccountField::PasswordForCodes, "Stel eerst een app in."));
     }
     let (codes, hashes) = totp::new_recovery_codes();
     db::two_factor::replace_recovery_codes(&mut tx, user.id, &hashes).await?;

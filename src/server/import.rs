@@ -2,6 +2,7 @@
 //! NDJSON, one registration per row. Pure and total: any input gives rows
 //! and per-line errors, never a panic (a fuzz target in issue 8).
 
+use crate::{domain::youth::ChainField, error::FieldError};
 use serde::Deserialize;
 
 /// One row as read, before validation.
@@ -31,37 +32,56 @@ pub struct Row {
 pub use crate::domain::records::ImportLineError as LineError;
 
 impl LineError {
-    pub fn new(line: u64, field: &str, message: impl Into<String>) -> Self {
+    /// A message about one field of line `line`.
+    pub fn new(line: u64, field: ChainField, message: impl Into<String>) -> Self {
         LineError {
             line,
-            field: field.to_string(),
+            field: field.name().to_string(),
             message: message.into(),
+        }
+    }
+
+    /// A message about the whole line (it could not be read).
+    pub fn whole(line: u64, message: impl Into<String>) -> Self {
+        LineError {
+            line,
+            field: String::new(),
+            message: message.into(),
+        }
+    }
+
+    /// A validation message of the forms' code, on line `line`.
+    pub fn of(line: u64, e: FieldError) -> Self {
+        LineError {
+            line,
+            field: e.field,
+            message: e.message,
         }
     }
 }
 
 pub const MAX_ROWS: usize = 200_000;
-pub const FIELDS: [&str; 9] = [
-    "bsn",
-    "given_names",
-    "prefix",
-    "family_name",
-    "birth_date",
-    "municipality_code",
-    "professional_email",
-    "external_ref",
-    "end_date",
+pub const FIELDS: [ChainField; 9] = [
+    ChainField::Bsn,
+    ChainField::GivenNames,
+    ChainField::Prefix,
+    ChainField::FamilyName,
+    ChainField::BirthDate,
+    ChainField::MunicipalityCode,
+    ChainField::ProfessionalEmail,
+    ChainField::ExternalRef,
+    ChainField::EndDate,
 ];
 
 /// The columns a row must have (the others are optional).
-pub const REQUIRED: [&str; 7] = [
-    "bsn",
-    "given_names",
-    "family_name",
-    "birth_date",
-    "municipality_code",
-    "professional_email",
-    "external_ref",
+pub const REQUIRED: [ChainField; 7] = [
+    ChainField::Bsn,
+    ChainField::GivenNames,
+    ChainField::FamilyName,
+    ChainField::BirthDate,
+    ChainField::MunicipalityCode,
+    ChainField::ProfessionalEmail,
+    ChainField::ExternalRef,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,11 +113,7 @@ pub fn parse(format: Format, data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
 }
 
 fn too_many(line: u64) -> LineError {
-    LineError::new(
-        line,
-        "",
-        format!("Een bestand heeft hoogstens {MAX_ROWS} regels."),
-    )
+    LineError::whole(line, format!("Een bestand heeft hoogstens {MAX_ROWS} regels."))
 }
 
 fn parse_ndjson(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
@@ -115,9 +131,8 @@ fn parse_ndjson(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
         }
         match serde_json::from_slice::<Row>(line) {
             Ok(row) => rows.push((n, row)),
-            Err(_) => errors.push(LineError::new(
+            Err(_) => errors.push(LineError::whole(
                 n,
-                "",
                 "Deze regel is geen geldig JSON-object met de velden van een registratie.",
             )),
         }
@@ -137,16 +152,17 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
         Err(_) => {
-            errors.push(LineError::new(1, "", "De kopregel kon niet worden gelezen."));
+            errors.push(LineError::whole(1, "De kopregel kon niet worden gelezen."));
             return (Vec::new(), errors);
         }
     };
     for required in REQUIRED {
-        if !header.iter().any(|h| h == required) {
+        let name = required.name();
+        if !header.iter().any(|h| h == name) {
             errors.push(LineError::new(
                 1,
                 required,
-                format!("De kopregel mist de kolom \"{required}\"."),
+                format!("De kopregel mist de kolom \"{name}\"."),
             ));
         }
     }
@@ -154,7 +170,7 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
         return (Vec::new(), errors);
     }
     let column = |name: &str| header.iter().position(|h| h == name);
-    let columns: Vec<Option<usize>> = FIELDS.iter().map(|f| column(f)).collect();
+    let columns: Vec<Option<usize>> = FIELDS.iter().map(|f| column(f.name())).collect();
     let mut rows = Vec::new();
     let mut lines = Lines::new(data);
     for record in reader.records() {
@@ -162,9 +178,8 @@ fn parse_csv(data: &[u8]) -> (Vec<(u64, Row)>, Vec<LineError>) {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| lines.at(p.byte()));
-                errors.push(LineError::new(
+                errors.push(LineError::whole(
                     line,
-                    "",
                     "Deze regel kon niet worden gelezen (controleer aanhalingstekens en tekens).",
                 ));
                 continue;

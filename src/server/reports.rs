@@ -140,25 +140,29 @@ pub async fn build(
     Ok(figures::report(&facts, scope, period, today))
 }
 
-/// The report form's fields (GET parameters, Dutch as the page shows them).
+/// The report form's fields; as GET parameters they go by the Dutch names
+/// the page's address shows (gebied, periode, van, tot).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct ReportQuery {
-    #[serde(default)]
-    pub gebied: String,
-    #[serde(default)]
-    pub periode: String,
-    #[serde(default)]
-    pub van: String,
-    #[serde(default)]
-    pub tot: String,
+    /// A municipality code, or "regio".
+    #[serde(default, rename = "gebied")]
+    pub area: String,
+    /// A choice of the form (`Period::choice`); empty: the previous month.
+    #[serde(default, rename = "periode")]
+    pub period: String,
+    /// A custom range's first and last month (jjjj-mm).
+    #[serde(default, rename = "van")]
+    pub from: String,
+    #[serde(default, rename = "tot")]
+    pub to: String,
 }
 
 /// The period the form names; the previous complete month when none is chosen.
 pub fn period_of(q: &ReportQuery, today: NaiveDate) -> Option<Period> {
-    if q.periode.is_empty() {
+    if q.period.is_empty() {
         return Some(Period::containing(PeriodKind::Month, month_of(today).pred_opt()?));
     }
-    Period::from_choice(&q.periode, &q.van, &q.tot)
+    Period::from_choice(&q.period, &q.from, &q.to)
 }
 
 /// `GET /rapportage/export.csv?gebied=…&periode=…`: the report as a
@@ -175,10 +179,10 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
         let area = areas(act.tx(), &user)
             .await?
             .into_iter()
-            .find(|a| a.value() == q.gebied);
+            .find(|a| a.value() == q.area);
         let id = area
             .as_ref()
-            .map_or_else(|| q.gebied.clone(), |a| a.audit_id(user.region_id));
+            .map_or_else(|| q.area.clone(), |a| a.audit_id(user.region_id));
         let found = match (area, period_of(&q, today)) {
             (Some(area), Some(period)) => {
                 let report = build(act.tx(), &area, period, today).await?;

@@ -2,14 +2,7 @@
 //! post, the same with and without JavaScript. The report goes to the
 //! page through a one-time flash; the redirect URL holds only its id.
 
-use super::{
-    auth::{client_ip, current_user},
-    cases::chain::Actor,
-    db::audit,
-    import::Format,
-    rest::MAX_BODY,
-    state::AppState,
-};
+use super::{act::Caller, cases::chain::Actor, db::audit, import::Format, rest::MAX_BODY, state::AppState};
 use crate::domain::records::ImportSummary;
 use axum::{
     extract::{FromRequest, Multipart, Request, State},
@@ -21,12 +14,16 @@ pub const PATH: &str = "/jeugdigen/importeren";
 
 pub async fn post(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let user = match current_user(&state, &parts).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return Redirect::to("/inloggen").into_response(),
+    // Opened like every server function (any role: the organisation's
+    // capability decides below); a browser that is logged out goes to the
+    // log-in page.
+    let caller = match Caller::of_request(state.clone(), parts, &[]).await {
+        Ok(c) => c,
+        Err(crate::error::AppError::Unauthenticated) => return Redirect::to("/inloggen").into_response(),
         Err(e) => return super::errors::plain_response(e),
     };
-    let ip = client_ip(&parts, state.config.trust_proxy_headers);
+    let ip = caller.client_ip();
+    let Caller { user, parts, .. } = caller;
     // Who may register one youth may import many (the `register` function's rule).
     if !user.may_register() {
         let entry = super::db::audit::ui_entry(

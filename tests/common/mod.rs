@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod case;
+pub mod facts;
 pub mod mail;
 pub mod report;
 pub mod sse;

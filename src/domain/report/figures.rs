@@ -86,14 +86,60 @@ pub struct Scope<'a> {
 /// Computes the report of `facts` for `period`, as it may be published.
 pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate) -> Report {
     let previous = period.previous();
-    let figures = FIGURES
+    let months = chart_months(&period);
+    let month_labels: Vec<String> = months.iter().map(|&m| month_label(m)).collect();
+    let by_month = |measure: &str| -> Vec<Vec<u64>> {
+        AgeGroup::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                months
+                    .iter()
+                    .map(|&m| facts.sum(measure, "age", &i.to_string(), m, m).max(0) as u64)
+                    .collect()
+            })
+            .collect()
+    };
+    let age_labels: Vec<String> = AgeGroup::ALL.iter().map(|a| a.label().to_string()).collect();
+    Report {
+        scope: scope.name,
+        period,
+        period_label: period.label(),
+        previous_label: previous.label(),
+        running: period.to >= today,
+        figures: figures(facts, &period),
+        outcomes: outcomes(facts, &period, today),
+        signals_by_month: Grid::new(
+            "Nieuwe signalen per maand en leeftijd",
+            age_labels.clone(),
+            month_labels.clone(),
+            &by_month("signal_started"),
+        ),
+        registrations_by_month: Grid::new(
+            "Nieuwe ketenregistraties per maand en leeftijd",
+            age_labels,
+            month_labels,
+            &by_month("registration_started"),
+        ),
+        open_escalations: open_escalations(&scope.open_escalation_days),
+        municipalities: scope
+            .municipalities
+            .as_ref()
+            .map(|list| per_municipality(list, &period)),
+    }
+}
+
+/// Every figure, with its breakdowns, now and in the period before.
+fn figures(facts: &Facts, period: &Period) -> Vec<Figure> {
+    let previous = period.previous();
+    FIGURES
         .iter()
         .map(|f| {
             let breakdowns: Vec<Breakdown> = f
                 .dims
                 .iter()
                 .map(|&dim| {
-                    let (total_now, now) = breakdown(&f.parts(facts, dim, &period));
+                    let (total_now, now) = breakdown(&f.parts(facts, dim, period));
                     let (total_before, before) = breakdown(&f.parts(facts, dim, &previous));
                     Breakdown {
                         by: Some(dim),
@@ -109,17 +155,20 @@ pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate)
                 })
                 .collect();
             Figure {
-                key: f.key.into(),
+                key: f.key,
                 line: Line::new(
                     f.label,
-                    Cell::of(f.total(facts, &period)),
+                    Cell::of(f.total(facts, period)),
                     Cell::of(f.total(facts, &previous)),
                 ),
                 breakdowns,
             }
         })
-        .collect();
+        .collect()
+}
 
+/// How quickly cases are taken up and acted on, and actions done in time.
+fn outcomes(facts: &Facts, period: &Period, today: NaiveDate) -> Vec<Outcome> {
     let (from, to) = (month_of(period.from), month_of(period.to));
     let durations = [
         (
@@ -165,31 +214,19 @@ pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate)
         value: percentage(on_time, due).map(|p| format!("{p}%")),
         cases: Cell::of(due),
     });
+    outcomes
+}
 
-    let months = chart_months(&period);
-    let month_labels: Vec<String> = months.iter().map(|&m| month_label(m)).collect();
-    let by_month = |measure: &str| -> Vec<Vec<u64>> {
-        AgeGroup::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, _)| {
-                months
-                    .iter()
-                    .map(|&m| facts.sum(measure, "age", &i.to_string(), m, m).max(0) as u64)
-                    .collect()
-            })
-            .collect()
-    };
-    let age_labels: Vec<String> = AgeGroup::ALL.iter().map(|a| a.label().to_string()).collect();
-
+/// Open escalations now, by how long they have been open.
+fn open_escalations(open_days: &[i64]) -> Breakdown {
     let mut esc = [0u64; 4];
-    for &d in &scope.open_escalation_days {
+    for &d in open_days {
         if let Some(i) = ESCALATION_AGES.iter().position(|&(_, lo, hi)| d >= lo && d <= hi) {
             esc[i] += 1;
         }
     }
     let (esc_total, esc_cells) = breakdown(&esc);
-    let open_escalations = Breakdown {
+    Breakdown {
         by: None,
         title: "Open opschalingen nu, naar hoe lang ze open staan".into(),
         lines: ESCALATION_AGES
@@ -208,52 +245,29 @@ pub fn report(facts: &Facts, scope: Scope<'_>, period: Period, today: NaiveDate)
             before: Cell::Small,
             change: None,
         },
-    };
+    }
+}
 
-    let municipalities = scope.municipalities.as_ref().map(|list| {
-        let values: Vec<Vec<u64>> = list
-            .iter()
-            .map(|(_, f)| {
-                MUNICIPALITY_COLUMNS
-                    .iter()
-                    .map(|k| figure(k).total(f, &period))
-                    .collect()
-            })
-            .collect();
-        Grid::new(
-            "Per gemeente",
-            list.iter().map(|(n, _)| n.clone()).collect(),
+/// For a region: the municipality columns per municipality.
+fn per_municipality(list: &[(String, &Facts)], period: &Period) -> Grid {
+    let values: Vec<Vec<u64>> = list
+        .iter()
+        .map(|(_, f)| {
             MUNICIPALITY_COLUMNS
                 .iter()
-                .map(|k| figure(k).label.to_string())
-                .collect(),
-            &values,
-        )
-    });
-
-    Report {
-        scope: scope.name,
-        period,
-        period_label: period.label(),
-        previous_label: previous.label(),
-        running: period.to >= today,
-        figures,
-        outcomes,
-        signals_by_month: Grid::new(
-            "Nieuwe signalen per maand en leeftijd",
-            age_labels.clone(),
-            month_labels.clone(),
-            &by_month("signal_started"),
-        ),
-        registrations_by_month: Grid::new(
-            "Nieuwe ketenregistraties per maand en leeftijd",
-            age_labels,
-            month_labels,
-            &by_month("registration_started"),
-        ),
-        open_escalations,
-        municipalities,
-    }
+                .map(|&k| figure(k).total(f, period))
+                .collect()
+        })
+        .collect();
+    Grid::new(
+        "Per gemeente",
+        list.iter().map(|(n, _)| n.clone()).collect(),
+        MUNICIPALITY_COLUMNS
+            .iter()
+            .map(|&k| figure(k).label.to_string())
+            .collect(),
+        &values,
+    )
 }
 
 #[cfg(test)]

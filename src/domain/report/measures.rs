@@ -67,8 +67,53 @@ impl Dim {
     }
 }
 
+/// Which figure: the report's typed key. On the wire (the page's data and
+/// the tests' lookups) it keeps its short Dutch name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum FigureKey {
+    #[serde(rename = "registraties_nieuw")]
+    NewRegistrations,
+    #[serde(rename = "registraties_actief")]
+    ActiveRegistrations,
+    #[serde(rename = "signalen_nieuw")]
+    NewSignals,
+    #[serde(rename = "signalen_actief")]
+    ActiveSignals,
+    #[serde(rename = "matches")]
+    Matches,
+    #[serde(rename = "coordinatie")]
+    Coordinated,
+    #[serde(rename = "overdrachten")]
+    Handovers,
+    #[serde(rename = "opschalingen")]
+    Escalations,
+}
+
+impl FigureKey {
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureKey::NewRegistrations => "registraties_nieuw",
+            FigureKey::ActiveRegistrations => "registraties_actief",
+            FigureKey::NewSignals => "signalen_nieuw",
+            FigureKey::ActiveSignals => "signalen_actief",
+            FigureKey::Matches => "matches",
+            FigureKey::Coordinated => "coordinatie",
+            FigureKey::Handovers => "overdrachten",
+            FigureKey::Escalations => "opschalingen",
+        }
+    }
+}
+
+/// Lookups by the name on the wire (tests, and whoever reads the JSON).
+impl PartialEq<&str> for FigureKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 pub(super) struct FigureDef {
-    pub(super) key: &'static str,
+    pub(super) key: FigureKey,
     pub(super) label: &'static str,
     pub(super) count: Count,
     pub(super) dims: &'static [Dim],
@@ -76,49 +121,49 @@ pub(super) struct FigureDef {
 
 pub(super) const FIGURES: [FigureDef; 8] = [
     FigureDef {
-        key: "registraties_nieuw",
+        key: FigureKey::NewRegistrations,
         label: "Nieuwe ketenregistraties",
         count: Count::New("registration_started"),
         dims: &[Dim::Age, Dim::Org],
     },
     FigureDef {
-        key: "registraties_actief",
+        key: FigureKey::ActiveRegistrations,
         label: "Actieve ketenregistraties",
         count: Count::Active("registration_started", "registration_ended"),
         dims: &[Dim::Age, Dim::Org],
     },
     FigureDef {
-        key: "signalen_nieuw",
+        key: FigureKey::NewSignals,
         label: "Nieuwe signalen",
         count: Count::New("signal_started"),
         dims: &[Dim::Age, Dim::Org, Dim::Kind],
     },
     FigureDef {
-        key: "signalen_actief",
+        key: FigureKey::ActiveSignals,
         label: "Actieve signalen",
         count: Count::Active("signal_started", "signal_ended"),
         dims: &[Dim::Age, Dim::Org, Dim::Kind],
     },
     FigureDef {
-        key: "matches",
+        key: FigureKey::Matches,
         label: "Nieuwe matches",
         count: Count::New("match"),
         dims: &[Dim::Age],
     },
     FigureDef {
-        key: "coordinatie",
+        key: FigureKey::Coordinated,
         label: "Jongeren met een coördinator aan het eind van de periode",
         count: Count::AtEnd("coordination_started", "coordination_ended"),
         dims: &[Dim::Age, Dim::Org],
     },
     FigureDef {
-        key: "overdrachten",
+        key: FigureKey::Handovers,
         label: "Overdrachten van coördinatie (geaccepteerd)",
         count: Count::New("handover"),
         dims: &[Dim::Age, Dim::Org],
     },
     FigureDef {
-        key: "opschalingen",
+        key: FigureKey::Escalations,
         label: "Opschalingen",
         count: Count::New("escalation"),
         dims: &[Dim::Age],
@@ -126,18 +171,18 @@ pub(super) const FIGURES: [FigureDef; 8] = [
 ];
 
 /// The keys of the figures, for the per-municipality table of a region.
-pub const MUNICIPALITY_COLUMNS: [&str; 4] = [
-    "signalen_nieuw",
-    "signalen_actief",
-    "registraties_nieuw",
-    "matches",
+pub const MUNICIPALITY_COLUMNS: [FigureKey; 4] = [
+    FigureKey::NewSignals,
+    FigureKey::ActiveSignals,
+    FigureKey::NewRegistrations,
+    FigureKey::Matches,
 ];
 
 /// The rollup measures the per-municipality columns read.
 pub fn municipality_column_measures() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = MUNICIPALITY_COLUMNS
         .iter()
-        .flat_map(|k| match figure(k).count {
+        .flat_map(|&k| match figure(k).count {
             Count::New(m) => vec![m],
             Count::Active(s, e) | Count::AtEnd(s, e) => vec![s, e],
         })
@@ -147,7 +192,7 @@ pub fn municipality_column_measures() -> Vec<&'static str> {
     out
 }
 
-pub(super) fn figure(key: &str) -> &'static FigureDef {
+pub(super) fn figure(key: FigureKey) -> &'static FigureDef {
     FIGURES.iter().find(|f| f.key == key).expect("a known figure")
 }
 

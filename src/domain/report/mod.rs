@@ -8,7 +8,7 @@ mod measures;
 pub mod suppress;
 pub mod tables;
 
-pub use measures::Dim;
+pub use measures::{Dim, FigureKey};
 
 use super::records::MONTHS;
 use chrono::{Datelike, Months, NaiveDate};

@@ -39,7 +39,7 @@ pub struct Breakdown {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figure {
-    pub key: String,
+    pub key: super::FigureKey,
     pub line: Line,
     pub breakdowns: Vec<Breakdown>,
 }

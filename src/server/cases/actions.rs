@@ -1,12 +1,14 @@
-//! Actions' use cases: the coordinator sets one out or changes it, and the
-//! assignee hears of it.
+//! Actions' use cases: the coordinator sets one out, changes or cancels
+//! it, and the assignee hears of it; the assignee ticks it done. Boards
+//! that show the action refetch it.
 
-use super::then;
+use super::{follow, then};
 use crate::{
     domain::actions::NewAction,
     server::db::{
         actions::{self, Assignee, Refused},
         coordination::handover::Actor,
+        happened::Happened,
     },
 };
 use sqlx::PgConnection;
@@ -20,9 +22,7 @@ pub async fn create(
     new: &NewAction,
     who: Assignee,
 ) -> Result<Result<Uuid, Refused>, sqlx::Error> {
-    let done = actions::create(tx, youth, actor, new, who)
-        .await?
-        .map(|(id, h)| (id, vec![h]));
+    let done = actions::create(tx, youth, actor, new, who).await?;
     then(tx, done).await
 }
 
@@ -34,8 +34,34 @@ pub async fn change(
     new: &NewAction,
     who: Assignee,
 ) -> Result<Result<(), Refused>, sqlx::Error> {
-    let done = actions::change(tx, id, actor, new, who)
-        .await?
-        .map(|h| ((), h.into_iter().collect()));
+    let done = actions::change(tx, id, actor, new, who).await?.map(|h| ((), h));
     then(tx, done).await
+}
+
+/// Cancels an open action; false when the actor may not.
+pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
+    let happened = actions::cancel(tx, id, actor).await?;
+    followed(tx, happened).await
+}
+
+/// Ticks an open action done, with the assignee's own note; false when
+/// the actor may not.
+pub async fn tick(
+    tx: &mut PgConnection,
+    id: Uuid,
+    actor: &Actor,
+    note: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let happened = actions::tick(tx, id, actor, note).await?;
+    followed(tx, happened).await
+}
+
+async fn followed(tx: &mut PgConnection, happened: Option<Happened>) -> Result<bool, sqlx::Error> {
+    match happened {
+        Some(h) => {
+            follow(tx, vec![h]).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }

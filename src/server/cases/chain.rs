@@ -6,7 +6,7 @@ use super::follow;
 use crate::{
     domain::{
         involvement::{parse_end_date, term_end, EndReason, SignalKind, SIGNAL_KIND_REQUIRED},
-        youth::YouthForm,
+        youth::{ChainField, YouthForm},
     },
     error::FieldError,
     server::db::{
@@ -58,7 +58,7 @@ pub fn validate(
     let signal_kind = if is_signal {
         let k = SignalKind::parse(input.kind.trim());
         if k.is_none() {
-            errors.push(FieldError::new("kind", SIGNAL_KIND_REQUIRED));
+            errors.push(FieldError::new(ChainField::Kind, SIGNAL_KIND_REQUIRED));
         }
         k
     } else {
@@ -68,12 +68,12 @@ pub fn validate(
         Some(term_end(today))
     } else {
         parse_end_date(&input.end_date, today)
-            .map_err(|m| errors.push(FieldError::new("end_date", m)))
+            .map_err(|m| errors.push(FieldError::new(ChainField::EndDate, m)))
             .ok()
     };
     if let Some(r) = &input.external_ref {
         if r.is_empty() || r.chars().count() > 200 {
-            errors.push(FieldError::new("external_ref", EXTERNAL_REF_INVALID));
+            errors.push(FieldError::new(ChainField::ExternalRef, EXTERNAL_REF_INVALID));
         }
     }
     match (youth, end_date) {
@@ -101,10 +101,10 @@ pub const UNKNOWN_MUNICIPALITY: &str = "Deze gemeente kent Zorgsignaal niet. Kie
 /// A refusal as a message next to the field it concerns.
 pub fn refusal_error(refusal: Refusal, is_signal: bool) -> FieldError {
     match refusal {
-        Refusal::DataDiffers => FieldError::new("confirmed", DATA_DIFFERS),
-        Refusal::AlreadyInvolved if is_signal => FieldError::new("kind", ALREADY_SIGNALLED),
-        Refusal::AlreadyInvolved => FieldError::new("bsn", ALREADY_REGISTERED),
-        Refusal::UnknownMunicipality => FieldError::new("municipality_code", UNKNOWN_MUNICIPALITY),
+        Refusal::DataDiffers => FieldError::new(ChainField::Confirmed, DATA_DIFFERS),
+        Refusal::AlreadyInvolved if is_signal => FieldError::new(ChainField::Kind, ALREADY_SIGNALLED),
+        Refusal::AlreadyInvolved => FieldError::new(ChainField::Bsn, ALREADY_REGISTERED),
+        Refusal::UnknownMunicipality => FieldError::new(ChainField::MunicipalityCode, UNKNOWN_MUNICIPALITY),
     }
 }
 
@@ -209,9 +209,11 @@ pub async fn import(
     for (line, row) in rows {
         let email = row.professional_email.trim().to_lowercase();
         let Some(user_id) = professionals.get(&email).copied() else {
-            report
-                .errors
-                .push(LineError::new(line, "professional_email", UNKNOWN_PROFESSIONAL));
+            report.errors.push(LineError::new(
+                line,
+                ChainField::ProfessionalEmail,
+                UNKNOWN_PROFESSIONAL,
+            ));
             continue;
         };
         let input = Input {
@@ -230,11 +232,9 @@ pub async fn import(
         };
         match validate(&input, false, user_id, organisation_id, today) {
             Ok(item) => valid.push((line, item)),
-            Err(fields) => report.errors.extend(
-                fields
-                    .into_iter()
-                    .map(|f| LineError::new(line, &f.field, f.message)),
-            ),
+            Err(fields) => report
+                .errors
+                .extend(fields.into_iter().map(|f| LineError::of(line, f))),
         }
     }
     for chunk in valid.chunks(CHUNK) {
@@ -248,7 +248,7 @@ pub async fn import(
                 Ok(_) => report.existing += 1,
                 Err(refusal) => {
                     let e = refusal_error(refusal, false);
-                    report.errors.push(LineError::new(*line, &e.field, e.message));
+                    report.errors.push(LineError::of(*line, e));
                 }
             }
         }

@@ -39,9 +39,7 @@ pub async fn propose_handover(
     actor: &Actor,
     p: &Proposal,
 ) -> Result<Result<Uuid, Refused>, sqlx::Error> {
-    let done = handover::propose(tx, youth, actor, p)
-        .await?
-        .map(|(id, h)| (id, vec![h]));
+    let done = handover::propose(tx, youth, actor, p).await?;
     then(tx, done).await
 }
 
@@ -56,6 +54,16 @@ pub async fn decide_handover(
     then(tx, done).await
 }
 
+/// The coordinator withdraws an open handover; returns the youth.
+pub async fn withdraw_handover(
+    tx: &mut PgConnection,
+    id: Uuid,
+    actor: &Actor,
+) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+    let done = handover::withdraw(tx, id, actor).await?;
+    then(tx, done).await
+}
+
 /// The coordinator or an involved professional escalates to the region;
 /// `Err(hint)` says why not (nothing for someone not involved).
 pub async fn escalate(
@@ -65,9 +73,7 @@ pub async fn escalate(
     reason: &str,
     today: chrono::NaiveDate,
 ) -> Result<Result<Uuid, Option<String>>, sqlx::Error> {
-    let done = escalation::raise(tx, youth, actor, reason, today)
-        .await?
-        .map(|(id, h)| (id, vec![h]));
+    let done = escalation::raise(tx, youth, actor, reason, today).await?;
     then(tx, done).await
 }
 

@@ -1,5 +1,6 @@
-//! What follows from what happened: who hears of it by mail, and the audit
-//! rows of what the system did by itself. Every mail of the application is
+//! What follows from what happened: who hears of it by mail, the audit
+//! rows of what the system did by itself, and the live events that make
+//! open boards refetch. Every mail of the application is
 //! decided here (except the periodic reports and the expiry reminders,
 //! `cases::jobs`); the mails name the youth and the people, never what is
 //! going on.
@@ -20,8 +21,8 @@ use crate::server::{
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// Queues the mails and writes the audit rows that `happened` calls for,
-/// in the caller's transaction.
+/// Queues the mails, writes the audit rows and the live events that
+/// `happened` calls for, in the caller's transaction.
 pub async fn follow(tx: &mut PgConnection, happened: Vec<Happened>) -> Result<(), sqlx::Error> {
     if happened.is_empty() {
         return Ok(());
@@ -32,7 +33,12 @@ pub async fn follow(tx: &mut PgConnection, happened: Vec<Happened>) -> Result<()
     // Appointments come in runs (a bulk import makes thousands): each run
     // is mailed set-based, in its place among the other mails.
     let mut appointed: Vec<(Uuid, Uuid, CoordinationEvent)> = Vec::new();
+    let mut live: Vec<Happened> = Vec::new();
     for h in happened {
+        if h.is_live_only() {
+            live.push(h);
+            continue;
+        }
         if let Happened::Appointed {
             youth,
             organisation_id,
@@ -77,7 +83,22 @@ pub async fn follow(tx: &mut PgConnection, happened: Vec<Happened>) -> Result<()
         mails.extend(match_notice_mails(&contacts));
     }
     db::outbox::insert(tx, &mails).await?;
-    audit::record_many(&mut *tx, &entries).await
+    audit::record_many(&mut *tx, &entries).await?;
+    live_events(tx, live).await
+}
+
+/// One live event per change, in the order they happened: whoever watches
+/// the youth (or the action's family) refetches that part of the board.
+async fn live_events(tx: &mut PgConnection, live: Vec<Happened>) -> Result<(), sqlx::Error> {
+    for h in live {
+        match h {
+            Happened::ActionChanged { action } => db::live::emit_action(tx, action).await?,
+            Happened::CoordinationChanged { youths } => db::live::emit_coordination(tx, &youths).await?,
+            Happened::InvolvementsChanged { youths } => db::live::emit_involvement(tx, &youths).await?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A coordination mail to send: about a youth, to audiences, except one person.
@@ -88,7 +109,11 @@ async fn told(tx: &mut PgConnection, h: Happened) -> Result<Vec<Told>, sqlx::Err
     use Audience::*;
     let users = |ids: Vec<Uuid>| ids.into_iter().map(User).collect::<Vec<_>>();
     Ok(match h {
-        Happened::Matched { .. } | Happened::Appointed { .. } => Vec::new(),
+        Happened::Matched { .. }
+        | Happened::Appointed { .. }
+        | Happened::ActionChanged { .. }
+        | Happened::CoordinationChanged { .. }
+        | Happened::InvolvementsChanged { .. } => Vec::new(),
         Happened::Assigned { youth, assignee, by } => {
             vec![(
                 youth,
@@ -173,33 +198,41 @@ async fn told(tx: &mut PgConnection, h: Happened) -> Result<Vec<Told>, sqlx::Err
                 None,
             )]
         }
-        // Once to the assignee, once to the coordinating side naming whom
-        // it is with (not to the assignee twice).
         Happened::ActionOverdue {
             youth,
             organisation_id,
             person,
             with_whom,
-        } => {
-            let with = db::actions::assignees(tx, youth, organisation_id, person).await?;
-            vec![
-                (
-                    youth,
-                    users(with),
-                    CoordinationEvent::ActionOverdue { assignee: None },
-                    None,
-                ),
-                (
-                    youth,
-                    vec![CoordinatingSide],
-                    CoordinationEvent::ActionOverdue {
-                        assignee: Some(with_whom),
-                    },
-                    person,
-                ),
-            ]
-        }
+        } => overdue(tx, youth, organisation_id, person, with_whom).await?,
     })
+}
+
+/// An overdue action: once to the assignee, once to the coordinating side
+/// naming whom it is with (not to the assignee twice).
+async fn overdue(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    organisation_id: Uuid,
+    person: Option<Uuid>,
+    with_whom: String,
+) -> Result<Vec<Told>, sqlx::Error> {
+    let with = db::actions::assignees(tx, youth, organisation_id, person).await?;
+    Ok(vec![
+        (
+            youth,
+            with.into_iter().map(Audience::User).collect(),
+            CoordinationEvent::ActionOverdue { assignee: None },
+            None,
+        ),
+        (
+            youth,
+            vec![Audience::CoordinatingSide],
+            CoordinationEvent::ActionOverdue {
+                assignee: Some(with_whom),
+            },
+            person,
+        ),
+    ])
 }
 
 /// One mail per person of `audiences` (a person once), except `skip`.

@@ -4,7 +4,7 @@
 
 use super::follow;
 use crate::server::{
-    db::{self, outbox::NewMail},
+    db::{self, happened::Happened, outbox::NewMail},
     mail::{self, templates::ExpiryReminder, To},
 };
 use chrono::NaiveDate;
@@ -41,7 +41,10 @@ pub async fn expiry_reminders(pool: &PgPool, today: NaiveDate, limit: i64) -> Re
 pub async fn mail_overdue(pool: &PgPool, today: NaiveDate, limit: i64) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let overdue = db::actions::claim_overdue(&mut tx, today, limit).await?;
-    let n = overdue.len();
+    let n = overdue
+        .iter()
+        .filter(|h| matches!(h, Happened::ActionOverdue { .. }))
+        .count();
     follow(&mut tx, overdue).await?;
     tx.commit().await?;
     Ok(n)

@@ -77,32 +77,8 @@ impl Config {
 
     /// Reads the configuration through `get`, so tests can pass a map.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let text = |var: &'static str, default: &str| {
-            get(var)
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| default.to_string())
-        };
-        let number = |var: &'static str, default: u64| -> Result<u64, ConfigError> {
-            text(var, &default.to_string())
-                .trim()
-                .parse()
-                .map_err(|_| ConfigError {
-                    var,
-                    message: "verwacht een geheel getal".into(),
-                })
-        };
-        let flag = |var: &'static str, default: bool| -> Result<bool, ConfigError> {
-            match text(var, if default { "true" } else { "false" }).trim() {
-                "1" | "true" | "yes" | "on" => Ok(true),
-                "0" | "false" | "no" | "off" => Ok(false),
-                _ => Err(ConfigError {
-                    var,
-                    message: "verwacht true of false".into(),
-                }),
-            }
-        };
-
-        let app_env = match text("APP_ENV", "development").as_str() {
+        let s = Settings(get);
+        let app_env = match s.text("APP_ENV", "development").as_str() {
             "development" => AppEnv::Development,
             "production" => AppEnv::Production,
             other => {
@@ -112,7 +88,7 @@ impl Config {
                 })
             }
         };
-        let log_format = match text("LOG_FORMAT", "human").as_str() {
+        let log_format = match s.text("LOG_FORMAT", "human").as_str() {
             "human" => LogFormat::Human,
             "json" => LogFormat::Json,
             other => {
@@ -122,13 +98,8 @@ impl Config {
                 })
             }
         };
-        let addr = text("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
-            .parse()
-            .map_err(|_| ConfigError {
-                var: "LEPTOS_SITE_ADDR",
-                message: "verwacht host:poort, bijvoorbeeld 127.0.0.1:3000".into(),
-            })?;
-        let public_url = get("PUBLIC_URL")
+        let addr = s.addr("LEPTOS_SITE_ADDR", "127.0.0.1:3000")?;
+        let public_url = (s.0)("PUBLIC_URL")
             .map(|u| u.trim().trim_end_matches('/').to_string())
             .filter(|u| !u.is_empty());
         if let Some(u) = &public_url {
@@ -139,15 +110,102 @@ impl Config {
                 });
             }
         }
-        let demo_data = flag("DEMO_DATA", false)?;
+        let demo_data = s.flag("DEMO_DATA", false)?;
         if demo_data && app_env == AppEnv::Production {
             return Err(ConfigError {
                 var: "DEMO_DATA",
                 message: "demodata laden is nooit toegestaan met APP_ENV=production".into(),
             });
         }
+        let mail = MailSettings::read(&s, app_env)?;
+        Ok(Config {
+            app_env,
+            database_url: s.text("DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_max_connections: s.number("DATABASE_MAX_CONNECTIONS", 10)? as u32,
+            addr,
+            site_root: s.text("LEPTOS_SITE_ROOT", "target/site"),
+            public_url,
+            demo_data,
+            log_format,
+            session_idle: Duration::from_secs(60 * s.number("SESSION_IDLE_MINUTES", 30)?),
+            session_absolute: Duration::from_secs(3600 * s.number("SESSION_ABSOLUTE_HOURS", 12)?),
+            login_window: Duration::from_secs(60 * 15),
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: s.number("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
+            api_calls_per_minute: s.number("API_CALLS_PER_MINUTE", 600)?.min(i32::MAX as u64) as i32,
+            trust_proxy_headers: s.flag("TRUST_PROXY_HEADERS", false)?,
+            smtp_url: mail.smtp_url,
+            mail_from: mail.from,
+            mail_sink_addr: mail.sink_addr,
+            mail_worker: mail.worker,
+        })
+    }
 
-        let smtp_url = get("SMTP_URL")
+    /// Where users reach the app, for links in mail.
+    pub fn base_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+
+    /// Cookies get `Secure` when users reach the app over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// The settings as a lookup gives them; an empty value counts as unset.
+struct Settings<F>(F);
+
+impl<F: Fn(&str) -> Option<String>> Settings<F> {
+    fn text(&self, var: &'static str, default: &str) -> String {
+        (self.0)(var)
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| default.to_string())
+    }
+
+    fn number(&self, var: &'static str, default: u64) -> Result<u64, ConfigError> {
+        self.text(var, &default.to_string())
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError {
+                var,
+                message: "verwacht een geheel getal".into(),
+            })
+    }
+
+    fn flag(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.text(var, if default { "true" } else { "false" }).trim() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(ConfigError {
+                var,
+                message: "verwacht true of false".into(),
+            }),
+        }
+    }
+
+    fn addr(&self, var: &'static str, default: &str) -> Result<SocketAddr, ConfigError> {
+        self.text(var, default).parse().map_err(|_| ConfigError {
+            var,
+            message: format!("verwacht host:poort, bijvoorbeeld {default}"),
+        })
+    }
+}
+
+/// How mail goes out.
+struct MailSettings {
+    smtp_url: Option<SmtpUrl>,
+    from: String,
+    sink_addr: SocketAddr,
+    worker: WorkerConfig,
+}
+
+impl MailSettings {
+    fn read<F: Fn(&str) -> Option<String>>(s: &Settings<F>, app_env: AppEnv) -> Result<Self, ConfigError> {
+        let smtp_url = (s.0)("SMTP_URL")
             .filter(|u| !u.trim().is_empty())
             .map(|u| {
                 SmtpUrl::parse(u.trim()).map_err(|message| ConfigError {
@@ -164,61 +222,24 @@ impl Config {
                         .into(),
             });
         }
-        let mail_from = text("MAIL_FROM", "Zorgsignaal <noreply@zorgsignaal.example>");
-        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+        let from = s.text("MAIL_FROM", "Zorgsignaal <noreply@zorgsignaal.example>");
+        if from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError {
                 var: "MAIL_FROM",
                 message: "verwacht een adres, bijvoorbeeld Zorgsignaal <noreply@gemeente.nl>".into(),
             });
         }
-        let mail_sink_addr = text("MAIL_SINK_ADDR", "127.0.0.1:2525")
-            .parse()
-            .map_err(|_| ConfigError {
-                var: "MAIL_SINK_ADDR",
-                message: "verwacht host:poort, bijvoorbeeld 127.0.0.1:2525".into(),
-            })?;
-        let mail_worker = WorkerConfig {
-            concurrency: number("MAIL_CONCURRENCY", 16)?.clamp(1, 64) as usize,
-            poll: Duration::from_secs(number("MAIL_POLL_SECONDS", 10)?.max(1)),
-            lease: Duration::from_secs(number("MAIL_LEASE_SECONDS", 300)?.max(1)),
-            ..WorkerConfig::default()
-        };
-
-        Ok(Config {
-            app_env,
-            database_url: text("DATABASE_URL", DEFAULT_DATABASE_URL),
-            database_max_connections: number("DATABASE_MAX_CONNECTIONS", 10)? as u32,
-            addr,
-            site_root: text("LEPTOS_SITE_ROOT", "target/site"),
-            public_url,
-            demo_data,
-            log_format,
-            session_idle: Duration::from_secs(60 * number("SESSION_IDLE_MINUTES", 30)?),
-            session_absolute: Duration::from_secs(3600 * number("SESSION_ABSOLUTE_HOURS", 12)?),
-            login_window: Duration::from_secs(60 * 15),
-            login_max_failures_per_account: 5,
-            login_max_failures_per_ip: number("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
-            api_calls_per_minute: number("API_CALLS_PER_MINUTE", 600)?.min(i32::MAX as u64) as i32,
-            trust_proxy_headers: flag("TRUST_PROXY_HEADERS", false)?,
+        Ok(MailSettings {
             smtp_url,
-            mail_from,
-            mail_sink_addr,
-            mail_worker,
+            from,
+            sink_addr: s.addr("MAIL_SINK_ADDR", "127.0.0.1:2525")?,
+            worker: WorkerConfig {
+                concurrency: s.number("MAIL_CONCURRENCY", 16)?.clamp(1, 64) as usize,
+                poll: Duration::from_secs(s.number("MAIL_POLL_SECONDS", 10)?.max(1)),
+                lease: Duration::from_secs(s.number("MAIL_LEASE_SECONDS", 300)?.max(1)),
+                ..WorkerConfig::default()
+            },
         })
-    }
-
-    /// Where users reach the app, for links in mail.
-    pub fn base_url(&self) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.addr))
-    }
-
-    /// Cookies get `Secure` when users reach the app over https.
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::domain::{
     youth::full_name,
 };
 use chrono::NaiveDate;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// Whose plan and consent: the family's, or the youth's own.
@@ -48,22 +48,20 @@ pub async fn info(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<F
     let members = match family {
         None => Vec::new(),
         Some(f) => {
-            // Still a run-time query; to become a checked macro (issue 18 goes on).
-            let rows = sqlx::query(
+            let rows = sqlx::query!(
                 "SELECT y.id, y.given_names, y.prefix, y.family_name FROM family_members m JOIN youths y ON y.id = m.youth_id
                   WHERE m.family_id = $1 AND m.youth_id <> $2 ORDER BY y.birth_date, y.id",
+                f,
+                youth
             )
-            .bind(f)
-            .bind(youth)
             .fetch_all(&mut *tx)
             .await?;
             let mut out = Vec::new();
             for r in rows {
-                let id: Uuid = r.get("id");
                 out.push(FamilyMember {
-                    youth_id: id,
-                    name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
-                    may_view: super::coordination::read::may_view(tx, id, actor).await?,
+                    youth_id: r.id,
+                    name: full_name(&r.given_names, &r.prefix, &r.family_name),
+                    may_view: super::coordination::read::may_view(tx, r.id, actor).await?,
                 });
             }
             out
@@ -75,8 +73,7 @@ pub async fn info(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<F
     // into a walk over all youths per involvement (the load program found
     // 1–8 s on a growing database when the planner thought one youth would
     // be left after the family check).
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let candidates = sqlx::query(
+    let candidates = sqlx::query!(
         "WITH mine AS MATERIALIZED (
              SELECT DISTINCT youth_id FROM involvements WHERE user_id = $1 AND youth_id <> $2
          )
@@ -85,15 +82,15 @@ pub async fn info(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<F
           WHERE NOT EXISTS (SELECT 1 FROM family_members m WHERE m.youth_id = mine.youth_id)
           ORDER BY y.family_name, y.given_names, y.id
           LIMIT 200",
+        actor.user_id,
+        youth
     )
-    .bind(actor.user_id)
-    .bind(youth)
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
     .map(|r| Choice {
-        id: r.get("id"),
-        name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
+        id: r.id,
+        name: full_name(&r.given_names, &r.prefix, &r.family_name),
     })
     .collect();
     let owner = family.map_or(Owner::Youth(youth), Owner::Family);
@@ -108,68 +105,60 @@ pub async fn info(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<F
 
 async fn plan(tx: &mut PgConnection, owner: Owner) -> Result<PlanView, sqlx::Error> {
     let (f, y) = owner.split();
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let Some(p) = sqlx::query(
-        "SELECT p.id, p.goals, p.review_on, p.family_agreed_on, u.name,
-                (p.updated_at AT TIME ZONE 'Europe/Amsterdam')::date AS updated_on
+    let Some(p) = sqlx::query!(
+        r#"SELECT p.id, p.goals, p.review_on, p.family_agreed_on, u.name,
+                (p.updated_at AT TIME ZONE 'Europe/Amsterdam')::date AS "updated_on!"
            FROM plans p JOIN users u ON u.id = p.updated_by
-          WHERE p.family_id IS NOT DISTINCT FROM $1 AND p.youth_id IS NOT DISTINCT FROM $2",
+          WHERE p.family_id IS NOT DISTINCT FROM $1 AND p.youth_id IS NOT DISTINCT FROM $2"#,
+        f,
+        y
     )
-    .bind(f)
-    .bind(y)
     .fetch_optional(&mut *tx)
     .await?
     else {
         return Ok(PlanView::default());
     };
-    let agreements = sqlx::query_as::<_, (Uuid, String, String, Option<NaiveDate>)>(
+    let agreements = sqlx::query_as!(
+        Agreement,
         "SELECT id, who, what, due_on FROM plan_agreements WHERE plan_id = $1 ORDER BY due_on NULLS LAST, created_at",
+        p.id
     )
-    .bind(p.get::<Uuid, _>("id"))
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|(id, who, what, due_on)| Agreement { id, who, what, due_on })
-    .collect();
+    .await?;
     Ok(PlanView {
-        goals: p.get("goals"),
-        review_on: p.get("review_on"),
-        family_agreed_on: p.get("family_agreed_on"),
+        goals: p.goals,
+        review_on: p.review_on,
+        family_agreed_on: p.family_agreed_on,
         agreements,
-        updated: Some(format!(
-            "{}, {}",
-            p.get::<String, _>("name"),
-            nl_date(p.get("updated_on"))
-        )),
+        updated: Some(format!("{}, {}", p.name, nl_date(p.updated_on))),
     })
 }
 
 async fn consents(tx: &mut PgConnection, owner: Owner) -> Result<Vec<ConsentView>, sqlx::Error> {
     let (f, y) = owner.split();
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    Ok(sqlx::query(
-        "SELECT c.id, c.kind, c.given_by, c.what, c.with_whom, c.valid_from, c.valid_until, c.justification,
-                u.name, c.withdrawn_at IS NOT NULL AS withdrawn
+    Ok(sqlx::query!(
+        r#"SELECT c.id, c.kind, c.given_by, c.what, c.with_whom, c.valid_from, c.valid_until, c.justification,
+                u.name, c.withdrawn_at IS NOT NULL AS "withdrawn!"
            FROM consents c JOIN users u ON u.id = c.recorded_by
           WHERE c.family_id IS NOT DISTINCT FROM $1 AND c.youth_id IS NOT DISTINCT FROM $2
-          ORDER BY c.recorded_at DESC",
+          ORDER BY c.recorded_at DESC"#,
+        f,
+        y
     )
-    .bind(f)
-    .bind(y)
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
     .map(|r| ConsentView {
-        id: r.get("id"),
-        given: r.get::<String, _>("kind") == "given",
-        given_by: r.get("given_by"),
-        what: r.get("what"),
-        with_whom: r.get("with_whom"),
-        valid_from: r.get("valid_from"),
-        valid_until: r.get("valid_until"),
-        justification: r.get("justification"),
-        recorded_by: r.get("name"),
-        withdrawn: r.get("withdrawn"),
+        id: r.id,
+        given: r.kind == "given",
+        given_by: r.given_by,
+        what: r.what,
+        with_whom: r.with_whom,
+        valid_from: r.valid_from,
+        valid_until: r.valid_until,
+        justification: r.justification,
+        recorded_by: r.name,
+        withdrawn: r.withdrawn,
     })
     .collect())
 }
@@ -238,15 +227,14 @@ pub async fn link(
         .execute(&mut *tx)
         .await?;
     }
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let names: Vec<String> = sqlx::query(
+    let names: Vec<String> = sqlx::query!(
         "SELECT given_names, prefix, family_name FROM youths WHERE id = ANY($1) ORDER BY birth_date",
+        &[youth, other][..]
     )
-    .bind(vec![youth, other])
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .map(|r| full_name(r.get(0), r.get(1), r.get(2)))
+    .map(|r| full_name(&r.given_names, &r.prefix, &r.family_name))
     .collect();
     let text = format!("{} brengt {} samen in één gezin.", actor.name, names.join(" en "));
     for y in [youth, other] {
@@ -291,25 +279,44 @@ pub async fn save_plan(
     review_on: Option<NaiveDate>,
     family_agreed_on: Option<NaiveDate>,
 ) -> Result<Uuid, sqlx::Error> {
-    let (f, y) = owner.split();
-    let conflict = if f.is_some() { "family_id" } else { "youth_id" };
-    // Dynamic: the conflict column (a family's plan or a youth's) is chosen in code, so the text is assembled here, in this one place.
-    sqlx::query_scalar(&format!(
-        "INSERT INTO plans (id, family_id, youth_id, goals, review_on, family_agreed_on, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT ({conflict}) DO UPDATE SET goals = EXCLUDED.goals, review_on = EXCLUDED.review_on,
-               family_agreed_on = EXCLUDED.family_agreed_on, updated_by = EXCLUDED.updated_by, updated_at = now()
-         RETURNING id"
-    ))
-    .bind(Uuid::new_v4())
-    .bind(f)
-    .bind(y)
-    .bind(goals)
-    .bind(review_on)
-    .bind(family_agreed_on)
-    .bind(actor.user_id)
-    .fetch_one(&mut *tx)
-    .await
+    // A family's plan is one per family, a youth's one per youth: a
+    // statement for each (the conflict target differs), both checked.
+    match owner {
+        Owner::Family(family) => {
+            sqlx::query_scalar!(
+                "INSERT INTO plans (id, family_id, goals, review_on, family_agreed_on, updated_by)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (family_id) DO UPDATE SET goals = EXCLUDED.goals, review_on = EXCLUDED.review_on,
+                       family_agreed_on = EXCLUDED.family_agreed_on, updated_by = EXCLUDED.updated_by, updated_at = now()
+                 RETURNING id",
+                Uuid::new_v4(),
+                family,
+                goals,
+                review_on,
+                family_agreed_on,
+                actor.user_id
+            )
+            .fetch_one(&mut *tx)
+            .await
+        }
+        Owner::Youth(youth) => {
+            sqlx::query_scalar!(
+                "INSERT INTO plans (id, youth_id, goals, review_on, family_agreed_on, updated_by)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (youth_id) DO UPDATE SET goals = EXCLUDED.goals, review_on = EXCLUDED.review_on,
+                       family_agreed_on = EXCLUDED.family_agreed_on, updated_by = EXCLUDED.updated_by, updated_at = now()
+                 RETURNING id",
+                Uuid::new_v4(),
+                youth,
+                goals,
+                review_on,
+                family_agreed_on,
+                actor.user_id
+            )
+            .fetch_one(&mut *tx)
+            .await
+        }
+    }
 }
 
 async fn plan_id(tx: &mut PgConnection, owner: Owner) -> Result<Option<Uuid>, sqlx::Error> {

@@ -4,6 +4,8 @@
 //! The use cases (`server::cases`) are the one place that decides what
 //! follows from each: who is mailed, and what the audit log says of it.
 //! They carry ids and names only, never what is going on with a youth.
+//! The last three say what changed for whoever watches a youth live (the
+//! use case writes the live events, `db::live`).
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -82,4 +84,29 @@ pub enum Happened {
         /// The assignee's name, or the organisation's.
         with_whom: String,
     },
+    /// An action was set out, changed, cancelled or ticked done.
+    ActionChanged {
+        action: Uuid,
+    },
+    /// Lines were added to the coordination history of these youths
+    /// (appointed, taken, handed over, escalated, decided, ended).
+    CoordinationChanged {
+        youths: Vec<Uuid>,
+    },
+    /// Involvements of these youths began, ended or were recounted.
+    InvolvementsChanged {
+        youths: Vec<Uuid>,
+    },
+}
+
+impl Happened {
+    /// Whether this only tells live boards to refetch (no mail, no audit).
+    pub fn is_live_only(&self) -> bool {
+        matches!(
+            self,
+            Happened::ActionChanged { .. }
+                | Happened::CoordinationChanged { .. }
+                | Happened::InvolvementsChanged { .. }
+        )
+    }
 }

@@ -2,7 +2,7 @@
 //! database numbers them at commit and notifies every app instance
 //! (`migrations/…_live.sql`); `server::live` streams them to browsers.
 
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 /// An action changed: an event for its youth and, for a family action,
@@ -59,32 +59,18 @@ pub struct Stored {
     pub at_micros: i64,
 }
 
-fn stored(r: &sqlx::postgres::PgRow) -> Stored {
-    Stored {
-        seq: r.get("seq"),
-        kind: r.get("kind"),
-        youth_id: r.get("youth_id"),
-        action_id: r.get("action_id"),
-        audience: r.get("audience"),
-        at_micros: r.get("at_micros"),
-    }
-}
-
-const COLUMNS: &str =
-    "seq, kind, youth_id, action_id, audience, (extract(epoch FROM at) * 1000000)::bigint AS at_micros";
-
 /// Committed events after `seq`, in order, at most `limit`.
 pub async fn after(pool: &PgPool, seq: i64, limit: i64) -> Result<Vec<Stored>, sqlx::Error> {
-    // Run-time query: it shares a SQL fragment (`COLUMNS`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM live_events WHERE seq > $1 ORDER BY seq LIMIT $2"
-    ))
-    .bind(seq)
-    .bind(limit)
+    sqlx::query_as!(
+        Stored,
+        r#"SELECT seq AS "seq!", kind, youth_id, action_id, audience AS "audience!",
+                  (extract(epoch FROM at) * 1000000)::bigint AS "at_micros!"
+             FROM live_events WHERE seq > $1 ORDER BY seq LIMIT $2"#,
+        seq,
+        limit
+    )
     .fetch_all(pool)
-    .await?;
-    Ok(rows.iter().map(stored).collect())
+    .await
 }
 
 /// What `user` missed after `seq` (of `youth` only, when given), at most
@@ -102,20 +88,21 @@ pub async fn missed(
     if seq < purged {
         return Ok(None);
     }
-    // Run-time query: it shares a SQL fragment (`COLUMNS`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM live_events
-          WHERE seq > $1 AND $2 = ANY (audience) AND ($3::uuid IS NULL OR youth_id = $3)
-          ORDER BY seq LIMIT $4"
-    ))
-    .bind(seq)
-    .bind(user)
-    .bind(youth)
-    .bind(limit)
+    let rows = sqlx::query_as!(
+        Stored,
+        r#"SELECT seq AS "seq!", kind, youth_id, action_id, audience AS "audience!",
+                  (extract(epoch FROM at) * 1000000)::bigint AS "at_micros!"
+             FROM live_events
+            WHERE seq > $1 AND $2 = ANY (audience) AND ($3::uuid IS NULL OR youth_id = $3)
+            ORDER BY seq LIMIT $4"#,
+        seq,
+        user,
+        youth,
+        limit
+    )
     .fetch_all(pool)
     .await?;
-    Ok(Some(rows.iter().map(stored).collect()))
+    Ok(Some(rows))
 }
 
 /// The highest committed number.

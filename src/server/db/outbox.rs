@@ -3,7 +3,7 @@
 
 use crate::domain::records::MailRow;
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgExecutor, Row};
+use sqlx::{PgConnection, PgExecutor};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -78,9 +78,9 @@ pub async fn claim(
     limit: i64,
     lease: Duration,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let rows = sqlx::query(
-        "WITH due AS (
+    sqlx::query_as!(
+        Claimed,
+        r#"WITH due AS (
              SELECT id FROM outbox
               WHERE status IN ('pending', 'sending') AND next_attempt_at <= now()
               ORDER BY next_attempt_at
@@ -92,28 +92,13 @@ pub async fn claim(
            FROM due
           WHERE o.id = due.id
          RETURNING o.id, o.message_id, o.kind, o.subject, o.payload, o.attempts, o.give_up_at,
-                   coalesce((SELECT u.email FROM users u WHERE u.id = o.user_id), o.recipient) AS address,
-                   coalesce((SELECT u.active FROM users u WHERE u.id = o.user_id), o.user_id IS NULL) AS active",
+                   coalesce((SELECT u.email FROM users u WHERE u.id = o.user_id), o.recipient) AS "address!",
+                   coalesce((SELECT u.active FROM users u WHERE u.id = o.user_id), o.user_id IS NULL) AS "active!""#,
+        limit,
+        lease.as_secs_f64()
     )
-    .bind(limit)
-    .bind(lease.as_secs_f64())
     .fetch_all(db)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Claimed {
-                id: r.try_get("id")?,
-                message_id: r.try_get("message_id")?,
-                kind: r.try_get("kind")?,
-                subject: r.try_get("subject")?,
-                payload: r.try_get("payload")?,
-                address: r.try_get("address")?,
-                active: r.try_get("active")?,
-                attempts: r.try_get("attempts")?,
-                give_up_at: r.try_get("give_up_at")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Sent: the body is no longer kept.
@@ -204,38 +189,35 @@ pub async fn in_region(
     status: &str,
     limit: i64,
 ) -> Result<Vec<MailRow>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let rows = sqlx::query(
-        "SELECT id, recipient, subject, status, attempts, last_error,
-                to_char(created_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI') AS created,
+    let rows = sqlx::query!(
+        r#"SELECT id, recipient, subject, status, attempts, last_error,
+                to_char(created_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI') AS "created!",
                 CASE WHEN status = 'pending'
                      THEN to_char(next_attempt_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI') END AS next_attempt,
                 to_char(sent_at AT TIME ZONE 'Europe/Amsterdam', 'DD-MM-YYYY HH24:MI') AS sent
            FROM outbox WHERE region_id = $1 AND status = $2
-          ORDER BY created_at DESC, id DESC LIMIT $3",
+          ORDER BY created_at DESC, id DESC LIMIT $3"#,
+        region_id,
+        status,
+        limit
     )
-    .bind(region_id)
-    .bind(status)
-    .bind(limit)
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let status: String = r.try_get("status")?;
-            Ok(MailRow {
-                id: r.try_get("id")?,
-                recipient: r.try_get("recipient")?,
-                subject: r.try_get("subject")?,
-                may_retry: status == "dead" || status == "failed",
-                status,
-                attempts: r.try_get("attempts")?,
-                last_error: r.try_get("last_error")?,
-                created: r.try_get("created")?,
-                next_attempt: r.try_get("next_attempt")?,
-                sent: r.try_get("sent")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| MailRow {
+            id: r.id,
+            recipient: r.recipient,
+            subject: r.subject,
+            may_retry: r.status == "dead" || r.status == "failed",
+            status: r.status,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            created: r.created,
+            next_attempt: r.next_attempt,
+            sent: r.sent,
         })
-        .collect()
+        .collect())
 }
 
 /// Puts a dead or failed mail of the region back in the queue, with 48 new

@@ -1,6 +1,6 @@
 //! Second-factor state of users and sessions, recovery codes, passwords.
 
-use sqlx::{PgExecutor, Row};
+use sqlx::PgExecutor;
 use uuid::Uuid;
 
 /// A session between the password and the second step.
@@ -19,26 +19,17 @@ pub async fn pending(
     token_hash: &[u8],
     max_age_secs: f64,
 ) -> Result<Option<Pending>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let row = sqlx::query(
-        "SELECT u.id, u.email, u.organisation_id, s.stage
+    sqlx::query_as!(
+        Pending,
+        "SELECT u.id AS user_id, u.email, u.organisation_id, s.stage
            FROM sessions s JOIN users u ON u.id = s.user_id
           WHERE s.token_hash = $1 AND s.stage <> 'full' AND u.active
             AND s.created_at > now() - make_interval(secs => $2)",
+        token_hash,
+        max_age_secs
     )
-    .bind(token_hash)
-    .bind(max_age_secs)
     .fetch_optional(db)
-    .await?;
-    row.map(|r| {
-        Ok(Pending {
-            user_id: r.try_get("id")?,
-            email: r.try_get("email")?,
-            organisation_id: r.try_get("organisation_id")?,
-            stage: r.try_get("stage")?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// Makes the pending session a full log-in.
@@ -58,15 +49,14 @@ pub async fn secret_for_update(
     db: impl PgExecutor<'_>,
     user_id: Uuid,
 ) -> Result<Option<(Vec<u8>, Option<i64>)>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let row = sqlx::query(
-        "SELECT totp_secret, totp_last_step FROM users WHERE id = $1 AND totp_secret IS NOT NULL FOR UPDATE",
+    let row = sqlx::query!(
+        r#"SELECT totp_secret AS "totp_secret!", totp_last_step FROM users
+            WHERE id = $1 AND totp_secret IS NOT NULL FOR UPDATE"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_optional(db)
     .await?;
-    row.map(|r| Ok((r.try_get("totp_secret")?, r.try_get("totp_last_step")?)))
-        .transpose()
+    Ok(row.map(|r| (r.totp_secret, r.totp_last_step)))
 }
 
 /// Remembers the step of a code just used, so it works only once.
@@ -186,24 +176,18 @@ pub struct Status {
 }
 
 pub async fn status(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<Status, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let r = sqlx::query(
-        "SELECT u.totp_secret IS NOT NULL AS has_app, u.two_factor_exempt, g.two_factor_for_all,
-                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles,
-                (SELECT count(*) FROM recovery_codes c WHERE c.user_id = u.id AND c.used_at IS NULL) AS codes_left
+    sqlx::query_as!(
+        Status,
+        r#"SELECT u.totp_secret IS NOT NULL AS "has_app!", u.two_factor_exempt AS exempt,
+                g.two_factor_for_all AS region_requires_all,
+                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS "roles!",
+                (SELECT count(*) FROM recovery_codes c WHERE c.user_id = u.id AND c.used_at IS NULL) AS "codes_left!"
            FROM users u JOIN organisations o ON o.id = u.organisation_id JOIN regions g ON g.id = o.region_id
-          WHERE u.id = $1",
+          WHERE u.id = $1"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_one(db)
-    .await?;
-    Ok(Status {
-        has_app: r.try_get("has_app")?,
-        exempt: r.try_get("two_factor_exempt")?,
-        region_requires_all: r.try_get("two_factor_for_all")?,
-        roles: r.try_get("roles")?,
-        codes_left: r.try_get("codes_left")?,
-    })
+    .await
 }
 
 /// Whether the region asks a second factor of everyone.

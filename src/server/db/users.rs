@@ -1,7 +1,7 @@
 //! Users, their roles and the session lookup.
 
 use crate::domain::{organisation::Capabilities, role::Role, user::CurrentUser};
-use sqlx::{PgExecutor, Row};
+use sqlx::PgExecutor;
 use uuid::Uuid;
 
 /// What the log-in needs to know of a user.
@@ -42,9 +42,8 @@ pub async fn by_session(
     idle_secs: f64,
     absolute_secs: f64,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let row = sqlx::query(
-        "WITH s AS (
+    let row = sqlx::query!(
+        r#"WITH s AS (
              UPDATE sessions SET last_seen_at = now()
              WHERE token_hash = $1 AND stage = 'full'
                AND last_seen_at > now() - make_interval(secs => $2)
@@ -52,34 +51,30 @@ pub async fn by_session(
              RETURNING user_id)
          SELECT u.id, u.name, u.email, o.id AS organisation_id, o.name AS organisation_name,
                 o.region_id, o.may_register, o.may_signal, o.may_coordinate,
-                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS roles
+                array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS "roles!"
          FROM s JOIN users u ON u.id = s.user_id
                 JOIN organisations o ON o.id = u.organisation_id
-         WHERE u.active",
+         WHERE u.active"#,
+        token_hash,
+        idle_secs,
+        absolute_secs
     )
-    .bind(token_hash)
-    .bind(idle_secs)
-    .bind(absolute_secs)
     .fetch_optional(db)
     .await?;
-    row.map(|r| {
-        let roles: Vec<String> = r.try_get("roles")?;
-        Ok(CurrentUser {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            email: r.try_get("email")?,
-            organisation_id: r.try_get("organisation_id")?,
-            organisation_name: r.try_get("organisation_name")?,
-            region_id: r.try_get("region_id")?,
-            roles: roles.iter().filter_map(|s| Role::parse(s)).collect(),
-            capabilities: Capabilities {
-                may_register: r.try_get("may_register")?,
-                may_signal: r.try_get("may_signal")?,
-                may_coordinate: r.try_get("may_coordinate")?,
-            },
-        })
-    })
-    .transpose()
+    Ok(row.map(|r| CurrentUser {
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        organisation_id: r.organisation_id,
+        organisation_name: r.organisation_name,
+        region_id: r.region_id,
+        roles: r.roles.iter().filter_map(|s| Role::parse(s)).collect(),
+        capabilities: Capabilities {
+            may_register: r.may_register,
+            may_signal: r.may_signal,
+            may_coordinate: r.may_coordinate,
+        },
+    }))
 }
 
 /// A user to create (seed data, fixtures, later the admin screens).

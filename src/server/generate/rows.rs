@@ -69,6 +69,8 @@ pub(super) async fn copy(
     statement: &str,
     rows: impl Iterator<Item = String>,
 ) -> Result<usize, sqlx::Error> {
+    // Not a checked macro: COPY FROM STDIN has no result or parameters for
+    // sqlx to check; `fill` names each table's columns next to its rows.
     let mut copy = pool.copy_in_raw(statement).await?;
     let mut buf = String::with_capacity(1 << 20);
     let mut n = 0;

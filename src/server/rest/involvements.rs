@@ -3,8 +3,13 @@
 
 use super::{authenticate, body_bytes, content_type, json_body, ApiError, ApiResult};
 use crate::{
-    domain::{involvement::EndReason, today, youth::YouthForm},
+    domain::{
+        involvement::EndReason,
+        today,
+        youth::{ChainField, YouthForm},
+    },
     error::FieldError,
+    form_fields,
     server::{
         cases::chain::{self, refusal_error, Input},
         db::{
@@ -27,6 +32,14 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
+
+form_fields! {
+    /// The paging of a listing.
+    enum PageField {
+        Page = "page",
+        PerPage = "per_page",
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,7 +97,7 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
     // neither (the document says a date), so it is refused, not guessed.
     if b.end_date.as_deref().is_some_and(|d| d.trim().is_empty()) {
         return Err(ApiError::invalid(vec![FieldError::new(
-            "end_date",
+            ChainField::EndDate,
             "Laat end_date weg (standaard twee jaar) of geef een datum als jjjj-mm-dd.",
         )]));
     }
@@ -124,7 +137,7 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
             if user.is_none() {
                 fields.insert(
                     0,
-                    FieldError::new("professional_email", chain::UNKNOWN_PROFESSIONAL),
+                    FieldError::new(ChainField::ProfessionalEmail, chain::UNKNOWN_PROFESSIONAL),
                 );
             }
             audit::record(
@@ -218,7 +231,7 @@ async fn finish(state: AppState, id: String, req: Request, is_signal: bool) -> A
     };
     let Some(reason) = reason else {
         return Err(ApiError::invalid(vec![FieldError::new(
-            "reason",
+            crate::domain::involvement::EndField::Reason,
             crate::domain::involvement::REASON_REQUIRED,
         )]));
     };
@@ -294,7 +307,7 @@ async fn list(
     let caller = authenticate(&state, &parts).await?;
     let Ok(Query(paging)) = paging else {
         return Err(ApiError::invalid(vec![FieldError::new(
-            "page",
+            PageField::Page,
             "Gebruik page en per_page als gehele getallen.",
         )]));
     };
@@ -302,10 +315,13 @@ async fn list(
     let per_page = paging.per_page.unwrap_or(100);
     let mut fields = Vec::new();
     if page < 1 {
-        fields.push(FieldError::new("page", "page begint bij 1."));
+        fields.push(FieldError::new(PageField::Page, "page begint bij 1."));
     }
     if !(1..=1000).contains(&per_page) {
-        fields.push(FieldError::new("per_page", "per_page ligt tussen 1 en 1000."));
+        fields.push(FieldError::new(
+            PageField::PerPage,
+            "per_page ligt tussen 1 en 1000.",
+        ));
     }
     if !fields.is_empty() {
         return Err(ApiError::invalid(fields));

@@ -7,7 +7,10 @@ use crate::{
         my_account, take_recovery_codes, two_factor_setup, ChangePassword, ConfirmTwoFactor,
         DisableTwoFactor, LoginCode, RenewRecoveryCodes,
     },
-    domain::{two_factor::Account, user::CurrentUser},
+    domain::{
+        two_factor::{Account, AccountField},
+        user::CurrentUser,
+    },
     error::AppError,
     ui::components::{
         form::{ErrorNotice, TextField},
@@ -19,7 +22,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The message of `field` in an action's last error.
-fn field_error<T, S>(value: S, field: &'static str) -> Signal<Option<String>>
+fn field_error<T, S>(value: S, field: AccountField) -> Signal<Option<String>>
 where
     S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 {
@@ -80,7 +83,7 @@ pub fn LoginCodePage() -> impl IntoView {
                     label="Code"
                     autocomplete="one-time-code"
                     hint="6 cijfers uit je app, of een herstelcode van 12 tekens"
-                    error=field_error(action.value(), "code")
+                    error=field_error(action.value(), AccountField::Code)
                 />
                 <button type="submit" class="utrecht-button utrecht-button--primary-action zs-submit">
                     "Inloggen"
@@ -136,7 +139,7 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                         label="Code uit je app"
                         autocomplete="one-time-code"
                         input_mode="numeric"
-                        error=field_error(confirm.value(), "code")
+                        error=field_error(confirm.value(), AccountField::Code)
                     />
                     <button type="submit" class="utrecht-button utrecht-button--primary-action zs-submit">
                         "Bevestigen"
@@ -242,12 +245,12 @@ fn account_page(_user: CurrentUser) -> AnyView {
             {form_error(password.value())}
             <ActionForm action=password attr:novalidate=true attr:class="zs-form">
                 <TextField name="current" label="Huidig wachtwoord" input_type="password"
-                    autocomplete="current-password" error=field_error(password.value(), "current")/>
+                    autocomplete="current-password" error=field_error(password.value(), AccountField::Current)/>
                 <TextField name="new_password" label="Nieuw wachtwoord" input_type="password"
                     autocomplete="new-password" hint="Minstens 12 tekens"
-                    error=field_error(password.value(), "new_password")/>
+                    error=field_error(password.value(), AccountField::NewPassword)/>
                 <TextField name="repeat" label="Nieuw wachtwoord nog een keer" input_type="password"
-                    autocomplete="new-password" error=field_error(password.value(), "repeat")/>
+                    autocomplete="new-password" error=field_error(password.value(), AccountField::Repeat)/>
                 <button type="submit" class="utrecht-button utrecht-button--primary-action">"Wachtwoord wijzigen"</button>
             </ActionForm>
         </section>
@@ -284,7 +287,7 @@ fn two_factor_section(
                 <ActionForm action=renew attr:novalidate=true attr:class="zs-form">
                     <TextField name="wachtwoord_codes" label="Wachtwoord (voor nieuwe herstelcodes)"
                         input_type="password" autocomplete="current-password"
-                        error=field_error(renew.value(), "wachtwoord_codes")/>
+                        error=field_error(renew.value(), AccountField::PasswordForCodes)/>
                     <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Nieuwe herstelcodes maken"</button>
                 </ActionForm>
             })}
@@ -293,7 +296,7 @@ fn two_factor_section(
                 <ActionForm action=disable attr:novalidate=true attr:class="zs-form">
                     <TextField name="wachtwoord_uit" label="Wachtwoord (om uit te zetten)"
                         input_type="password" autocomplete="current-password"
-                        error=field_error(disable.value(), "wachtwoord_uit")/>
+                        error=field_error(disable.value(), AccountField::PasswordToSwitchOff)/>
                     <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Tweestapsverificatie uitzetten"</button>
                 </ActionForm>
             })}

@@ -2,13 +2,16 @@
 //! description and message, and the echo of what was typed.
 
 use crate::{
-    domain::{actions::ActionView, records::InvolvedParty},
+    domain::{
+        actions::{ActionField, ActionView},
+        records::InvolvedParty,
+    },
     error::AppError,
 };
 use leptos::prelude::*;
 use uuid::Uuid;
 
-pub(super) fn error_of(e: Option<AppError>, field: &str) -> Option<String> {
+pub(super) fn error_of(e: Option<AppError>, field: ActionField) -> Option<String> {
     e.and_then(|e| e.field_message(field))
 }
 
@@ -61,17 +64,20 @@ pub(super) fn action_fields(
         .iter()
         .map(|p| (p.user_id, format!("{} ({})", p.professional, p.organisation)))
         .collect();
-    let msg = move |f: &'static str| Signal::derive(move || error_of(error.get(), f));
-    let echo = move |f: &'static str, default: String| {
+    let msg = move |f: ActionField| Signal::derive(move || error_of(error.get(), f));
+    let echo = move |f: ActionField, default: String| {
         error.get_untracked().and_then(|e| e.echoed(f)).unwrap_or(default)
     };
-    let title = echo("title", current.map(|a| a.title.clone()).unwrap_or_default());
+    let title = echo(
+        ActionField::Title,
+        current.map(|a| a.title.clone()).unwrap_or_default(),
+    );
     let description = echo(
-        "description",
+        ActionField::Description,
         current.map(|a| a.description.clone()).unwrap_or_default(),
     );
     let due = echo(
-        "due_on",
+        ActionField::DueOn,
         current.map(|a| a.due_on.to_string()).unwrap_or_default(),
     );
     let mut orgs: Vec<(Uuid, String)> = involved
@@ -93,27 +99,27 @@ pub(super) fn action_fields(
         .filter(|a| a.assignee.is_none())
         .map(|a| a.organisation.clone());
     view! {
-        {field(format!("{prefix}title"), "Titel", None, msg("title"), move |id, d| view! {
-            <input class="utrecht-textbox utrecht-textbox--html-input" id=id name="title" type="text"
+        {field(format!("{prefix}title"), "Titel", None, msg(ActionField::Title), move |id, d| view! {
+            <input class="utrecht-textbox utrecht-textbox--html-input" id=id name=ActionField::Title.name() type="text"
                 maxlength="200" required=true value=title.clone() aria-describedby=d/>
         }.into_any())}
-        {field(format!("{prefix}description"), "Omschrijving", Some("Zichtbaar voor alle betrokken professionals. Schrijf niet op wat er speelt."), msg("description"), move |id, d| view! {
-            <textarea class="utrecht-textarea" id=id name="description" rows="3" maxlength="2000"
+        {field(format!("{prefix}description"), "Omschrijving", Some("Zichtbaar voor alle betrokken professionals. Schrijf niet op wat er speelt."), msg(ActionField::Description), move |id, d| view! {
+            <textarea class="utrecht-textarea" id=id name=ActionField::Description.name() rows="3" maxlength="2000"
                 aria-describedby=d>{description.clone()}</textarea>
         }.into_any())}
         // A text field, not type="date": Chromium lays out a date input that
         // was built client-side (after a live refetch) with no height at all.
-        {field(format!("{prefix}due_on"), "Uiterlijk op", Some("Als jjjj-mm-dd, bijvoorbeeld 2026-12-01."), msg("due_on"), move |id, d| view! {
-            <input class="utrecht-textbox utrecht-textbox--html-input" id=id name="due_on" type="text"
+        {field(format!("{prefix}due_on"), "Uiterlijk op", Some("Als jjjj-mm-dd, bijvoorbeeld 2026-12-01."), msg(ActionField::DueOn), move |id, d| view! {
+            <input class="utrecht-textbox utrecht-textbox--html-input" id=id name=ActionField::DueOn.name() type="text"
                 autocomplete="off" required=true value=due.clone() aria-describedby=d/>
         }.into_any())}
-        {field(format!("{prefix}assignee"), "Voor wie", None, msg("assignee"), move |id, d| {
+        {field(format!("{prefix}assignee"), "Voor wie", None, msg(ActionField::Assignee), move |id, d| {
             let people = people.clone();
             let orgs = orgs.clone();
             let family = family.clone();
             let chosen_org = chosen_org.clone();
             view! {
-                <select class="utrecht-select utrecht-select--html-select" id=id name="assignee" required=true aria-describedby=d>
+                <select class="utrecht-select utrecht-select--html-select" id=id name=ActionField::Assignee.name() required=true aria-describedby=d>
                     <option value="">"Kies een professional of organisatie"</option>
                     <optgroup label="Professional">
                         {people.into_iter().map(|(id, name)| {

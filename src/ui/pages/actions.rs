@@ -3,6 +3,7 @@
 //! them alone: the server sends it to no one else.
 
 use super::action_form::{action_fields, error_of};
+use crate::domain::actions::ActionField;
 use crate::{
     api::actions::{my_actions, youth_actions, CancelAction, ChangeAction, CompleteAction, CreateAction},
     domain::{
@@ -211,7 +212,7 @@ pub fn actions_section(
                             </label>
                         </div>
                     })}
-                    {move || error_of(create_error.get(), "for_family").map(|m| view! {
+                    {move || error_of(create_error.get(), ActionField::ForFamily).map(|m| view! {
                         <p class="utrecht-form-field-error-message zs-field__error">{m}</p>
                     })}
                     <button type="submit" class="utrecht-button utrecht-button--primary-action">"Actie uitzetten"</button>
@@ -223,7 +224,7 @@ pub fn actions_section(
         <section class="zs-card" aria-labelledby="acties">
             <h2 class="utrecht-heading-2" id="acties">"Acties"</h2>
             {move || forms.error().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <ErrorNotice error=e/> })}
-            {move || forms.error().and_then(|e| e.field_message("note")).map(|m| view! {
+            {move || forms.error().and_then(|e| e.field_message(ActionField::Note)).map(|m| view! {
                 <p class="utrecht-form-field-error-message zs-field__error" role="alert">{m}</p>
             })}
             <Transition fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>

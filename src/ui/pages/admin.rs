@@ -1,5 +1,6 @@
 //! Region admin pages: API tokens and a youth's audit trail.
 
+use crate::api::admin::{TokenField, TrailField};
 use crate::{
     api::{
         admin::{
@@ -84,7 +85,7 @@ fn tokens_page(_user: CurrentUser) -> AnyView {
                     <label class="utrecht-form-label" for="organisation_id">"Organisatie"</label>
                 </div>
                 <select class="utrecht-select utrecht-select--html-select" id="organisation_id" name="organisation_id" required=true
-                    aria-describedby=move || create_error.get().and_then(|e| e.field_message("organisation_id")).map(|_| "organisation_id-fout")>
+                    aria-describedby=move || create_error.get().and_then(|e| e.field_message(TokenField::OrganisationId)).map(|_| "organisation_id-fout")>
                     <option value="">"Kies een organisatie"</option>
                     <Suspense fallback=|| ()>
                         {move || overview.get().and_then(Result::ok).map(|o| o.organisations.into_iter()
@@ -93,12 +94,12 @@ fn tokens_page(_user: CurrentUser) -> AnyView {
                             .collect_view())}
                     </Suspense>
                 </select>
-                {move || create_error.get().and_then(|e| e.field_message("organisation_id")).map(|m| view! {
+                {move || create_error.get().and_then(|e| e.field_message(TokenField::OrganisationId)).map(|m| view! {
                     <p class="utrecht-form-field-error-message zs-field__error" id="organisation_id-fout">{m}</p>
                 })}
             </div>
             <TextField name="name" label="Naam van de sleutel" hint="Bijvoorbeeld het systeem dat hem gebruikt"
-                error=Signal::derive(move || create_error.get().and_then(|e| e.field_message("name")))/>
+                error=Signal::derive(move || create_error.get().and_then(|e| e.field_message(TokenField::Name)))/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action zs-submit">"Sleutel aanmaken"</button>
         </ActionForm>
         <h2 class="utrecht-heading-2">"Sleutels"</h2>
@@ -187,10 +188,10 @@ fn audit_page(_user: CurrentUser) -> AnyView {
         {move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })).map(|e| view! { <ErrorNotice error=e/> })}
         <ActionForm action=look attr:novalidate=true attr:class="zs-form">
             <TextField name="bsn" label="BSN" input_mode="numeric" autocomplete="off"
-                error=Signal::derive(move || error.get().and_then(|e| e.field_message("bsn")))/>
+                error=Signal::derive(move || error.get().and_then(|e| e.field_message(TrailField::Bsn)))/>
             <TextField name="reason" label="Reden van inzage" hint="Bijvoorbeeld het nummer van een klacht of een verzoek om inzage"
                 autocomplete="off"
-                error=Signal::derive(move || error.get().and_then(|e| e.field_message("reason")))/>
+                error=Signal::derive(move || error.get().and_then(|e| e.field_message(TrailField::Reason)))/>
             <button type="submit" class="utrecht-button utrecht-button--primary-action zs-submit">"Logboek tonen"</button>
         </ActionForm>
         {move || look.value().get().and_then(Result::ok).map(trail_view)}

@@ -16,6 +16,7 @@ use crate::{
         youth_fields::{typed, YouthFields},
     },
 };
+use crate::{domain::youth::ChainField, error::AnyForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -40,7 +41,7 @@ pub fn SignalPage() -> impl IntoView {
 /// server kept (never from the URL).
 fn draft_values(error: Option<AppError>) -> Resource<Vec<(String, String)>> {
     let draft = error
-        .and_then(|e| e.echoed("draft"))
+        .and_then(|e| e.echoed(AnyForm::Draft))
         .and_then(|id| uuid::Uuid::parse_str(&id).ok());
     Resource::new(
         move || draft,
@@ -55,7 +56,7 @@ fn draft_values(error: Option<AppError>) -> Resource<Vec<(String, String)>> {
 
 fn confirm_box(server_error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        server_error.get().and_then(|e| e.field_message("confirmed")).map(|msg| {
+        server_error.get().and_then(|e| e.field_message(ChainField::Confirmed)).map(|msg| {
             view! {
                 <div class="utrecht-alert utrecht-alert--warning zs-alert" role="alert">
                     <p class="utrecht-paragraph" id="confirmed-fout">{msg}</p>
@@ -111,14 +112,14 @@ fn register_page(user: CurrentUser) -> AnyView {
         {form_notice(server_error)}
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
             {move || draft.get().map(|values| {
-                let end_value = typed(&values, "end_date");
+                let end_value = typed(&values, ChainField::EndDate);
                 let end = RwSignal::new(end_value.clone());
                 let end_touched = RwSignal::new(false);
                 let end_error = Signal::derive(move || {
                     if end_touched.get() && !end.get().is_empty() {
                         parse_end_date(&end.get(), today()).err().map(str::to_string)
                     } else {
-                        server_error.get().and_then(|e| e.field_message("end_date"))
+                        server_error.get().and_then(|e| e.field_message(ChainField::EndDate))
                     }
                 });
                 view! {
@@ -164,8 +165,8 @@ fn signal_page(user: CurrentUser) -> AnyView {
         {form_notice(server_error)}
         <Suspense fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
             {move || draft.get().map(|values| {
-                let chosen = typed(&values, "kind");
-                let kind_error = Signal::derive(move || server_error.get().and_then(|e| e.field_message("kind")));
+                let chosen = typed(&values, ChainField::Kind);
+                let kind_error = Signal::derive(move || server_error.get().and_then(|e| e.field_message(ChainField::Kind)));
                 view! {
                     <ActionForm action=action attr:novalidate=true attr:class="zs-form">
                         <YouthFields server_error=server_error values=values.clone()/>

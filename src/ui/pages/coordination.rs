@@ -1,6 +1,7 @@
 //! Coordination on the youth page (who coordinates and why, taking the
 //! case, warm handover, escalation, history) and the coordinator's overview.
 
+use crate::domain::coordination::CoordinationField;
 use crate::{
     api::coordination::{
         my_coordination, AcceptHandover, Escalate, ProposeHandover, RejectHandover, TakeCoordination,
@@ -74,34 +75,36 @@ impl Default for CoordinationActions {
 }
 
 /// An error message for `field` of a form, tied to its control by id.
-fn field_error(actions: CoordinationActions, field: &'static str) -> impl IntoView {
+fn field_error(actions: CoordinationActions, field: CoordinationField) -> impl IntoView {
     move || {
         actions.error().and_then(|e| e.field_message(field)).map(|m| {
-            view! { <p class="utrecht-form-field-error-message zs-field__error" id=format!("{field}-fout")>{m}</p> }
+            view! { <p class="utrecht-form-field-error-message zs-field__error" id=format!("{}-fout", field.name())>{m}</p> }
         })
     }
 }
 
-fn described(actions: CoordinationActions, field: &'static str) -> impl Fn() -> Option<String> {
+fn described(actions: CoordinationActions, field: CoordinationField) -> impl Fn() -> Option<String> {
     move || {
         actions
             .error()
             .and_then(|e| e.field_message(field))
-            .map(|_| format!("{field}-fout"))
+            .map(|_| format!("{}-fout", field.name()))
     }
 }
 
 /// A labelled text area with an optional description and, beside it, the
-/// message for field `id` (its control's id; `name` is what the form sends).
+/// message for `field` (whose name is its control's id; `name` is what the
+/// form sends).
 fn text_area(
     actions: CoordinationActions,
-    (id, name): (&'static str, &'static str),
+    (field, name): (CoordinationField, &'static str),
     label: &'static str,
     hint: Option<&'static str>,
     max: u32,
 ) -> impl IntoView {
+    let id = field.name();
     let hint_id = format!("{id}-uitleg");
-    let error = described(actions, id);
+    let error = described(actions, field);
     let described_by = {
         let hint_id = hint_id.clone();
         move || {
@@ -117,7 +120,7 @@ fn text_area(
             {hint.map(|h| view! { <div class="utrecht-form-field-description" id=hint_id.clone()>{h}</div> })}
             <textarea class="utrecht-textarea" id=id name=name rows="3" maxlength=max.to_string()
                 aria-describedby=described_by></textarea>
-            {field_error(actions, id)}
+            {field_error(actions, field)}
         </div>
     }
 }
@@ -204,7 +207,7 @@ fn handover_card(
                 </ActionForm>
                 <ActionForm action=actions.reject attr:class="zs-inline-form">
                     <input type="hidden" name="id" value=id2.clone()/>
-                    {text_area(actions, ("reason", "reason"), "Reden van afwijzen", None, 1000)}
+                    {text_area(actions, (CoordinationField::Reason, "reason"), "Reden van afwijzen", None, 1000)}
                     <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Overdracht afwijzen"</button>
                 </ActionForm>
             })}
@@ -251,11 +254,11 @@ fn propose_form(youth: String, c: &CoordinationInfo, actions: CoordinationAction
                         <label class="utrecht-form-label" for="to_organisation">"Overdragen aan"</label>
                     </div>
                     <select class="utrecht-select utrecht-select--html-select" id="to_organisation" name="to_organisation"
-                        required=true aria-describedby=described(actions, "to_organisation")>
+                        required=true aria-describedby=described(actions, CoordinationField::ToOrganisation)>
                         <option value="">"Kies een organisatie"</option>
                         {targets.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
                     </select>
-                    {field_error(actions, "to_organisation")}
+                    {field_error(actions, CoordinationField::ToOrganisation)}
                 </div>
                 <fieldset class="utrecht-form-fieldset zs-fieldset">
                     <legend class="utrecht-form-fieldset__legend">"Startafspraken"</legend>
@@ -268,7 +271,7 @@ fn propose_form(youth: String, c: &CoordinationInfo, actions: CoordinationAction
                 </fieldset>
                 {text_area(
                     actions,
-                    ("agreements", "agreements"),
+                    (CoordinationField::Agreements, "agreements"),
                     "Afspraken en toelichting",
                     Some("Zichtbaar voor alle betrokken professionals. Schrijf niet op wat er speelt."),
                     2000,
@@ -288,7 +291,7 @@ fn escalate_form(youth: String, actions: CoordinationActions) -> impl IntoView {
                 <input type="hidden" name="youth" value=youth/>
                 {text_area(
                     actions,
-                    ("escalation_reason", "reason"),
+                    (CoordinationField::EscalationReason, "reason"),
                     "Reden van opschalen",
                     Some("De regio en alle betrokken professionals lezen dit. Schrijf niet op wat er speelt, wel waarom de coördinatie vastloopt."),
                     2000,

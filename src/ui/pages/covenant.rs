@@ -2,6 +2,7 @@
 
 use super::covenant_form::rule_form;
 use crate::api::covenant::SetFamilyCoordination;
+use crate::domain::covenant::RuleField;
 use crate::{
     api::covenant::{covenant, ActivateCovenant, ApplyCovenant, MoveRule, RemoveRule, SaveRule},
     domain::{
@@ -48,7 +49,9 @@ impl Actions {
     fn page_error(&self) -> Option<AppError> {
         let save = self.save.value().get().and_then(Result::err);
         [
-            save.filter(|e| !matches!(e, AppError::Invalid { .. }) || e.field_message("version").is_some()),
+            save.filter(|e| {
+                !matches!(e, AppError::Invalid { .. }) || e.field_message(RuleField::Version).is_some()
+            }),
             self.moved.value().get().and_then(Result::err),
             self.remove.value().get().and_then(Result::err),
             self.activate.value().get().and_then(Result::err),
@@ -61,12 +64,12 @@ impl Actions {
     }
 
     /// The message for `field` of the rule form `form`, if that form was the one sent.
-    pub(super) fn field(&self, form: &str, field: &str) -> Option<String> {
+    pub(super) fn field(&self, form: &str, field: RuleField) -> Option<String> {
         self.save
             .value()
             .get()
             .and_then(Result::err)
-            .filter(|e| e.echoed("form").as_deref() == Some(form))
+            .filter(|e| e.echoed(RuleField::Form).as_deref() == Some(form))
             .and_then(|e| e.field_message(field))
     }
 }

@@ -5,7 +5,7 @@
 use super::covenant::Actions;
 use crate::domain::{
     coordination::CovenantView,
-    covenant::{kind_name, never_coordinates, KindsMode, Rule, RuleOutcome},
+    covenant::{kind_name, never_coordinates, KindsMode, Rule, RuleField, RuleOutcome},
     organisation::OrganisationKind,
 };
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ pub(super) fn rule_form(
     rule: Option<Rule>,
 ) -> impl IntoView {
     let id = |f: &str| format!("{form}-{f}");
-    let err = move |form: String, field: &'static str| {
+    let err = move |form: String, field: RuleField| {
         move || {
             actions.field(&form, field).map(|m| {
                 view! { <p class="utrecht-form-field-error-message zs-field__error">{m}</p> }
@@ -40,60 +40,10 @@ pub(super) fn rule_form(
         id("mode-een"),
         id("mode-alle"),
     );
-    // (id, name, label, checked) of each checkbox.
-    let places: Vec<(String, String, String, bool)> = v
-        .municipalities
-        .iter()
-        .map(|m| {
-            let checked = rule
-                .as_ref()
-                .is_some_and(|r| r.municipalities.iter().any(|p| p.code == m.code));
-            (
-                id(&format!("m-{}", m.code)),
-                format!("municipalities[{}]", m.code),
-                m.name.clone(),
-                checked,
-            )
-        })
-        .collect();
-    let kind_boxes: Vec<(String, String, String, bool)> = OrganisationKind::ALL
-        .into_iter()
-        .filter(|k| *k != OrganisationKind::Gemeente)
-        .map(|k| {
-            let checked = rule.as_ref().is_some_and(|r| r.kinds.contains(&k));
-            (
-                id(&format!("k-{}", k.as_str())),
-                format!("kinds[{}]", k.as_str()),
-                k.label().to_string(),
-                checked,
-            )
-        })
-        .collect();
+    let (places, kind_boxes) = checkboxes(v, rule.as_ref(), &form);
+    let outcomes = outcome_options(v, rule.as_ref());
     let all = rule.as_ref().is_some_and(|r| r.kinds_mode == KindsMode::AllOf);
     let first = rule.as_ref().and_then(|r| r.first_kind);
-    let outcome = rule.as_ref().map(|r| match &r.outcome {
-        RuleOutcome::Kind(k) => format!("soort:{}", k.as_str()),
-        RuleOutcome::Organisation { id, .. } => format!("organisatie:{id}"),
-    });
-    let option = |value: String, label: String| {
-        let selected = outcome.as_deref() == Some(value.as_str());
-        view! { <option value=value selected=selected>{label}</option> }
-    };
-    let kind_options = OrganisationKind::ALL
-        .into_iter()
-        .filter(|k| !never_coordinates(*k))
-        .map(|k| {
-            option(
-                format!("soort:{}", k.as_str()),
-                format!("{} ({})", k.label(), kind_name(k)),
-            )
-        })
-        .collect_view();
-    let org_options = v
-        .organisations
-        .iter()
-        .map(|o| option(format!("organisatie:{}", o.id), o.name.clone()))
-        .collect_view();
     let version = v.version.to_string();
     let index = if form == "nieuw" {
         String::new()
@@ -116,13 +66,13 @@ pub(super) fn rule_form(
                         <label class="utrecht-form-label" for=id_min.clone()>"Van"</label>
                         <input class="utrecht-textbox utrecht-textbox--html-input zs-short" type="number" min="0" max="22"
                             id=id_min name="min_age" value=min_age/>
-                        {err(form.clone(), "min_age")}
+                        {err(form.clone(), RuleField::MinAge)}
                     </div>
                     <div class="utrecht-form-field zs-field">
                         <label class="utrecht-form-label" for=id_max.clone()>"Tot en met"</label>
                         <input class="utrecht-textbox utrecht-textbox--html-input zs-short" type="number" min="0" max="22"
                             id=id_max name="max_age" value=max_age/>
-                        {err(form.clone(), "max_age")}
+                        {err(form.clone(), RuleField::MaxAge)}
                     </div>
                 </div>
             </fieldset>
@@ -155,17 +105,82 @@ pub(super) fn rule_form(
                 <label class="utrecht-form-label" for=id_outcome.clone()>"Dan coördineert"</label>
                 <select class="utrecht-select utrecht-select--html-select" id=id_outcome name="outcome" required=true>
                     <option value="">"Kies"</option>
-                    <optgroup label="De betrokken organisatie van deze soort">
-                        {kind_options}
-                    </optgroup>
-                    <optgroup label="Deze organisatie, als ze betrokken is">
-                        {org_options}
-                    </optgroup>
+                    {outcomes}
                 </select>
-                {err(form.clone(), "outcome")}
+                {err(form.clone(), RuleField::Outcome)}
             </div>
             <button type="submit" class="utrecht-button utrecht-button--primary-action">{submit}</button>
         </ActionForm>
+    }
+}
+
+/// (id, name, label, checked) of each checkbox: the municipalities, and
+/// the kinds involved.
+type Checkbox = (String, String, String, bool);
+
+fn checkboxes(v: &CovenantView, rule: Option<&Rule>, form: &str) -> (Vec<Checkbox>, Vec<Checkbox>) {
+    let id = |f: &str| format!("{form}-{f}");
+    let places = v
+        .municipalities
+        .iter()
+        .map(|m| {
+            let checked = rule.is_some_and(|r| r.municipalities.iter().any(|p| p.code == m.code));
+            (
+                id(&format!("m-{}", m.code)),
+                format!("municipalities[{}]", m.code),
+                m.name.clone(),
+                checked,
+            )
+        })
+        .collect();
+    let kinds = OrganisationKind::ALL
+        .into_iter()
+        .filter(|k| *k != OrganisationKind::Gemeente)
+        .map(|k| {
+            let checked = rule.is_some_and(|r| r.kinds.contains(&k));
+            (
+                id(&format!("k-{}", k.as_str())),
+                format!("kinds[{}]", k.as_str()),
+                k.label().to_string(),
+                checked,
+            )
+        })
+        .collect();
+    (places, kinds)
+}
+
+/// Who coordinates: an organisation kind, or a named organisation.
+fn outcome_options(v: &CovenantView, rule: Option<&Rule>) -> impl IntoView + use<> {
+    let outcome = rule.map(|r| match &r.outcome {
+        RuleOutcome::Kind(k) => format!("soort:{}", k.as_str()),
+        RuleOutcome::Organisation { id, .. } => format!("organisatie:{id}"),
+    });
+    let option = |value: String, label: String| {
+        let selected = outcome.as_deref() == Some(value.as_str());
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    let kind_options = OrganisationKind::ALL
+        .into_iter()
+        .filter(|k| !never_coordinates(*k))
+        .map(|k| {
+            option(
+                format!("soort:{}", k.as_str()),
+                format!("{} ({})", k.label(), kind_name(k)),
+            )
+        })
+        .collect_view();
+    let org_options = v
+        .organisations
+        .iter()
+        .map(|o| option(format!("organisatie:{}", o.id), o.name.clone()))
+        .collect_view();
+    view! {
+        <optgroup label="De betrokken organisatie van deze soort">
+            {kind_options}
+        </optgroup>
+        <optgroup label="Deze organisatie, als ze betrokken is">
+            {org_options}
+        </optgroup>
     }
 }
 

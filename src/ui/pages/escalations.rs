@@ -1,6 +1,7 @@
 //! The region admin's escalations: open cases taken up to the region,
 //! oldest first, and the decision that closes each.
 
+use crate::api::escalations::DecisionField;
 use crate::{
     api::escalations::{escalations, DecideEscalation},
     domain::{coordination::EscalationRow, records::nl_date, role::Role, user::CurrentUser},
@@ -43,15 +44,16 @@ fn escalations_page(_user: CurrentUser) -> AnyView {
 
 fn escalation_card(e: EscalationRow, decide: ServerAction<DecideEscalation>) -> impl IntoView {
     let id = e.id.to_string();
-    let decision_id = format!("decision-{id}");
-    let appoint_id = format!("appoint-{id}");
-    let message = move |field: String| {
+    let row = e.id;
+    let decision_id = DecisionField::Decision.of_row(row);
+    let appoint_id = DecisionField::Appoint.of_row(row);
+    let message = move |field: DecisionField| {
         move || {
             decide
                 .value()
                 .get()
                 .and_then(Result::err)
-                .and_then(|err| err.field_message(&field))
+                .and_then(|err| err.row_message(field, row))
                 .map(|m| view! { <p class="utrecht-form-field-error-message zs-field__error">{m}</p> })
         }
     };
@@ -69,7 +71,7 @@ fn escalation_card(e: EscalationRow, decide: ServerAction<DecideEscalation>) -> 
                 <div class="utrecht-form-field zs-field">
                     <label class="utrecht-form-label" for=decision_id.clone()>"Besluit"</label>
                     <textarea class="utrecht-textarea" id=decision_id.clone() name="decision" rows="3" maxlength="2000"></textarea>
-                    {message(decision_id.clone())}
+                    {message(DecisionField::Decision)}
                 </div>
                 <div class="utrecht-form-field zs-field">
                     <label class="utrecht-form-label" for=appoint_id.clone()>"Coördinerende organisatie"</label>
@@ -77,7 +79,7 @@ fn escalation_card(e: EscalationRow, decide: ServerAction<DecideEscalation>) -> 
                         <option value="">"Niet wijzigen"</option>
                         {e.candidates.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
                     </select>
-                    {message(appoint_id.clone())}
+                    {message(DecisionField::Appoint)}
                 </div>
                 <button type="submit" class="utrecht-button utrecht-button--primary-action">"Besluit vastleggen en sluiten"</button>
             </ActionForm>

@@ -1,3 +1,4 @@
+use crate::domain::login::LoginField;
 use crate::{
     api::auth::Login,
     domain::email::Email,
@@ -32,7 +33,7 @@ pub fn LoginPage() -> impl IntoView {
         .value()
         .get_untracked()
         .and_then(Result::err)
-        .and_then(|e| e.echoed("email"))
+        .and_then(|e| e.echoed(LoginField::Email))
         .unwrap_or_default();
 
     // As you type: the same checks the server runs (domain::login).
@@ -42,10 +43,11 @@ pub fn LoginPage() -> impl IntoView {
         if email_checked.get() {
             Email::parse(&email.get()).err().map(str::to_string)
         } else {
-            server_error().and_then(|e| e.field_message("email"))
+            server_error().and_then(|e| e.field_message(LoginField::Email))
         }
     });
-    let password_error = Signal::derive(move || server_error().and_then(|e| e.field_message("password")));
+    let password_error =
+        Signal::derive(move || server_error().and_then(|e| e.field_message(LoginField::Password)));
     let form_error = move || server_error().filter(|e| !matches!(e, AppError::Invalid { .. }));
 
     view! {

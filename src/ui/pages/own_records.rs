@@ -1,6 +1,7 @@
 //! The viewer's own registrations and signals on the youth page: each with
 //! its history, and the forms to end, close or re-date it.
 
+use crate::domain::involvement::EndField;
 use crate::{
     api::youths::{ChangeEndDate, CloseSignal, EndRegistration},
     domain::{
@@ -39,8 +40,9 @@ pub(super) fn own_active(
     } else {
         EndReason::FOR_REGISTRATION
     };
-    let reason_id = format!("reason-{id}");
-    let end_id = format!("end_date-{id}");
+    // The ids are the names of the fields' messages (`FieldError::of_row`).
+    let reason_id = EndField::Reason.of_row(&id);
+    let end_id = EndField::EndDate.of_row(&id);
     let reason_select = {
         let reason_id = reason_id.clone();
         view! {

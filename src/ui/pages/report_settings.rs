@@ -1,6 +1,7 @@
 //! The region admin's report mail settings (`/regio/rapportage`): per
 //! municipality how often the report goes out and to whom.
 
+use crate::api::reports::RecipientField;
 use crate::{
     api::reports::{
         report_settings, AddReportRecipient, MunicipalityReportSettings, RemoveReportRecipient,
@@ -78,17 +79,19 @@ fn settings_page(_user: CurrentUser) -> AnyView {
 fn municipality_card(s: MunicipalityReportSettings, a: Actions) -> impl IntoView {
     let code = s.code.clone();
     let (name_id, email_id, freq_id) = (
-        format!("naam-{code}"),
-        format!("email-{code}"),
-        format!("frequentie-{code}"),
+        RecipientField::Name.of_row(&code),
+        RecipientField::Email.of_row(&code),
+        RecipientField::Frequency.of_row(&code),
     );
-    let message = move |field: String| {
+    let row = code.clone();
+    let message = move |field: RecipientField| {
+        let row = row.clone();
         move || {
             a.add
                 .value()
                 .get()
                 .and_then(Result::err)
-                .and_then(|err| err.field_message(&field))
+                .and_then(|err| err.row_message(field, &row))
                 .map(|m| view! { <p class="utrecht-form-field-error-message zs-field__error">{m}</p> })
         }
     };
@@ -137,12 +140,12 @@ fn municipality_card(s: MunicipalityReportSettings, a: Actions) -> impl IntoView
                 <div class="utrecht-form-field zs-field">
                     <label class="utrecht-form-label" for=name_for>{name_label}</label>
                     <input class="utrecht-textbox utrecht-textbox--html-input" id=name_id.clone() name="naam" autocomplete="off"/>
-                    {message(name_id.clone())}
+                    {message(RecipientField::Name)}
                 </div>
                 <div class="utrecht-form-field zs-field">
                     <label class="utrecht-form-label" for=email_for>{email_label}</label>
                     <input class="utrecht-textbox utrecht-textbox--html-input" id=email_id.clone() name="email" type="email" autocomplete="off"/>
-                    {message(email_id.clone())}
+                    {message(RecipientField::Email)}
                 </div>
                 <button type="submit" class="utrecht-button utrecht-button--primary-action">"Ontvanger toevoegen"</button>
             </ActionForm>

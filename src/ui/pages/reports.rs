@@ -9,7 +9,7 @@ use crate::{
     domain::{
         report::{
             figures::{Breakdown, Grid, Line, Report},
-            Dim, CUSTOM,
+            Dim, FigureKey, CUSTOM,
         },
         role::Role,
         user::CurrentUser,
@@ -70,17 +70,17 @@ fn address(values: &[(&str, String)]) -> String {
 }
 
 fn filter_form(p: &ReportView) -> impl IntoView {
-    let gebied = RwSignal::new(p.gebied.clone());
-    let periode = RwSignal::new(p.periode.clone());
-    let van = RwSignal::new(p.van.clone());
-    let tot = RwSignal::new(p.tot.clone());
+    let area = RwSignal::new(p.area.clone());
+    let period = RwSignal::new(p.period.clone());
+    let from = RwSignal::new(p.from.clone());
+    let to = RwSignal::new(p.to.clone());
     let navigate = use_navigate();
     let go = move || {
         let to = address(&[
-            ("gebied", gebied.get_untracked()),
-            ("periode", periode.get_untracked()),
-            ("van", van.get_untracked()),
-            ("tot", tot.get_untracked()),
+            ("gebied", area.get_untracked()),
+            ("periode", period.get_untracked()),
+            ("van", from.get_untracked()),
+            ("tot", to.get_untracked()),
         ]);
         navigate(&to, Default::default());
     };
@@ -89,20 +89,20 @@ fn filter_form(p: &ReportView) -> impl IntoView {
     let go_from = go.clone();
     let error = p.period_error.clone();
     let invalid = error.is_some();
-    let (chosen_area, chosen_period) = (p.gebied.clone(), p.periode.clone());
+    let (chosen_area, chosen_period) = (p.area.clone(), p.period.clone());
     let areas = p.areas.clone();
     let mut periods = p.periods.clone();
     periods.push((
         CUSTOM.to_string(),
         "Zelf kiezen (van en tot en met hieronder)".to_string(),
     ));
-    let (van_value, tot_value) = (p.van.clone(), p.tot.clone());
+    let (from_value, to_value) = (p.from.clone(), p.to.clone());
     view! {
         <form method="get" action="/rapportage" class="zs-filters zs-report-filters" aria-label="Welke cijfers">
             <div class="utrecht-form-field zs-field">
                 <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="gebied">"Gebied"</label></div>
                 <select class="utrecht-select utrecht-select--html-select" id="gebied" name="gebied"
-                    on:change=move |ev| { gebied.set(event_target_value(&ev)); go_area(); }>
+                    on:change=move |ev| { area.set(event_target_value(&ev)); go_area(); }>
                     {areas.into_iter().map(|(v, l)| {
                         let selected = v == chosen_area;
                         view! { <option value=v selected=selected>{l}</option> }
@@ -117,7 +117,7 @@ fn filter_form(p: &ReportView) -> impl IntoView {
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         let custom = v == CUSTOM;
-                        periode.set(v);
+                        period.set(v);
                         // A custom range waits for its months.
                         if !custom { go_period(); }
                     }>
@@ -131,16 +131,16 @@ fn filter_form(p: &ReportView) -> impl IntoView {
             <div class="utrecht-form-field zs-field">
                 <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="van">"Van maand"</label></div>
                 <div class="utrecht-form-field-description" id="van-uitleg">"Bij zelf kiezen, als jjjj-mm"</div>
-                <input class="utrecht-textbox utrecht-textbox--html-input" id="van" name="van" value=van_value
+                <input class="utrecht-textbox utrecht-textbox--html-input" id="van" name="van" value=from_value
                     aria-describedby="van-uitleg" inputmode="numeric" size="8"
-                    on:change=move |ev| { van.set(event_target_value(&ev)); if periode.get_untracked() == CUSTOM { go_from(); } }/>
+                    on:change=move |ev| { from.set(event_target_value(&ev)); if period.get_untracked() == CUSTOM { go_from(); } }/>
             </div>
             <div class="utrecht-form-field zs-field">
                 <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="tot">"Tot en met maand"</label></div>
                 <div class="utrecht-form-field-description" id="tot-uitleg">"Bij zelf kiezen, als jjjj-mm"</div>
-                <input class="utrecht-textbox utrecht-textbox--html-input" id="tot" name="tot" value=tot_value
+                <input class="utrecht-textbox utrecht-textbox--html-input" id="tot" name="tot" value=to_value
                     aria-describedby="tot-uitleg" inputmode="numeric" size="8"
-                    on:change=move |ev| { tot.set(event_target_value(&ev)); if periode.get_untracked() == CUSTOM { go(); } }/>
+                    on:change=move |ev| { to.set(event_target_value(&ev)); if period.get_untracked() == CUSTOM { go(); } }/>
             </div>
             <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Toon cijfers"</button>
         </form>
@@ -283,7 +283,7 @@ fn page_view(page: ReportView) -> impl IntoView {
     let kind_table = r
         .figures
         .iter()
-        .find(|f| f.key == "signalen_nieuw")
+        .find(|f| f.key == FigureKey::NewSignals)
         .and_then(|f| f.breakdowns.iter().find(|b| b.by == Some(Dim::Kind)).cloned());
     let bar = charts.next().zip(kind_table).map(|(c, b)| {
         let t = breakdown_table(b, now.clone(), before.clone()).into_any();

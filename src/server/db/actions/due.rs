@@ -2,7 +2,7 @@
 //! use cases mail them; an action's mail never carries its text, its note
 //! or a past date.
 
-use super::{super::live, family_of};
+use super::family_of;
 use crate::server::db::happened::Happened;
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -21,7 +21,7 @@ pub async fn assignees(
         return Ok(vec![p]);
     }
     let family = family_of(tx, youth).await?;
-    // The condition of `super::concerns`, written out for the checked macro.
+    // "Involved with the youth, or with a youth of the family" (as in `read::list`).
     sqlx::query_scalar!(
         r#"SELECT DISTINCT i.user_id AS "user_id!" FROM involvements i
             WHERE (i.youth_id = $1 OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = $3))
@@ -57,10 +57,10 @@ pub async fn claim_overdue(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut out = Vec::with_capacity(due.len());
+    let mut out = Vec::with_capacity(2 * due.len());
     for r in due {
         // Its lane on the board changed.
-        live::emit_action(tx, r.id).await?;
+        out.push(Happened::ActionChanged { action: r.id });
         out.push(Happened::ActionOverdue {
             youth: r.youth_id,
             organisation_id: r.assignee_organisation_id,

@@ -9,9 +9,9 @@ pub use due::{assignees, claim_overdue};
 pub use read::{board, list, Scope};
 
 use super::coordination::handover::{is_the_coordinator, Actor};
-use super::{happened::Happened, live};
+use super::happened::Happened;
 use crate::domain::{actions::NewAction, records::nl_date};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// To whom an action goes: an involved professional, or an involved
@@ -43,12 +43,6 @@ pub async fn coordinates(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> R
     Ok(row.is_some_and(|r| is_the_coordinator(actor, r.organisation_id, r.coordinator_id)))
 }
 
-/// The SQL condition "involvement `i` concerns youth `y` or, for a family
-/// action, any youth of family `f`".
-pub(crate) fn concerns(y: &str, f: &str) -> String {
-    format!("(i.youth_id = {y} OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = {f}))")
-}
-
 /// The family `youth` belongs to.
 pub(super) async fn family_of(tx: &mut PgConnection, youth: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!("SELECT family_id FROM family_members WHERE youth_id = $1", youth)
@@ -64,25 +58,29 @@ async fn resolve(
     family: Option<Uuid>,
     who: Assignee,
 ) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
-    let scope = concerns("$1", "$3");
+    // "Involved with the youth, or for a family action with a youth of
+    // its family" (as in `read::list`, written out to be checked).
     Ok(match who {
-        // Run-time query: it shares a SQL fragment (`concerns`) with other statements; it is
-        // to be written out as a checked macro (issue 18 goes on).
-        Assignee::User(u) => sqlx::query_scalar::<_, Uuid>(&format!(
-            "SELECT i.organisation_id FROM involvements i WHERE {scope} AND i.user_id = $2 LIMIT 1"
-        ))
-        .bind(youth)
-        .bind(u)
-        .bind(family)
+        Assignee::User(u) => sqlx::query_scalar!(
+            "SELECT i.organisation_id FROM involvements i
+              WHERE (i.youth_id = $1 OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = $3))
+                AND i.user_id = $2 LIMIT 1",
+            youth,
+            u,
+            family
+        )
         .fetch_optional(&mut *tx)
         .await?
+        .flatten()
         .map(|org| (org, Some(u))),
-        Assignee::Organisation(o) => sqlx::query_scalar::<_, bool>(&format!(
-            "SELECT EXISTS (SELECT 1 FROM involvements i WHERE {scope} AND i.organisation_id = $2)"
-        ))
-        .bind(youth)
-        .bind(o)
-        .bind(family)
+        Assignee::Organisation(o) => sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM involvements i
+                  WHERE (i.youth_id = $1 OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = $3))
+                    AND i.organisation_id = $2) AS "exists!""#,
+            youth,
+            o,
+            family
+        )
         .fetch_one(&mut *tx)
         .await?
         .then_some((o, None)),
@@ -120,7 +118,7 @@ pub async fn create(
     actor: &Actor,
     new: &NewAction,
     who: Assignee,
-) -> Result<Result<(Uuid, Happened), Refused>, sqlx::Error> {
+) -> Result<Result<(Uuid, Vec<Happened>), Refused>, sqlx::Error> {
     if !coordinates(tx, youth, actor).await? {
         return Ok(Err(Refused::NotAllowed));
     }
@@ -162,7 +160,6 @@ pub async fn create(
         ),
     )
     .await?;
-    live::emit_action(tx, id).await?;
     let assigned = Happened::ActionAssigned {
         youth,
         organisation_id: org,
@@ -170,7 +167,7 @@ pub async fn create(
         due_on: new.due_on,
         by: actor.name.clone(),
     };
-    Ok(Ok((id, assigned)))
+    Ok(Ok((id, vec![Happened::ActionChanged { action: id }, assigned])))
 }
 
 /// The coordinator changes an open action: text, due date and assignee
@@ -182,26 +179,25 @@ pub async fn change(
     actor: &Actor,
     new: &NewAction,
     who: Assignee,
-) -> Result<Result<Option<Happened>, Refused>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let Some(r) = sqlx::query(
+) -> Result<Result<Vec<Happened>, Refused>, sqlx::Error> {
+    let Some(r) = sqlx::query!(
         "SELECT youth_id, family_id, assignee_organisation_id, assignee_id FROM actions
           WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE",
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
     .await?
     else {
         return Ok(Err(Refused::NotAllowed));
     };
-    let youth: Uuid = r.get("youth_id");
+    let youth = r.youth_id;
     if !coordinates(tx, youth, actor).await? {
         return Ok(Err(Refused::NotAllowed));
     }
-    let Some((org, person)) = resolve(tx, youth, r.get("family_id"), who).await? else {
+    let Some((org, person)) = resolve(tx, youth, r.family_id, who).await? else {
         return Ok(Err(Refused::NotInvolved));
     };
-    let reassigned = (org, person) != (r.get("assignee_organisation_id"), r.get("assignee_id"));
+    let reassigned = (org, person) != (r.assignee_organisation_id, r.assignee_id);
     sqlx::query!(
         "UPDATE actions SET title = $2, description = $3, due_on = $4, assignee_organisation_id = $5, assignee_id = $6,
                             overdue_mailed_at = CASE WHEN due_on = $4 THEN overdue_mailed_at END
@@ -240,12 +236,14 @@ pub async fn change(
         )
     };
     event(tx, id, text).await?;
-    live::emit_action(tx, id).await?;
-    Ok(Ok(assigned))
+    Ok(Ok(std::iter::once(Happened::ActionChanged { action: id })
+        .chain(assigned)
+        .collect()))
 }
 
-/// The coordinator cancels an open action.
-pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
+/// The coordinator cancels an open action; `None` when they may not.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
+pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<Option<Happened>, sqlx::Error> {
     let Some(youth) = sqlx::query_scalar!(
         "SELECT youth_id FROM actions WHERE id = $1 AND done_at IS NULL AND cancelled_at IS NULL FOR UPDATE",
         id
@@ -253,46 +251,47 @@ pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bo
     .fetch_optional(&mut *tx)
     .await?
     else {
-        return Ok(false);
+        return Ok(None);
     };
     if !coordinates(tx, youth, actor).await? {
-        return Ok(false);
+        return Ok(None);
     }
     sqlx::query!("UPDATE actions SET cancelled_at = now() WHERE id = $1", id)
         .execute(&mut *tx)
         .await?;
     event(tx, id, format!("{} trekt de actie in.", actor.name)).await?;
-    live::emit_action(tx, id).await?;
-    Ok(true)
+    Ok(Some(Happened::ActionChanged { action: id }))
 }
 
 /// The assignee ticks an open action done, with an optional note only they
 /// will ever read. A professional of the assigned organisation who is
-/// involved may tick it while nobody is picked, and so becomes the assignee.
+/// involved may tick it while nobody is picked, and so becomes the
+/// assignee. `None` when they may not.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn tick(
     tx: &mut PgConnection,
     id: Uuid,
     actor: &Actor,
     note: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    // Run-time query: it shares a SQL fragment (`concerns`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let done = sqlx::query_scalar::<_, Uuid>(&format!(
+) -> Result<Option<Happened>, sqlx::Error> {
+    let done = sqlx::query_scalar!(
         "UPDATE actions a SET done_at = now(), done_by = $2, assignee_id = $2
           WHERE a.id = $1 AND a.done_at IS NULL AND a.cancelled_at IS NULL
             AND (a.assignee_id = $2
                  OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $3
-                     AND EXISTS (SELECT 1 FROM involvements i WHERE {} AND i.user_id = $2)))
+                     AND EXISTS (SELECT 1 FROM involvements i
+                                  WHERE (i.youth_id = a.youth_id
+                                         OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = a.family_id))
+                                    AND i.user_id = $2)))
           RETURNING a.youth_id",
-        concerns("a.youth_id", "a.family_id")
-    ))
-    .bind(id)
-    .bind(actor.user_id)
-    .bind(actor.organisation_id)
+        id,
+        actor.user_id,
+        actor.organisation_id
+    )
     .fetch_optional(&mut *tx)
     .await?;
     if done.is_none() {
-        return Ok(false);
+        return Ok(None);
     }
     if let Some(note) = note {
         sqlx::query!(
@@ -306,8 +305,7 @@ pub async fn tick(
         .await?;
     }
     event(tx, id, format!("{} meldt de actie gedaan.", actor.name)).await?;
-    live::emit_action(tx, id).await?;
-    Ok(true)
+    Ok(Some(Happened::ActionChanged { action: id }))
 }
 
 /// The professionals involved with the other youths of `youth`'s family and
@@ -316,10 +314,10 @@ pub async fn family_assignees(
     tx: &mut PgConnection,
     youth: Uuid,
 ) -> Result<Vec<crate::domain::records::InvolvedParty>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    Ok(sqlx::query(
-        "SELECT o.id AS organisation_id, o.name AS organisation, u.id AS user_id, u.name AS professional,
-                u.phone, u.email, (min(i.since) AT TIME ZONE 'Europe/Amsterdam')::date AS since, false AS is_viewer
+    sqlx::query_as!(
+        crate::domain::records::InvolvedParty,
+        r#"SELECT o.id AS organisation_id, o.name AS organisation, u.id AS user_id, u.name AS professional,
+                u.phone, u.email, (min(i.since) AT TIME ZONE 'Europe/Amsterdam')::date AS "since!", false AS "is_viewer!"
            FROM family_members me
            JOIN family_members fm ON fm.family_id = me.family_id AND fm.youth_id <> me.youth_id
            JOIN involvements i ON i.youth_id = fm.youth_id
@@ -327,12 +325,9 @@ pub async fn family_assignees(
           WHERE me.youth_id = $1
             AND NOT EXISTS (SELECT 1 FROM involvements x WHERE x.youth_id = $1 AND x.user_id = i.user_id)
           GROUP BY o.id, u.id
-          ORDER BY o.name, u.name",
+          ORDER BY o.name, u.name"#,
+        youth
     )
-    .bind(youth)
     .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(super::youths::involved_party)
-    .collect())
+    .await
 }

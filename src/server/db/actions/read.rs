@@ -11,7 +11,7 @@ use crate::{
     server::db::coordination::handover::Actor,
 };
 use chrono::NaiveDate;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// Which actions to list.
@@ -27,12 +27,14 @@ pub enum Scope {
     Coordinated,
 }
 
-/// The youths `viewer` has on the board (the SQL condition on `c`).
-const COORDINATED: &str = "c.ended_at IS NULL AND c.organisation_id = $4
-     AND (c.coordinator_id = $3 OR (c.coordinator_id IS NULL AND $5))";
-
 /// The one read path of actions. The private note joins only for its
 /// author, so no other viewer's answer can carry it.
+///
+/// Two conditions recur in it and in [`board`], written out in each
+/// statement so that the compiler checks them: "involvement `i` concerns
+/// the action's youth or, for a family action, a youth of its family", and
+/// "coordination `c` is on the viewer's board" (active, of the viewer's
+/// organisation, and the viewer's or nobody's yet while they coordinate).
 pub async fn list(
     tx: &mut PgConnection,
     scope: Scope,
@@ -44,16 +46,18 @@ pub async fn list(
         Scope::Mine => (None, true, false),
         Scope::Coordinated => (None, false, true),
     };
-    let involved = super::concerns("a.youth_id", "a.family_id");
-    // Run-time query: it shares a SQL fragment (`concerns`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let rows = sqlx::query(&format!(
-        "SELECT a.id, a.youth_id, y.given_names, y.prefix, y.family_name, a.title, a.description,
-                o.name AS organisation, u.name AS assignee, a.assignee_id, a.assignee_organisation_id, a.due_on,
-                (a.done_at AT TIME ZONE 'Europe/Amsterdam')::date AS done_on, d.name AS done_by,
-                a.cancelled_at IS NOT NULL AS cancelled, a.family_id IS NOT NULL AS family, n.note,
-                EXISTS (SELECT 1 FROM involvements i WHERE {involved} AND i.user_id = $3) AS involved,
-                EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = a.youth_id AND {COORDINATED}) AS coordinates
+    let rows = sqlx::query!(
+        r#"SELECT a.id, a.youth_id, y.given_names, y.prefix, y.family_name, a.title, a.description,
+                o.name AS organisation, u.name AS "assignee?", a.assignee_id, a.assignee_organisation_id, a.due_on,
+                (a.done_at AT TIME ZONE 'Europe/Amsterdam')::date AS "done_on?", d.name AS "done_by?",
+                a.cancelled_at IS NOT NULL AS "cancelled!", a.family_id IS NOT NULL AS "family!", n.note AS "note?",
+                EXISTS (SELECT 1 FROM involvements i
+                         WHERE (i.youth_id = a.youth_id
+                                OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = a.family_id))
+                           AND i.user_id = $3) AS "involved!",
+                EXISTS (SELECT 1 FROM coordinations c
+                         WHERE c.youth_id = a.youth_id AND c.ended_at IS NULL AND c.organisation_id = $4
+                           AND (c.coordinator_id = $3 OR (c.coordinator_id IS NULL AND $5))) AS "coordinates!"
            FROM actions a
            JOIN youths y ON y.id = a.youth_id
            JOIN organisations o ON o.id = a.assignee_organisation_id
@@ -64,71 +68,71 @@ pub async fn list(
                  OR a.family_id = (SELECT fm.family_id FROM family_members fm WHERE fm.youth_id = $1))
             AND (NOT $2 OR (a.cancelled_at IS NULL AND (a.assignee_id = $3
                  OR (a.assignee_id IS NULL AND a.assignee_organisation_id = $4
-                     AND EXISTS (SELECT 1 FROM involvements i WHERE {involved} AND i.user_id = $3)))))
+                     AND EXISTS (SELECT 1 FROM involvements i
+                                  WHERE (i.youth_id = a.youth_id
+                                         OR i.youth_id IN (SELECT fm.youth_id FROM family_members fm WHERE fm.family_id = a.family_id))
+                                    AND i.user_id = $3)))))
             AND (NOT $2 OR a.done_at IS NULL OR a.done_at > now() - make_interval(days => $7))
-            AND (NOT $6 OR EXISTS (SELECT 1 FROM coordinations c WHERE c.youth_id = a.youth_id AND {COORDINATED}))
-          ORDER BY a.due_on, a.created_at"
-    ))
-    .bind(youth)
-    .bind(mine)
-    .bind(viewer.user_id)
-    .bind(viewer.organisation_id)
-    .bind(viewer.is_coordinator)
-    .bind(coordinated)
-    .bind(crate::domain::actions::DONE_SHOWN_DAYS)
+            AND (NOT $6 OR EXISTS (SELECT 1 FROM coordinations c
+                                    WHERE c.youth_id = a.youth_id AND c.ended_at IS NULL AND c.organisation_id = $4
+                                      AND (c.coordinator_id = $3 OR (c.coordinator_id IS NULL AND $5))))
+          ORDER BY a.due_on, a.created_at"#,
+        youth,
+        mine,
+        viewer.user_id,
+        viewer.organisation_id,
+        viewer.is_coordinator,
+        coordinated,
+        crate::domain::actions::DONE_SHOWN_DAYS
+    )
     .fetch_all(&mut *tx)
     .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.get("id")).collect();
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let events = sqlx::query(
-        "SELECT action_id, (at AT TIME ZONE 'Europe/Amsterdam')::date AS on_date, text
-           FROM action_events WHERE action_id = ANY($1) ORDER BY at, id",
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let events = sqlx::query!(
+        r#"SELECT action_id, (at AT TIME ZONE 'Europe/Amsterdam')::date AS "on_date!", text
+             FROM action_events WHERE action_id = ANY($1) ORDER BY at, id"#,
+        &ids
     )
-    .bind(&ids)
     .fetch_all(&mut *tx)
     .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let id: Uuid = r.get("id");
-            let done_on: Option<NaiveDate> = r.get("done_on");
-            let cancelled: bool = r.get("cancelled");
             let facts = Facts {
-                due_on: r.get("due_on"),
-                done_on,
-                cancelled,
+                due_on: r.due_on,
+                done_on: r.done_on,
+                cancelled: r.cancelled,
             };
-            let assignee_id: Option<Uuid> = r.get("assignee_id");
-            let open = done_on.is_none() && !cancelled;
+            let open = r.done_on.is_none() && !r.cancelled;
             let may_tick = open
-                && (assignee_id == Some(viewer.user_id)
-                    || (assignee_id.is_none()
-                        && r.get::<Uuid, _>("assignee_organisation_id") == viewer.organisation_id
-                        && r.get::<bool, _>("involved")));
+                && (r.assignee_id == Some(viewer.user_id)
+                    || (r.assignee_id.is_none()
+                        && r.assignee_organisation_id == viewer.organisation_id
+                        && r.involved));
             ActionView {
-                id,
-                youth_id: r.get("youth_id"),
-                youth_name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
-                title: r.get("title"),
-                description: r.get("description"),
-                organisation: r.get("organisation"),
-                assignee: r.get("assignee"),
+                id: r.id,
+                youth_id: r.youth_id,
+                youth_name: full_name(&r.given_names, &r.prefix, &r.family_name),
+                title: r.title,
+                description: r.description,
+                organisation: r.organisation,
+                assignee: r.assignee,
                 due_on: facts.due_on,
                 lane: facts.lane(today),
-                done: done_on.zip(r.get::<Option<String>, _>("done_by")),
-                cancelled,
-                family: r.get("family"),
-                private_note: r.get("note"),
+                done: r.done_on.zip(r.done_by),
+                cancelled: r.cancelled,
+                family: r.family,
+                private_note: r.note,
                 history: events
                     .iter()
-                    .filter(|e| e.get::<Uuid, _>("action_id") == id)
+                    .filter(|e| e.action_id == r.id)
                     .map(|e| HistoryEntry {
-                        at: e.get("on_date"),
-                        text: e.get("text"),
+                        at: e.on_date,
+                        text: e.text.clone(),
                     })
                     .collect(),
                 may_tick,
-                may_change: r.get::<bool, _>("coordinates") && open,
+                may_change: r.coordinates && open,
             }
         })
         .collect())
@@ -137,30 +141,26 @@ pub async fn list(
 /// The board of `viewer` (a coordinator): every youth they coordinate, with
 /// its actions from [`list`].
 pub async fn board(tx: &mut PgConnection, viewer: &Actor, today: NaiveDate) -> Result<Board, sqlx::Error> {
-    // Run-time query: it shares a SQL fragment (`concerns`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let rows = sqlx::query(&format!(
-        "SELECT y.id, y.given_names, y.prefix, y.family_name, m.name AS municipality,
-                coalesce(now()::date - y.matched_at::date, 0) AS match_days, u.name AS coordinator,
+    let rows = sqlx::query!(
+        r#"SELECT y.id, y.given_names, y.prefix, y.family_name, m.name AS municipality,
+                coalesce(now()::date - y.matched_at::date, 0) AS "match_days!", u.name AS "coordinator?",
                 greatest((c.started_at AT TIME ZONE 'Europe/Amsterdam')::date,
                          (SELECT max(e.at AT TIME ZONE 'Europe/Amsterdam')::date FROM coordination_events e
                            WHERE e.youth_id = y.id)) AS last_acted,
                 coalesce((SELECT array_agg(concat_ws(' ', o.given_names, o.prefix, o.family_name) ORDER BY o.birth_date)
                             FROM family_members fm JOIN family_members fo ON fo.family_id = fm.family_id AND fo.youth_id <> fm.youth_id
                             JOIN youths o ON o.id = fo.youth_id
-                           WHERE fm.youth_id = y.id), '{{}}') AS family
+                           WHERE fm.youth_id = y.id), '{}') AS "family!"
            FROM coordinations c JOIN youths y ON y.id = c.youth_id
            JOIN municipalities m ON m.code = y.municipality_code
            LEFT JOIN users u ON u.id = c.coordinator_id
-          WHERE {COORDINATED}
-          ORDER BY y.matched_at, y.family_name"
-    ))
-    // $1 and $2 are unused here; COORDINATED numbers from $3.
-    .bind(None::<Uuid>)
-    .bind(false)
-    .bind(viewer.user_id)
-    .bind(viewer.organisation_id)
-    .bind(viewer.is_coordinator)
+          WHERE c.ended_at IS NULL AND c.organisation_id = $2
+            AND (c.coordinator_id = $1 OR (c.coordinator_id IS NULL AND $3))
+          ORDER BY y.matched_at, y.family_name"#,
+        viewer.user_id,
+        viewer.organisation_id,
+        viewer.is_coordinator
+    )
     .fetch_all(&mut *tx)
     .await?;
     let organisation: String = sqlx::query_scalar!(
@@ -173,19 +173,19 @@ pub async fn board(tx: &mut PgConnection, viewer: &Actor, today: NaiveDate) -> R
     let cases = rows
         .into_iter()
         .map(|r| {
-            let id: Uuid = r.get("id");
+            let id = r.id;
             let (mine, rest): (Vec<ActionView>, Vec<ActionView>) =
                 actions.drain(..).partition(|a| a.youth_id == id);
             actions = rest;
             BoardCase::new(
                 BoardCase {
                     youth_id: id,
-                    name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
-                    municipality: r.get("municipality"),
-                    match_days: r.get::<i32, _>("match_days").into(),
-                    coordinator: r.get("coordinator"),
-                    family: r.get("family"),
-                    last_acted: r.get("last_acted"),
+                    name: full_name(&r.given_names, &r.prefix, &r.family_name),
+                    municipality: r.municipality,
+                    match_days: r.match_days.into(),
+                    coordinator: r.coordinator,
+                    family: r.family,
+                    last_acted: r.last_acted,
                     progress: Default::default(),
                     actions: mine,
                 },

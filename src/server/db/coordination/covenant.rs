@@ -6,7 +6,7 @@ use crate::{
     domain::covenant::{dry_run, Change, Covenant, Current, Rule},
     server::db::happened::Happened,
 };
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -18,73 +18,91 @@ pub struct Version {
     pub activated_on: Option<chrono::NaiveDate>,
 }
 
-fn parse(r: &sqlx::postgres::PgRow) -> Version {
-    let rules: Vec<Rule> = serde_json::from_value(r.get("rules")).unwrap_or_default();
-    Version {
-        id: r.get("id"),
-        covenant: Covenant {
-            region: r.get("region"),
-            version: r.get("version"),
-            rules,
-            family_coordination: r.get("family_coordination"),
-        },
-        activated_on: r.get("activated_on"),
-    }
+/// A version as stored: its rules as JSON.
+struct VersionRow {
+    id: Uuid,
+    version: i32,
+    rules: serde_json::Value,
+    family_coordination: bool,
+    region: String,
+    activated_on: Option<chrono::NaiveDate>,
 }
 
-const SELECT: &str = "SELECT v.id, v.version, v.rules, v.family_coordination, g.name AS region,
-        (v.activated_at AT TIME ZONE 'Europe/Amsterdam')::date AS activated_on
-   FROM covenant_versions v JOIN regions g ON g.id = v.region_id";
+impl From<VersionRow> for Version {
+    fn from(r: VersionRow) -> Self {
+        let rules: Vec<Rule> = serde_json::from_value(r.rules).unwrap_or_default();
+        Version {
+            id: r.id,
+            covenant: Covenant {
+                region: r.region,
+                version: r.version,
+                rules,
+                family_coordination: r.family_coordination,
+            },
+            activated_on: r.activated_on,
+        }
+    }
+}
 
 /// The active version of each region.
 pub async fn active_for_regions(
     tx: &mut PgConnection,
     regions: &[Uuid],
 ) -> Result<HashMap<Uuid, (Uuid, Covenant)>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let rows = sqlx::query(
+    let rows = sqlx::query!(
         "SELECT DISTINCT ON (v.region_id) v.region_id, v.id, v.version, v.rules, v.family_coordination, g.name AS region,
                 (v.activated_at AT TIME ZONE 'Europe/Amsterdam')::date AS activated_on
            FROM covenant_versions v JOIN regions g ON g.id = v.region_id
           WHERE v.region_id = ANY($1) AND v.activated_at IS NOT NULL
           ORDER BY v.region_id, v.version DESC",
+        regions
     )
-    .bind(regions)
     .fetch_all(&mut *tx)
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| {
-            let v = parse(r);
-            (r.get("region_id"), (v.id, v.covenant))
+            let v = Version::from(VersionRow {
+                id: r.id,
+                version: r.version,
+                rules: r.rules,
+                family_coordination: r.family_coordination,
+                region: r.region,
+                activated_on: r.activated_on,
+            });
+            (r.region_id, (v.id, v.covenant))
         })
         .collect())
 }
 
 /// The active version of `region`.
 pub async fn active(tx: &mut PgConnection, region: Uuid) -> Result<Option<Version>, sqlx::Error> {
-    // Run-time query: it shares a SQL fragment (`SELECT`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let row = sqlx::query(&format!(
-        "{SELECT} WHERE v.region_id = $1 AND v.activated_at IS NOT NULL ORDER BY v.version DESC LIMIT 1"
-    ))
-    .bind(region)
+    let row = sqlx::query_as!(
+        VersionRow,
+        "SELECT v.id, v.version, v.rules, v.family_coordination, g.name AS region,
+                (v.activated_at AT TIME ZONE 'Europe/Amsterdam')::date AS activated_on
+           FROM covenant_versions v JOIN regions g ON g.id = v.region_id
+          WHERE v.region_id = $1 AND v.activated_at IS NOT NULL ORDER BY v.version DESC LIMIT 1",
+        region
+    )
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(row.as_ref().map(parse))
+    Ok(row.map(Version::from))
 }
 
 /// The newest version of `region`, active or a draft.
 pub async fn latest(tx: &mut PgConnection, region: Uuid) -> Result<Option<Version>, sqlx::Error> {
-    // Run-time query: it shares a SQL fragment (`SELECT`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let row = sqlx::query(&format!(
-        "{SELECT} WHERE v.region_id = $1 ORDER BY v.version DESC LIMIT 1"
-    ))
-    .bind(region)
+    let row = sqlx::query_as!(
+        VersionRow,
+        "SELECT v.id, v.version, v.rules, v.family_coordination, g.name AS region,
+                (v.activated_at AT TIME ZONE 'Europe/Amsterdam')::date AS activated_on
+           FROM covenant_versions v JOIN regions g ON g.id = v.region_id
+          WHERE v.region_id = $1 ORDER BY v.version DESC LIMIT 1",
+        region
+    )
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(row.as_ref().map(parse))
+    Ok(row.map(Version::from))
 }
 
 /// Someone saved a newer version since the editor loaded `based_on`.
@@ -266,7 +284,7 @@ pub async fn apply_to_existing(
             )
         })
         .collect();
-    event::write_many(tx, &lines).await?;
+    happened.extend(event::write_many(tx, &lines).await?);
     let items: Vec<NewCoordination> = run
         .changes
         .iter()

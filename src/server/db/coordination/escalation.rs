@@ -53,7 +53,7 @@ pub async fn raise(
     actor: &Actor,
     reason: &str,
     today: NaiveDate,
-) -> Result<Result<(Uuid, Happened), Option<String>>, sqlx::Error> {
+) -> Result<Result<(Uuid, Vec<Happened>), Option<String>>, sqlx::Error> {
     crate::server::db::youths::lock(tx, youth).await?;
     let (is_coordinator, involved, has_person, matched_on) = standing(tx, youth, actor).await?;
     if !(is_coordinator || involved) {
@@ -81,19 +81,17 @@ pub async fn raise(
             "Deze casus is al opgeschaald; de regio heeft nog niet besloten.".into(),
         )));
     }
-    event::write(
+    let written = event::write(
         tx,
         youth,
         format!("{} schaalt op naar de regio. Reden: {reason}", actor.name),
     )
     .await?;
-    Ok(Ok((
-        id,
-        Happened::Escalated {
-            youth,
-            by: actor.name.clone(),
-        },
-    )))
+    let escalated = Happened::Escalated {
+        youth,
+        by: actor.name.clone(),
+    };
+    Ok(Ok((id, vec![written, escalated])))
 }
 
 /// The open escalations of `region`, oldest first, with what the region
@@ -181,13 +179,14 @@ pub async fn decide(
     )
     .execute(&mut *tx)
     .await?;
-    event::write(
-        tx,
-        youth,
-        format!("De regio ({}) besluit: {decision}", admin.name),
-    )
-    .await?;
-    let mut happened = Vec::new();
+    let mut happened = vec![
+        event::write(
+            tx,
+            youth,
+            format!("De regio ({}) besluit: {decision}", admin.name),
+        )
+        .await?,
+    ];
     if let Some(org) = appoint {
         let current: Option<Uuid> = sqlx::query_scalar!(
             "SELECT organisation_id FROM coordinations WHERE youth_id = $1 AND ended_at IS NULL",
@@ -199,25 +198,29 @@ pub async fn decide(
             let name: String = sqlx::query_scalar!("SELECT name FROM organisations WHERE id = $1", org)
                 .fetch_one(&mut *tx)
                 .await?;
-            happened = replace(
-                tx,
-                youth,
-                NewCoordination::by_people(
+            happened.extend(
+                replace(
+                    tx,
                     youth,
-                    org,
-                    None,
-                    How::Region,
-                    format!("Aangewezen door de regio na opschaling ({}).", admin.name),
-                ),
-                "region",
-            )
-            .await?;
-            event::write(
-                tx,
-                youth,
-                format!("De regio wijst {name} aan als coördinerende organisatie."),
-            )
-            .await?;
+                    NewCoordination::by_people(
+                        youth,
+                        org,
+                        None,
+                        How::Region,
+                        format!("Aangewezen door de regio na opschaling ({}).", admin.name),
+                    ),
+                    "region",
+                )
+                .await?,
+            );
+            happened.push(
+                event::write(
+                    tx,
+                    youth,
+                    format!("De regio wijst {name} aan als coördinerende organisatie."),
+                )
+                .await?,
+            );
         }
     }
     happened.push(Happened::EscalationDecided { youth });

@@ -1,13 +1,18 @@
 //! The coordination history of a youth, in words.
 
-use crate::domain::records::HistoryEntry;
+use crate::{domain::records::HistoryEntry, server::db::happened::Happened};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// Appends one line per (youth, text).
-pub async fn write_many(tx: &mut PgConnection, lines: &[(Uuid, String)]) -> Result<(), sqlx::Error> {
+/// Appends one line per (youth, text); whoever watches these youths live
+/// is to refetch their coordination (what it returns).
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
+pub async fn write_many(
+    tx: &mut PgConnection,
+    lines: &[(Uuid, String)],
+) -> Result<Vec<Happened>, sqlx::Error> {
     if lines.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     sqlx::query!(
         "INSERT INTO coordination_events (youth_id, text) SELECT * FROM unnest($1::uuid[], $2::text[])",
@@ -16,13 +21,17 @@ pub async fn write_many(tx: &mut PgConnection, lines: &[(Uuid, String)]) -> Resu
     )
     .execute(&mut *tx)
     .await?;
-    // Whoever watches these youths live refetches their coordination.
     let youths: Vec<Uuid> = lines.iter().map(|l| l.0).collect();
-    super::super::live::emit_coordination(tx, &youths).await
+    Ok(vec![Happened::CoordinationChanged { youths }])
 }
 
-pub async fn write(tx: &mut PgConnection, youth_id: Uuid, text: String) -> Result<(), sqlx::Error> {
-    write_many(tx, &[(youth_id, text)]).await
+/// Appends one line to the youth's history.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
+pub async fn write(tx: &mut PgConnection, youth_id: Uuid, text: String) -> Result<Happened, sqlx::Error> {
+    let _written = write_many(tx, &[(youth_id, text)]).await?;
+    Ok(Happened::CoordinationChanged {
+        youths: vec![youth_id],
+    })
 }
 
 /// The youth's coordination history, oldest first.

@@ -48,7 +48,8 @@ pub enum Refused {
 
 /// Open handovers of `youths` whose coordination changed another way, or
 /// whose receiving organisation is no longer involved, lapse.
-pub async fn lapse(tx: &mut PgConnection, youths: &[Uuid]) -> Result<(), sqlx::Error> {
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
+pub async fn lapse(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happened>, sqlx::Error> {
     let lapsed: Vec<Uuid> = sqlx::query_scalar!(
         "UPDATE handovers h SET outcome = 'lapsed', decided_at = now()
           WHERE h.youth_id = ANY($1) AND h.outcome IS NULL
@@ -115,7 +116,7 @@ pub async fn propose(
     youth: Uuid,
     actor: &Actor,
     p: &Proposal,
-) -> Result<Result<(Uuid, Happened), Refused>, sqlx::Error> {
+) -> Result<Result<(Uuid, Vec<Happened>), Refused>, sqlx::Error> {
     let Some((org, person)) = current(tx, youth).await? else {
         return Ok(Err(Refused::NotAllowed));
     };
@@ -154,7 +155,7 @@ pub async fn propose(
     }
     let names = organisation_names(tx, &[org, p.to_organisation]).await?;
     let (from, to) = (names[&org].clone(), names[&p.to_organisation].clone());
-    event::write(
+    let written = event::write(
         tx,
         youth,
         format!(
@@ -163,15 +164,13 @@ pub async fn propose(
         ),
     )
     .await?;
-    Ok(Ok((
-        id,
-        Happened::HandoverProposed {
-            youth,
-            to_organisation: p.to_organisation,
-            from,
-            to,
-        },
-    )))
+    let proposed = Happened::HandoverProposed {
+        youth,
+        to_organisation: p.to_organisation,
+        from,
+        to,
+    };
+    Ok(Ok((id, vec![written, proposed])))
 }
 
 /// The open handover `id`: (youth, from, to, proposer), locked.
@@ -225,7 +224,7 @@ pub async fn decide(
     let names = organisation_names(tx, &[from_org, to_org]).await?;
     let (from, to) = (names[&from_org].clone(), names[&to_org].clone());
     if let Some(reason) = reject_reason {
-        event::write(
+        let written = event::write(
             tx,
             youth,
             format!(
@@ -240,7 +239,7 @@ pub async fn decide(
             from,
             to,
         };
-        return Ok(Ok((youth, vec![rejected])));
+        return Ok(Ok((youth, vec![written, rejected])));
     }
     // The previous coordinating side hears it, though the coordination moves now.
     let mut happened = vec![Happened::HandoverAccepted {
@@ -266,15 +265,17 @@ pub async fn decide(
         )
         .await?,
     );
-    event::write(
-        tx,
-        youth,
-        format!(
-            "{} ({to}) accepteert de overdracht en is nu coördinator.",
-            actor.name
-        ),
-    )
-    .await?;
+    happened.push(
+        event::write(
+            tx,
+            youth,
+            format!(
+                "{} ({to}) accepteert de overdracht en is nu coördinator.",
+                actor.name
+            ),
+        )
+        .await?,
+    );
     Ok(Ok((youth, happened)))
 }
 
@@ -294,17 +295,19 @@ pub async fn replace(
     )
     .execute(&mut *tx)
     .await?;
-    let (_, appointed) = start(tx, &[new]).await?;
-    lapse(tx, &[youth]).await?;
-    Ok(appointed)
+    let (_, mut happened) = start(tx, &[new]).await?;
+    happened.extend(lapse(tx, &[youth]).await?);
+    Ok(happened)
 }
 
-/// Withdraws an open handover, as the coordinator who may propose one.
+/// Withdraws an open handover, as the coordinator who may propose one;
+/// returns the youth.
+#[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn withdraw(
     tx: &mut PgConnection,
     id: Uuid,
     actor: &Actor,
-) -> Result<Result<Uuid, Refused>, sqlx::Error> {
+) -> Result<Result<(Uuid, Vec<Happened>), Refused>, sqlx::Error> {
     let Some((youth, _, to_org, _)) = open(tx, id).await? else {
         return Ok(Err(Refused::NotAllowed));
     };
@@ -324,11 +327,11 @@ pub async fn withdraw(
     let to = sqlx::query_scalar!("SELECT name FROM organisations WHERE id = $1", to_org)
         .fetch_one(&mut *tx)
         .await?;
-    event::write(
+    let written = event::write(
         tx,
         youth,
         format!("{} trekt het voorstel tot overdracht aan {to} in.", actor.name),
     )
     .await?;
-    Ok(Ok(youth))
+    Ok(Ok((youth, vec![written])))
 }

@@ -16,7 +16,7 @@ use crate::{
     server::db::happened::Happened,
 };
 use chrono::NaiveDate;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// True when `actor` may open the youth page: involved, the coordinating
@@ -48,7 +48,21 @@ pub async fn info(
         history: event::history(tx, youth).await?,
         ..CoordinationInfo::default()
     };
-    let current = sqlx::query!(
+    let current = current(tx, youth, actor, &mut info).await?;
+    open_handover(tx, youth, actor, current, &mut info).await?;
+    open_escalation(tx, youth, actor, today, &mut info).await?;
+    Ok(info)
+}
+
+/// Who coordinates and what `actor` may do about it; returns the
+/// coordinating (organisation, person), if any.
+async fn current(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    actor: &Actor,
+    info: &mut CoordinationInfo,
+) -> Result<Option<(Uuid, Option<Uuid>)>, sqlx::Error> {
+    let Some(c) = sqlx::query!(
         r#"SELECT c.organisation_id, o.name AS organisation, c.coordinator_id,
                   u.name AS "name?", u.phone AS "phone?", u.email AS "email?",
                   c.explanation, (c.started_at AT TIME ZONE 'Europe/Amsterdam')::date AS "since!"
@@ -59,36 +73,7 @@ pub async fn info(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .map(|c| {
-        (
-            c.organisation_id,
-            c.coordinator_id,
-            c.organisation,
-            c.name,
-            c.phone,
-            c.email,
-            c.since,
-            c.explanation,
-        )
-    });
-    if let Some((org, person, organisation, name, phone, email, since, explanation)) = current.clone() {
-        info.organisation = Some(organisation);
-        info.coordinator = person.map(|_| Person {
-            name: name.unwrap_or_default(),
-            phone: phone.unwrap_or_default(),
-            email: email.unwrap_or_default(),
-        });
-        info.since = Some(since);
-        info.explanation = Some(explanation);
-        info.may_take = actor.is_coordinator && actor.organisation_id == org;
-        if info.may_take {
-            info.colleagues = colleagues(tx, org).await?;
-        }
-        if is_the_coordinator(actor, org, person) {
-            info.is_coordinator = true;
-            info.handover_targets = handover::targets(tx, youth).await?;
-        }
-    } else {
+    else {
         // A match without a coordinator: say why.
         let matched: bool = sqlx::query_scalar!(
             r#"SELECT involved_organisations >= 2 AS "matched!" FROM youths WHERE id = $1"#,
@@ -102,8 +87,37 @@ pub async fn info(
                     .into(),
             );
         }
+        return Ok(None);
+    };
+    let (org, person) = (c.organisation_id, c.coordinator_id);
+    info.organisation = Some(c.organisation);
+    info.coordinator = person.map(|_| Person {
+        name: c.name.unwrap_or_default(),
+        phone: c.phone.unwrap_or_default(),
+        email: c.email.unwrap_or_default(),
+    });
+    info.since = Some(c.since);
+    info.explanation = Some(c.explanation);
+    info.may_take = actor.is_coordinator && actor.organisation_id == org;
+    if info.may_take {
+        info.colleagues = colleagues(tx, org).await?;
     }
-    if let Some(h) = sqlx::query!(
+    if is_the_coordinator(actor, org, person) {
+        info.is_coordinator = true;
+        info.handover_targets = handover::targets(tx, youth).await?;
+    }
+    Ok(Some((org, person)))
+}
+
+/// The open handover, and whether `actor` may decide on or withdraw it.
+async fn open_handover(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    actor: &Actor,
+    current: Option<(Uuid, Option<Uuid>)>,
+    info: &mut CoordinationInfo,
+) -> Result<(), sqlx::Error> {
+    let Some(h) = sqlx::query!(
         r#"SELECT h.id, f.name AS from_name, t.name AS to_name, t.id AS to_id, u.name AS proposed_by,
                   (h.proposed_at AT TIME ZONE 'Europe/Amsterdam')::date AS "proposed_on!",
                   h.family_informed, h.plan_shared, h.roles_agreed, h.meeting_planned, h.agreements
@@ -114,28 +128,38 @@ pub async fn info(
     )
     .fetch_optional(&mut *tx)
     .await?
-    {
-        info.may_decide_handover = actor.is_coordinator && actor.organisation_id == h.to_id;
-        info.may_withdraw_handover = current
-            .as_ref()
-            .is_some_and(|c| is_the_coordinator(actor, c.0, c.1));
-        // While a handover is open, no second one can be proposed.
-        info.handover_targets.clear();
-        info.handover = Some(OpenHandover {
-            id: h.id,
-            from: h.from_name,
-            to: h.to_name,
-            proposed_by: h.proposed_by,
-            proposed_on: h.proposed_on,
-            checklist: [
-                h.family_informed,
-                h.plan_shared,
-                h.roles_agreed,
-                h.meeting_planned,
-            ],
-            agreements: h.agreements,
-        });
-    }
+    else {
+        return Ok(());
+    };
+    info.may_decide_handover = actor.is_coordinator && actor.organisation_id == h.to_id;
+    info.may_withdraw_handover = current.is_some_and(|(org, person)| is_the_coordinator(actor, org, person));
+    // While a handover is open, no second one can be proposed.
+    info.handover_targets.clear();
+    info.handover = Some(OpenHandover {
+        id: h.id,
+        from: h.from_name,
+        to: h.to_name,
+        proposed_by: h.proposed_by,
+        proposed_on: h.proposed_on,
+        checklist: [
+            h.family_informed,
+            h.plan_shared,
+            h.roles_agreed,
+            h.meeting_planned,
+        ],
+        agreements: h.agreements,
+    });
+    Ok(())
+}
+
+/// The open escalation, or whether (and else why not) `actor` may escalate.
+async fn open_escalation(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    actor: &Actor,
+    today: NaiveDate,
+    info: &mut CoordinationInfo,
+) -> Result<(), sqlx::Error> {
     if let Some(e) = sqlx::query!(
         r#"SELECT e.id, u.name, (e.raised_at AT TIME ZONE 'Europe/Amsterdam')::date AS "raised_on!", e.reason
              FROM escalations e JOIN users u ON u.id = e.raised_by
@@ -160,7 +184,7 @@ pub async fn info(
             Err(_) => {}
         }
     }
-    Ok(info)
+    Ok(())
 }
 
 /// The active coordinators of `org`.
@@ -212,29 +236,27 @@ pub async fn take(
     } else {
         format!("{} wijst de coördinatie toe aan {}.", actor.name, who.name)
     };
-    event::write(tx, youth, text).await?;
-    Ok(Some(if assignee != actor.user_id {
-        vec![Happened::Assigned {
+    let mut happened = vec![event::write(tx, youth, text).await?];
+    if assignee != actor.user_id {
+        happened.push(Happened::Assigned {
             youth,
             assignee,
             by: actor.name.clone(),
-        }]
-    } else {
-        Vec::new()
-    }))
+        });
+    }
+    Ok(Some(happened))
 }
 
 /// The coordinator's overview: the cases of the actor's organisation and
 /// the handovers proposed to it.
 pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<CoordinationOverview, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let rows = sqlx::query(
-        "SELECT y.id, y.given_names, y.prefix, y.family_name, m.name AS municipality,
-                coalesce(now()::date - y.matched_at::date, 0) AS match_days,
+    let rows = sqlx::query!(
+        r#"SELECT y.id AS "id!", y.given_names AS "given_names!", y.prefix AS "prefix!", y.family_name AS "family_name!",
+                m.name AS "municipality!", coalesce(now()::date - y.matched_at::date, 0) AS "match_days!",
                 c.coordinator_id, u.name AS coordinator,
                 ho.name AS handover_to,
-                EXISTS (SELECT 1 FROM escalations e WHERE e.youth_id = y.id AND e.closed_at IS NULL) AS escalated,
-                false AS incoming
+                EXISTS (SELECT 1 FROM escalations e WHERE e.youth_id = y.id AND e.closed_at IS NULL) AS "escalated!",
+                false AS "incoming!"
            FROM coordinations c JOIN youths y ON y.id = c.youth_id
            JOIN municipalities m ON m.code = y.municipality_code
            LEFT JOIN users u ON u.id = c.coordinator_id
@@ -248,9 +270,9 @@ pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<Coordinati
            JOIN municipalities m ON m.code = y.municipality_code
            JOIN organisations f ON f.id = h.from_organisation_id
           WHERE h.outcome IS NULL AND h.to_organisation_id = $1
-          ORDER BY 6 DESC, 4, 2",
+          ORDER BY 6 DESC, 4, 2"#,
+        actor.organisation_id
     )
-    .bind(actor.organisation_id)
     .fetch_all(&mut *tx)
     .await?;
     let org: String = sqlx::query_scalar!(
@@ -267,23 +289,21 @@ pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<Coordinati
         incoming: Vec::new(),
     };
     for r in rows {
-        let incoming: bool = r.get("incoming");
-        let person: Option<Uuid> = r.get("coordinator_id");
-        let other: Option<String> = r.get("handover_to");
+        let (incoming, person) = (r.incoming, r.coordinator_id);
         let row = CoordinatedRow {
-            youth_id: r.get("id"),
-            name: full_name(r.get("given_names"), r.get("prefix"), r.get("family_name")),
-            municipality: r.get("municipality"),
-            match_days: i64::from(r.get::<i32, _>("match_days")),
-            coordinator: r.get("coordinator"),
-            handover: other.map(|name| {
+            youth_id: r.id,
+            name: full_name(&r.given_names, &r.prefix, &r.family_name),
+            municipality: r.municipality,
+            match_days: i64::from(r.match_days),
+            coordinator: r.coordinator,
+            handover: r.handover_to.map(|name| {
                 if incoming {
                     format!("{name} stelt overdracht aan jouw organisatie voor")
                 } else {
                     format!("Overdracht aan {name} voorgesteld")
                 }
             }),
-            escalated: r.get("escalated"),
+            escalated: r.escalated,
         };
         if incoming {
             o.incoming.push(row);

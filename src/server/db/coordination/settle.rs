@@ -72,7 +72,7 @@ impl NewCoordination {
 
 /// Starts `items` (youths without an active coordination; one that got
 /// one meanwhile is skipped) and writes their history. Returns the youths
-/// started and an appointment for each.
+/// started and what happened: their history changed, an appointment for each.
 #[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn start(
     tx: &mut PgConnection,
@@ -119,23 +119,20 @@ pub async fn start(
             ));
         }
     }
-    event::write_many(tx, &texts).await?;
-    let appointed = done
-        .iter()
-        .map(|i| Happened::Appointed {
-            youth: i.youth_id,
-            organisation_id: i.organisation_id,
-            organisation: names.get(&i.organisation_id).cloned().unwrap_or_default(),
-            explanation: i.explanation.clone(),
-            taken: i.coordinator_id.is_some(),
-        })
-        .collect();
-    Ok((started, appointed))
+    let mut happened = event::write_many(tx, &texts).await?;
+    happened.extend(done.iter().map(|i| Happened::Appointed {
+        youth: i.youth_id,
+        organisation_id: i.organisation_id,
+        organisation: names.get(&i.organisation_id).cloned().unwrap_or_default(),
+        explanation: i.explanation.clone(),
+        taken: i.coordinator_id.is_some(),
+    }));
+    Ok((started, happened))
 }
 
 /// Brings the coordination of `youths` in line with who is involved now.
 /// Called wherever involvements change, after the counts are recomputed.
-/// Returns the appointments it made.
+/// Returns what happened: history written, the appointments it made.
 #[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happened>, sqlx::Error> {
     if youths.is_empty() {
@@ -180,13 +177,13 @@ pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happen
             left.insert(youth, org);
         }
     }
-    event::write_many(tx, &texts).await?;
-    super::handover::lapse(tx, youths).await?;
+    let mut happened = event::write_many(tx, &texts).await?;
+    happened.extend(super::handover::lapse(tx, youths).await?);
 
     // 2. Appoint where a match has no coordination.
     let cases = cases(tx, youths, true).await?;
     if cases.is_empty() {
-        return Ok(Vec::new());
+        return Ok(happened);
     }
     let regions: Vec<Uuid> = cases.values().map(|c| c.region_id).collect();
     let covenants = active_for_regions(tx, &regions).await?;
@@ -214,7 +211,8 @@ pub async fn settle(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happen
             }
         })
         .collect();
-    Ok(start(tx, &items).await?.1)
+    happened.extend(start(tx, &items).await?.1);
+    Ok(happened)
 }
 
 /// For youths in a family: the organisation that coordinates another of

@@ -1,10 +1,10 @@
 //! The set-based statements of `record`: idempotency lookup, the youth
 //! upsert, and the insert of the involvements themselves.
 
-use super::{table, NewInvolvement, Recorded};
+use super::{NewInvolvement, Recorded};
 use crate::domain::youth::Youth;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -20,37 +20,55 @@ pub(super) async fn by_external_ref(
     if refs.is_empty() {
         return Ok(HashMap::new());
     }
-    let until = if is_signal {
-        "expires_at"
-    } else {
-        "end_date::timestamp AT TIME ZONE 'UTC'"
-    };
-    let sql = format!(
-        "SELECT t.id, t.youth_id, t.organisation_id, t.external_ref, {until} AS until
-           FROM {} t JOIN unnest($1::uuid[], $2::text[]) AS r(o, e) ON t.organisation_id = r.o AND t.external_ref = r.e",
-        table(is_signal)
-    );
-    // Dynamic: the table (registrations or signals) is chosen in code, so the text is assembled here, in this one place.
-    let rows = sqlx::query(&sql)
-        .bind(refs.iter().map(|r| r.0).collect::<Vec<_>>())
-        .bind(refs.iter().map(|r| r.1.clone()).collect::<Vec<_>>())
+    let orgs: Vec<Uuid> = refs.iter().map(|r| r.0).collect();
+    let names: Vec<String> = refs.iter().map(|r| r.1.clone()).collect();
+    // A statement per table, so both are checked.
+    let rows: Vec<(Uuid, String, Recorded)> = if is_signal {
+        sqlx::query!(
+            r#"SELECT t.id, t.youth_id, t.organisation_id, t.external_ref AS "external_ref!", t.expires_at AS until
+                 FROM signals t JOIN unnest($1::uuid[], $2::text[]) AS r(o, e)
+                   ON t.organisation_id = r.o AND t.external_ref = r.e"#,
+            &orgs,
+            &names
+        )
         .fetch_all(&mut *tx)
-        .await?;
-    Ok(rows
+        .await?
         .into_iter()
-        .map(|row| {
+        .map(|r| (r.organisation_id, r.external_ref, earlier(r.id, r.youth_id, r.until)))
+        .collect()
+    } else {
+        sqlx::query!(
+            r#"SELECT t.id, t.youth_id, t.organisation_id, t.external_ref AS "external_ref!",
+                      t.end_date::timestamp AT TIME ZONE 'UTC' AS "until!"
+                 FROM registrations t JOIN unnest($1::uuid[], $2::text[]) AS r(o, e)
+                   ON t.organisation_id = r.o AND t.external_ref = r.e"#,
+            &orgs,
+            &names
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| {
             (
-                (row.get("organisation_id"), row.get("external_ref")),
-                Recorded {
-                    id: row.get("id"),
-                    youth_id: row.get("youth_id"),
-                    until: row.get("until"),
-                    created: false,
-                    matched: None,
-                },
+                r.organisation_id,
+                r.external_ref,
+                earlier(r.id, r.youth_id, r.until),
             )
         })
-        .collect())
+        .collect()
+    };
+    Ok(rows.into_iter().map(|(org, e, rec)| ((org, e), rec)).collect())
+}
+
+/// What an earlier call with the same external reference recorded.
+fn earlier(id: Uuid, youth_id: Uuid, until: DateTime<Utc>) -> Recorded {
+    Recorded {
+        id,
+        youth_id,
+        until,
+        created: false,
+        matched: None,
+    }
 }
 
 /// The stored id and data of each youth, by BSN; new ones are created.

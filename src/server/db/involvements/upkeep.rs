@@ -43,8 +43,8 @@ pub async fn expire(
 
 /// Recomputes how many organisations are involved with each youth, and
 /// when its match began (cleared when fewer than two remain); then brings
-/// their coordination in line (appoint, reappoint, end). Returns the
-/// appointments made.
+/// their coordination in line (appoint, reappoint, end). Returns what
+/// happened: history written, appointments made, involvements changed.
 #[must_use = "what happened must be followed up by the use case (cases::follow)"]
 pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happened>, sqlx::Error> {
     sqlx::query!(
@@ -59,9 +59,11 @@ pub async fn recount(tx: &mut PgConnection, youths: &[Uuid]) -> Result<Vec<Happe
     )
     .execute(&mut *tx)
     .await?;
-    let appointed = super::super::coordination::settle(tx, youths).await?;
-    super::super::live::emit_involvement(tx, youths).await?;
-    Ok(appointed)
+    let mut happened = super::super::coordination::settle(tx, youths).await?;
+    happened.push(Happened::InvolvementsChanged {
+        youths: youths.to_vec(),
+    });
+    Ok(happened)
 }
 
 /// A registration whose end date is a week away, claimed for its reminder.

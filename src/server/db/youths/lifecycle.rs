@@ -33,37 +33,56 @@ pub async fn finish(
     reason: EndReason,
     via_api: bool,
 ) -> Result<Ended, sqlx::Error> {
-    let (table, stamp, reason_col, event) = if is_signal {
-        ("signals", "closed_at", "close_reason", "closed")
-    } else {
-        ("registrations", "ended_at", "end_reason", "ended")
-    };
+    let event = if is_signal { "closed" } else { "ended" };
     let (user, org) = owner.split();
-    // The owner's record, and the reason it ended with if it has.
-    // Dynamic: the table and its columns (registrations or signals) is chosen in code, so the text is assembled here, in this one place.
-    let row: Option<(Uuid, Option<String>)> = sqlx::query_as(&format!(
-        "SELECT youth_id, {reason_col} FROM {table} WHERE id = $1
-            AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR organisation_id = $3)"
-    ))
-    .bind(id)
-    .bind(user)
-    .bind(org)
-    .fetch_optional(&mut *tx)
-    .await?;
+    // The owner's record, and the reason it ended with if it has
+    // (a statement per table, so both are checked).
+    let row = if is_signal {
+        sqlx::query!(
+            "SELECT youth_id, close_reason AS reason FROM signals WHERE id = $1
+                AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR organisation_id = $3)",
+            id,
+            user,
+            org
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| (r.youth_id, r.reason))
+    } else {
+        sqlx::query!(
+            "SELECT youth_id, end_reason AS reason FROM registrations WHERE id = $1
+                AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR organisation_id = $3)",
+            id,
+            user,
+            org
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| (r.youth_id, r.reason))
+    };
     let youth_id = match row {
         None => return Ok(Ended::NotFound),
         Some((youth_id, Some(reason))) => return Ok(Ended::Already { youth_id, reason }),
         Some((youth_id, None)) => youth_id,
     };
     lock(tx, youth_id).await?;
-    // Dynamic: the table and its columns (registrations or signals) is chosen in code, so the text is assembled here, in this one place.
-    let done = sqlx::query(&format!(
-        "UPDATE {table} SET {stamp} = now(), {reason_col} = $2 WHERE id = $1 AND {stamp} IS NULL"
-    ))
-    .bind(id)
-    .bind(reason.as_str())
-    .execute(&mut *tx)
-    .await?
+    let done = if is_signal {
+        sqlx::query!(
+            "UPDATE signals SET closed_at = now(), close_reason = $2 WHERE id = $1 AND closed_at IS NULL",
+            id,
+            reason.as_str()
+        )
+        .execute(&mut *tx)
+        .await?
+    } else {
+        sqlx::query!(
+            "UPDATE registrations SET ended_at = now(), end_reason = $2 WHERE id = $1 AND ended_at IS NULL",
+            id,
+            reason.as_str()
+        )
+        .execute(&mut *tx)
+        .await?
+    }
     .rows_affected();
     if done == 0 {
         return Ok(Ended::NotFound);

@@ -119,46 +119,39 @@ pub async fn detail(
     viewer: Uuid,
     today: NaiveDate,
 ) -> Result<Option<YouthDetail>, sqlx::Error> {
-    // Still a run-time query; to become a checked macro (issue 18 goes on).
-    let Some(y) = sqlx::query(
-        "SELECT y.id, y.bsn, y.given_names, y.prefix, y.family_name, y.birth_date, m.name AS municipality,
-                y.involved_organisations >= 2 AS matched
-           FROM youths y JOIN municipalities m ON m.code = y.municipality_code WHERE y.id = $1",
+    let Some(y) = sqlx::query!(
+        r#"SELECT y.id, y.bsn, y.given_names, y.prefix, y.family_name, y.birth_date, m.name AS municipality,
+                y.involved_organisations >= 2 AS "matched!"
+           FROM youths y JOIN municipalities m ON m.code = y.municipality_code WHERE y.id = $1"#,
+        youth_id
     )
-    .bind(youth_id)
     .fetch_optional(&mut *tx)
     .await?
     else {
         return Ok(None);
     };
-    // Run-time query: it shares a SQL fragment (`NL_DATE`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let involved = sqlx::query(&format!(
-        "SELECT o.id AS organisation_id, o.name AS organisation, u.id AS user_id, u.name AS professional, u.phone, u.email,
-                (min(i.since) {NL_DATE} AS since, u.id = $2 AS is_viewer
+    let involved = sqlx::query_as!(
+        InvolvedParty,
+        r#"SELECT o.id AS organisation_id, o.name AS organisation, u.id AS user_id, u.name AS professional, u.phone, u.email,
+                (min(i.since) AT TIME ZONE 'Europe/Amsterdam')::date AS "since!", u.id = $2 AS "is_viewer!"
            FROM involvements i JOIN users u ON u.id = i.user_id JOIN organisations o ON o.id = i.organisation_id
           WHERE i.youth_id = $1
           GROUP BY o.id, u.id
-          ORDER BY min(i.since), o.name, u.name"
-    ))
-    .bind(youth_id)
-    .bind(viewer)
+          ORDER BY min(i.since), o.name, u.name"#,
+        youth_id,
+        viewer
+    )
     .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(involved_party)
-    .collect();
+    .await?;
     let own = own_involvements(tx, youth_id, viewer).await?;
-    let bsn: String = y.get("bsn");
-    let birth_date: NaiveDate = y.get("birth_date");
     Ok(Some(YouthDetail {
-        id: y.get("id"),
-        name: full_name(y.get("given_names"), y.get("prefix"), y.get("family_name")),
-        bsn_masked: format!("*******{}", &bsn[7..]),
-        birth_date,
-        age: age_on(birth_date, today),
-        municipality: y.get("municipality"),
-        matched: y.get("matched"),
+        id: y.id,
+        name: full_name(&y.given_names, &y.prefix, &y.family_name),
+        bsn_masked: format!("*******{}", &y.bsn[7..]),
+        birth_date: y.birth_date,
+        age: age_on(y.birth_date, today),
+        municipality: y.municipality,
+        matched: y.matched,
         involved,
         own,
         coordination: Default::default(),
@@ -173,53 +166,44 @@ async fn own_involvements(
     youth_id: Uuid,
     user_id: Uuid,
 ) -> Result<Vec<OwnInvolvement>, sqlx::Error> {
-    // Run-time query: it shares a SQL fragment (`NL_DATE`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let rows = sqlx::query(&format!(
-        "SELECT id, NULL::text AS kind, (started_at {NL_DATE} AS since, end_date AS until,
-                (ended_at {NL_DATE} AS ended_on, end_reason AS reason
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id!", NULL::text AS kind, (started_at AT TIME ZONE 'Europe/Amsterdam')::date AS "since!",
+                end_date AS "until!", (ended_at AT TIME ZONE 'Europe/Amsterdam')::date AS ended_on, end_reason AS reason
            FROM registrations WHERE youth_id = $1 AND user_id = $2
          UNION ALL
-         SELECT id, kind, (given_at {NL_DATE}, (expires_at {NL_DATE}, (closed_at {NL_DATE}, close_reason
+         SELECT id, kind, (given_at AT TIME ZONE 'Europe/Amsterdam')::date, (expires_at AT TIME ZONE 'Europe/Amsterdam')::date,
+                (closed_at AT TIME ZONE 'Europe/Amsterdam')::date, close_reason
            FROM signals WHERE youth_id = $1 AND user_id = $2
-         ORDER BY since DESC, id"
-    ))
-    .bind(youth_id)
-    .bind(user_id)
+         ORDER BY 3 DESC, 1"#,
+        youth_id,
+        user_id
+    )
     .fetch_all(&mut *tx)
     .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.get("id")).collect();
-    // Run-time query: it shares a SQL fragment (`NL_DATE`) with other statements; it is
-    // to be written out as a checked macro (issue 18 goes on).
-    let events = sqlx::query(&format!(
-        "SELECT involvement_id, (at {NL_DATE} AS on_date, event, detail, via_api
-           FROM involvement_events WHERE involvement_id = ANY($1) ORDER BY at, id"
-    ))
-    .bind(&ids)
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let events = sqlx::query!(
+        r#"SELECT involvement_id, (at AT TIME ZONE 'Europe/Amsterdam')::date AS "on_date!", event, detail, via_api
+             FROM involvement_events WHERE involvement_id = ANY($1) ORDER BY at, id"#,
+        &ids
+    )
     .fetch_all(&mut *tx)
     .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let id: Uuid = r.get("id");
-            let ended_on: Option<NaiveDate> = r.get("ended_on");
-            let reason = r
-                .get::<Option<String>, _>("reason")
-                .and_then(|s| EndReason::parse(&s));
+            let reason = r.reason.as_deref().and_then(EndReason::parse);
             OwnInvolvement {
-                id,
-                signal_kind: r
-                    .get::<Option<String>, _>("kind")
-                    .and_then(|k| SignalKind::parse(&k)),
-                since: r.get("since"),
-                until: r.get("until"),
-                ended: ended_on.zip(reason),
+                id: r.id,
+                signal_kind: r.kind.as_deref().and_then(SignalKind::parse),
+                since: r.since,
+                until: r.until,
+                ended: r.ended_on.zip(reason),
                 history: events
                     .iter()
-                    .filter(|e| e.get::<Uuid, _>("involvement_id") == id)
+                    .filter(|e| e.involvement_id == r.id)
                     .map(|e| HistoryEntry {
-                        at: e.get("on_date"),
-                        text: history_text(e.get("event"), e.get("detail"), e.get("via_api")),
+                        at: e.on_date,
+                        text: history_text(&e.event, &e.detail, e.via_api),
                     })
                     .collect(),
             }
@@ -248,21 +232,5 @@ fn history_text(event: &str, detail: &str, via_api: bool) -> String {
         }
         "expired" => "Verlopen".to_string(),
         other => other.to_string(),
-    }
-}
-
-/// An involved professional from a row with the columns `organisation_id`,
-/// `organisation`, `user_id`, `professional`, `phone`, `email`, `since`
-/// and `is_viewer`.
-pub(crate) fn involved_party(r: &sqlx::postgres::PgRow) -> InvolvedParty {
-    InvolvedParty {
-        organisation_id: r.get("organisation_id"),
-        user_id: r.get("user_id"),
-        organisation: r.get("organisation"),
-        professional: r.get("professional"),
-        phone: r.get("phone"),
-        email: r.get("email"),
-        since: r.get("since"),
-        is_viewer: r.get("is_viewer"),
     }
 }
