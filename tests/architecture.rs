@@ -236,6 +236,22 @@ fn the_database_layer_queues_no_mail_and_uses_no_layer_above_it() {
 }
 
 #[test]
+fn live_events_are_written_by_the_use_cases_alone() {
+    // The database functions report what changed (`Happened`); only
+    // `cases::follow` turns that into live-event rows.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let writers: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("server/db/live.rs"))
+        .filter(|f| code(&fs::read_to_string(f).unwrap()).contains("emit_"))
+        .map(|f| f.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
+    assert_eq!(writers, ["server/cases/follow.rs"]);
+}
+
+#[test]
 fn the_modules_of_src_server_use_each_other_without_a_loop() {
     let deps = dependencies();
     // The check itself sees the known edges.
