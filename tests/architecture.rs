@@ -249,6 +249,22 @@ fn live_events_are_written_by_the_use_cases_alone() {
         .map(|f| f.strip_prefix(&root).unwrap().display().to_string())
         .collect();
     assert_eq!(writers, ["server/cases/follow.rs"]);
+    // Nor does any other statement write the table itself.
+    let inserts: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("server/db/live.rs"))
+        .filter(|f| {
+            fs::read_to_string(f)
+                .unwrap()
+                .to_lowercase()
+                .contains("into live_events")
+        })
+        .map(|f| f.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
+    assert!(
+        inserts.is_empty(),
+        "live_events written outside db/live.rs: {inserts:?}"
+    );
 }
 
 #[test]

@@ -23,10 +23,15 @@ pub struct ReportView {
     pub areas: Vec<(String, String)>,
     pub periods: Vec<(String, String)>,
     /// The form's values: the area (a municipality code or "regio"), the
-    /// period choice, and a custom range's months.
+    /// period choice, and a custom range's months (on the wire by the
+    /// names the page's address uses).
+    #[serde(rename = "gebied")]
     pub area: String,
+    #[serde(rename = "periode")]
     pub period: String,
+    #[serde(rename = "van")]
     pub from: String,
+    #[serde(rename = "tot")]
     pub to: String,
     /// `None` when the period could not be read (`period_error` says why).
     pub report: Option<Report>,

@@ -76,13 +76,13 @@ fn filter_form(p: &ReportView) -> impl IntoView {
     let to = RwSignal::new(p.to.clone());
     let navigate = use_navigate();
     let go = move || {
-        let to = address(&[
+        let target = address(&[
             ("gebied", area.get_untracked()),
             ("periode", period.get_untracked()),
             ("van", from.get_untracked()),
             ("tot", to.get_untracked()),
         ]);
-        navigate(&to, Default::default());
+        navigate(&target, Default::default());
     };
     let go_area = go.clone();
     let go_period = go.clone();
