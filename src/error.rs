@@ -18,12 +18,12 @@ pub trait FormField: Copy + std::fmt::Debug {
     /// The field's name in the form's HTML, the server function's
     /// parameters and the API's JSON.
     fn name(self) -> &'static str;
+}
 
-    /// The name of this field in the form of row `row`, for a form repeated
-    /// per row (one per registration, one per municipality): "naam-GM0014".
-    fn of_row(self, row: impl std::fmt::Display) -> String {
-        format!("{}-{row}", self.name())
-    }
+/// The name of field `name` in the form of row `row`, for a form repeated
+/// per row (one per registration, one per municipality): "naam-GM0014".
+pub fn row_name(name: &str, row: impl std::fmt::Display) -> String {
+    format!("{name}-{row}")
 }
 
 /// Declares a form's fields: an enum, each variant with its name on the
@@ -49,9 +49,9 @@ macro_rules! form_fields {
                 }
             }
 
-            /// The field's name in the form of row `row` (see `FormField::of_row`).
+            /// The field's name in the form of row `row` (see `row_name`).
             pub fn of_row(self, row: impl ::std::fmt::Display) -> String {
-                format!("{}-{row}", self.name())
+                $crate::error::row_name(self.name(), row)
             }
         }
 
@@ -91,7 +91,7 @@ impl FieldError {
     /// municipality): the field of row `row` ("end_date-<id>").
     pub fn of_row(field: impl FormField, row: impl std::fmt::Display, message: impl Into<String>) -> Self {
         Self {
-            field: field.of_row(row),
+            field: row_name(field.name(), row),
             message: message.into(),
         }
     }
@@ -168,7 +168,7 @@ impl AppError {
 
     /// The message for `field` of row `row` (see [`FieldError::of_row`]).
     pub fn row_message(&self, field: impl FormField, row: impl std::fmt::Display) -> Option<String> {
-        self.message_named(&field.of_row(row))
+        self.message_named(&row_name(field.name(), row))
     }
 
     fn message_named(&self, name: &str) -> Option<String> {
@@ -187,7 +187,7 @@ impl AppError {
 
     /// What the user typed in `field` of row `row`.
     pub fn echoed_row(&self, field: impl FormField, row: impl std::fmt::Display) -> Option<String> {
-        self.echoed_named(&field.of_row(row))
+        self.echoed_named(&row_name(field.name(), row))
     }
 
     fn echoed_named(&self, name: &str) -> Option<String> {

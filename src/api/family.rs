@@ -19,7 +19,7 @@ pub const WHAT_REQUIRED: &str = "Vul in wat er gebeurt (hoogstens 1000 tekens)."
 pub async fn link_family(youth: Uuid, #[server(default)] other: String) -> Result<(), AppError> {
     use crate::{
         api::respond,
-        domain::coordination::FamilyField,
+        domain::family::FamilyField,
         error::FieldError,
         server::{cases::coordination, db::family::LinkRefused},
     };
@@ -80,7 +80,7 @@ pub async fn save_plan(
 ) -> Result<(), AppError> {
     use crate::{
         api::respond,
-        domain::{coordination::FamilyField, today},
+        domain::{family::FamilyField, today},
         error::FieldError,
         server::db::family,
     };
@@ -116,7 +116,7 @@ pub async fn add_agreement(
     #[server(default)] due_on: String,
 ) -> Result<(), AppError> {
     use crate::{
-        api::coordination::required_text, api::respond, domain::coordination::FamilyField, error::FieldError,
+        api::coordination::required_text, api::respond, domain::family::FamilyField, error::FieldError,
         server::db::family,
     };
     respond(async move {
@@ -180,7 +180,7 @@ pub async fn record_consent(
     use crate::{
         api::respond,
         domain::{
-            coordination::{check_consent, FamilyField},
+            family::{check_consent, FamilyField},
             youth::parse_iso_date,
         },
         error::FieldError,
@@ -256,7 +256,7 @@ mod ssr {
     use super::*;
     use crate::{
         api::act::Act,
-        domain::{coordination::FamilyField, role::Role, youth::parse_iso_date},
+        domain::{family::FamilyField, role::Role, youth::parse_iso_date},
         error::FieldError,
         server::db::coordination::read,
     };

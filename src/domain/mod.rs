@@ -7,6 +7,7 @@ pub mod bsn;
 pub mod coordination;
 pub mod covenant;
 pub mod email;
+pub mod family;
 pub mod involvement;
 pub mod live;
 pub mod login;

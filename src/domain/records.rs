@@ -142,7 +142,7 @@ pub struct YouthDetail {
     pub involved: Vec<InvolvedParty>,
     pub own: Vec<OwnInvolvement>,
     pub coordination: super::coordination::CoordinationInfo,
-    pub family: super::coordination::FamilyInfo,
+    pub family: super::family::FamilyInfo,
     /// For the coordinator of a youth in a family: the professionals
     /// involved with the other youths of the family only (possible
     /// assignees of an action for the whole family).

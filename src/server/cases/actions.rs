@@ -2,13 +2,12 @@
 //! it, and the assignee hears of it; the assignee ticks it done. Boards
 //! that show the action refetch it.
 
-use super::{follow, then};
+use super::{follow_if, then};
 use crate::{
     domain::actions::NewAction,
     server::db::{
         actions::{self, Assignee, Refused},
         coordination::handover::Actor,
-        happened::Happened,
     },
 };
 use sqlx::PgConnection;
@@ -41,7 +40,7 @@ pub async fn change(
 /// Cancels an open action; false when the actor may not.
 pub async fn cancel(tx: &mut PgConnection, id: Uuid, actor: &Actor) -> Result<bool, sqlx::Error> {
     let happened = actions::cancel(tx, id, actor).await?;
-    followed(tx, happened).await
+    follow_if(tx, happened.map(|h| vec![h])).await
 }
 
 /// Ticks an open action done, with the assignee's own note; false when
@@ -53,15 +52,5 @@ pub async fn tick(
     note: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let happened = actions::tick(tx, id, actor, note).await?;
-    followed(tx, happened).await
-}
-
-async fn followed(tx: &mut PgConnection, happened: Option<Happened>) -> Result<bool, sqlx::Error> {
-    match happened {
-        Some(h) => {
-            follow(tx, vec![h]).await?;
-            Ok(true)
-        }
-        None => Ok(false),
-    }
+    follow_if(tx, happened.map(|h| vec![h])).await
 }

@@ -4,7 +4,7 @@
 //! function (which checks who the actor is to the case, in SQL) and
 //! follows up what it did.
 
-use super::{follow, then};
+use super::{follow, follow_if, then};
 use crate::server::db::{
     coordination::{
         covenant, escalation,
@@ -23,13 +23,8 @@ pub async fn take(
     actor: &Actor,
     assignee: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    match read::take(tx, youth, actor, assignee).await? {
-        Some(happened) => {
-            follow(tx, happened).await?;
-            Ok(true)
-        }
-        None => Ok(false),
-    }
+    let happened = read::take(tx, youth, actor, assignee).await?;
+    follow_if(tx, happened).await
 }
 
 /// The coordinator proposes a warm handover; returns the handover.

@@ -31,3 +31,18 @@ pub(crate) async fn then<T, R>(
         Err(refused) => Ok(Err(refused)),
     }
 }
+
+/// Follows up what a database function did, if it did anything: true
+/// when it did, false when the actor may not (nothing changed).
+pub(crate) async fn follow_if(
+    tx: &mut PgConnection,
+    happened: Option<Vec<Happened>>,
+) -> Result<bool, sqlx::Error> {
+    match happened {
+        Some(happened) => {
+            follow(tx, happened).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}

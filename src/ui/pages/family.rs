@@ -7,7 +7,8 @@ use crate::{
         AddAgreement, LinkFamily, RecordConsent, RemoveAgreement, SavePlan, UnlinkFamily, WithdrawConsent,
     },
     domain::{
-        coordination::{Choice, ConsentView, FamilyField, FamilyInfo, FamilyMember, PlanView},
+        coordination::Choice,
+        family::{ConsentView, FamilyField, FamilyInfo, FamilyMember, PlanView},
         records::nl_date,
     },
     error::AppError,
