@@ -300,6 +300,59 @@ async fn a_worker_that_dies_between_claiming_and_marking_sent_loses_nothing() {
 }
 
 #[tokio::test]
+async fn a_worker_whose_claim_lapsed_cannot_undo_what_another_settled() {
+    let app = TestApp::spawn_without_mail_worker().await;
+    let (anna, _) = person(&app, "Anna", OrganisationKind::Jgz).await;
+    queue(&app, &anna, 1).await;
+    // The slow worker's claim lapses at once; the second one takes the mail over.
+    let slow = db::outbox::claim(&app.pool, 1, Duration::ZERO).await.unwrap();
+    let fast = db::outbox::claim(&app.pool, 1, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!((slow.len(), fast.len()), (1, 1));
+    assert_eq!(slow[0].id, fast[0].id);
+    let id = fast[0].id;
+    db::outbox::mark_sent(&app.pool, id).await.unwrap();
+    // The slow one comes back with a refusal, and with a success: neither
+    // turns the sent mail into one that is sent again or given up.
+    let retry = db::outbox::Settle::RetryAfter(Duration::from_secs(1));
+    db::outbox::mark_unsent(&app.pool, id, retry, "time-out")
+        .await
+        .unwrap();
+    db::outbox::mark_unsent(&app.pool, id, db::outbox::Settle::Dead, "geweigerd")
+        .await
+        .unwrap();
+    db::outbox::mark_sent(&app.pool, id).await.unwrap();
+    let row =
+        sqlx::query_as::<_, (String, Option<String>)>("SELECT status, last_error FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(row, ("sent".to_string(), None));
+    // A mail that left 'sending' another way meanwhile (set by hand here)
+    // keeps its state and its body when a late success comes in.
+    queue(&app, &anna, 1).await;
+    let late = db::outbox::claim(&app.pool, 1, Duration::from_secs(60))
+        .await
+        .unwrap();
+    sqlx::query("UPDATE outbox SET status = 'dead' WHERE id = $1")
+        .bind(late[0].id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    db::outbox::mark_sent(&app.pool, late[0].id).await.unwrap();
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM outbox WHERE id = {} AND status = 'dead' AND payload <> '{{}}'::jsonb",
+            late[0].id
+        ))
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
 async fn two_workers_on_one_outbox_send_every_mail_once() {
     let app = TestApp::spawn_without_mail_worker().await;
     let (anna, _) = person(&app, "Anna", OrganisationKind::Jgz).await;

@@ -101,11 +101,13 @@ pub async fn claim(
     .await
 }
 
-/// Sent: the body is no longer kept.
+/// Sent: the body is no longer kept. Only a mail still being sent is
+/// settled: one that meanwhile went another way (sent by a worker that took
+/// it over after the lease ran out, given up by hand) keeps its state.
 pub async fn mark_sent(db: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL, payload = '{}'::jsonb
-          WHERE id = $1",
+          WHERE id = $1 AND status = 'sending'",
         id
     )
     .execute(db)
@@ -124,6 +126,7 @@ pub enum Settle {
     Dead,
 }
 
+/// Like [`mark_sent`], this settles only a mail still being sent.
 pub async fn mark_unsent(
     db: impl PgExecutor<'_>,
     id: i64,
@@ -139,7 +142,7 @@ pub async fn mark_unsent(
     sqlx::query!(
         "UPDATE outbox SET status = $2, last_error = $3,
                 next_attempt_at = now() + make_interval(secs => $4)
-          WHERE id = $1",
+          WHERE id = $1 AND status = 'sending'",
         id,
         status,
         error,
