@@ -130,6 +130,187 @@ async fn too_many_failures_from_one_address_lock_that_address() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// A client behind the local proxy that wrote `forged` into
+/// `X-Forwarded-For` itself, the proxy appending the real `address`.
+fn behind_proxy(forged: &str, address: &str) -> reqwest::Client {
+    let mut headers = header::HeaderMap::new();
+    headers.insert("x-forwarded-for", format!("{forged}, {address}").parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_proxy_a_forged_forwarded_address_escapes_neither_the_lockout_nor_the_audit_log() {
+    let app = TestApp::spawn_with(&[
+        ("TRUST_PROXY_HEADERS", "true"),
+        ("LOGIN_MAX_FAILURES_PER_IP", "3"),
+    ])
+    .await;
+    let user = app.user().create().await;
+    // Each try claims another address on the left; the proxy's entry on the right is the same.
+    for i in 0..3 {
+        let client = behind_proxy(&format!("203.0.113.{i}"), "198.51.100.7");
+        let res = app
+            .login(&client, &format!("onbekend{i}@test.example"), "fout")
+            .await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = app
+        .login(
+            &behind_proxy("203.0.113.99", "198.51.100.7"),
+            &user.email,
+            &user.password,
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the real address is locked"
+    );
+    // Another real address behind the same proxy is not.
+    let res = app
+        .login(
+            &behind_proxy("198.51.100.7", "198.51.100.8"),
+            &user.email,
+            &user.password,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT count(*) FROM login_attempts WHERE client_ip = '198.51.100.7' AND NOT succeeded")
+            .await,
+        3
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE client_ip << '203.0.113.0/24'::inet")
+            .await
+            + app
+                .count("SELECT count(*) FROM login_attempts WHERE client_ip << '203.0.113.0/24'::inet")
+                .await,
+        0,
+        "no forged address is recorded"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'login' AND result = 'success' AND client_ip = '198.51.100.8'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_the_forwarded_header_is_ignored() {
+    let app = TestApp::spawn().await;
+    let user = app.user().create().await;
+    let res = app
+        .login(
+            &behind_proxy("203.0.113.1", "198.51.100.7"),
+            &user.email,
+            &user.password,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'login' AND result = 'success' AND client_ip = '127.0.0.1'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_wrong_log_ins_at_once_leave_a_logged_in_user_served() {
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    // Two connections, fifty slow password checks: were a connection held
+    // while a password is hashed, the user's requests would wait in line
+    // behind the whole burst.
+    let app = Arc::new(
+        TestApp::spawn_with(&[
+            ("LOGIN_MAX_FAILURES_PER_IP", "1000"),
+            ("DATABASE_MAX_CONNECTIONS", "2"),
+        ])
+        .await,
+    );
+    let user = app.user().roles(&[Role::Professional]).create().await;
+    let client = app.logged_in(&user).await;
+    let answered = Arc::new(AtomicUsize::new(0));
+    let burst: Vec<_> = (0..50)
+        .map(|i| {
+            let (app, answered) = (app.clone(), answered.clone());
+            tokio::spawn(async move {
+                let res = app
+                    .login(&app.client(), &format!("raden{i}@test.example"), "fout")
+                    .await;
+                answered.fetch_add(1, Ordering::SeqCst);
+                res.status()
+            })
+        })
+        .collect();
+    // The user asks again and again while the burst lasts.
+    let mut served_meanwhile = 0;
+    while answered.load(Ordering::SeqCst) < 50 {
+        let res = app.call(&client, "me", &[]).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let me: Option<CurrentUser> = res.json().await.unwrap();
+        assert_eq!(me.map(|m| m.id), Some(user.id));
+        if answered.load(Ordering::SeqCst) < 50 {
+            served_meanwhile += 1;
+        }
+    }
+    for t in burst {
+        assert_eq!(t.await.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    assert!(
+        served_meanwhile >= 3,
+        "the logged-in user got {served_meanwhile} answers while fifty wrong log-ins were checked"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM login_attempts WHERE NOT succeeded")
+            .await,
+        50,
+        "every wrong log-in is counted"
+    );
+}
+
+#[tokio::test]
+async fn tries_at_once_on_one_account_get_no_more_guesses_than_the_limit() {
+    use std::sync::Arc;
+    let app = Arc::new(TestApp::spawn().await);
+    let user = app.user().create().await;
+    let tries: Vec<_> = (0..12)
+        .map(|i| {
+            let (app, email) = (app.clone(), user.email.clone());
+            tokio::spawn(async move {
+                app.login(&app.client(), &email, &format!("geraden{i}"))
+                    .await
+                    .status()
+            })
+        })
+        .collect();
+    let mut counted = 0;
+    for t in tries {
+        match t.await.unwrap() {
+            StatusCode::UNAUTHORIZED => counted += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}"),
+        }
+    }
+    // Checked alongside each other, yet only five were counted as guesses.
+    assert_eq!(counted, 5);
+    assert_eq!(
+        app.count("SELECT count(*) FROM login_attempts WHERE NOT succeeded")
+            .await,
+        5
+    );
+    let res = app.login(&app.client(), &user.email, &user.password).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn logging_in_again_renews_the_session_id_and_ends_the_old_one() {
     let app = TestApp::spawn().await;

@@ -427,6 +427,36 @@ async fn an_analyst_reads_only_their_own_municipality() {
         let res = gert.client.get(app.url(&url)).send().await.unwrap();
         assert_eq!(res.status(), 404, "export of {other}");
     }
+    // What is typed in place of an area reaches the audit log only once it
+    // is a well-formed code: a long or odd string does not.
+    let typed = format!("{}<script>", "x".repeat(5000));
+    let res = open(&app, &gert, &typed, &period).await;
+    assert_eq!(res.status(), 404);
+    let res = gert
+        .client
+        .get(app.url("/rapportage/export.csv"))
+        .query(&[("gebied", typed.as_str()), ("periode", period.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action IN ('report_view', 'report_export') AND result = 'denied' AND object_ids = '{}'")
+            .await,
+        2,
+        "both refusals are audited, without what was typed"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE array_to_string(object_ids, ',') LIKE '%xxxx%' OR array_to_string(object_ids, ',') LIKE '%script%'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'report_export' AND result = 'denied' AND object_ids = '{GM0037}'")
+            .await,
+        1,
+        "a well-formed code that was refused is kept"
+    );
     // The region admin's functions are not the analyst's.
     for endpoint in ["report_settings", "add_report_recipient", "set_report_frequency"] {
         let res = app

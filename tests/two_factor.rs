@@ -295,28 +295,138 @@ async fn a_region_can_ask_everyone_for_a_second_factor() {
 }
 
 #[tokio::test]
-async fn a_professional_may_turn_the_app_on_and_off_with_the_password() {
+async fn a_professional_turns_the_app_off_or_replaces_it_only_with_the_password_and_a_code() {
     let app = TestApp::spawn().await;
     let anna = app.user().with_two_factor_rules().create().await;
     let client = app.logged_in(&anna).await;
-    let (_, _, _) = enrol(&app, &client).await;
+    let (secret, used, codes) = enrol(&app, &client).await;
     let (_, step) = password_step(&app, &anna).await;
     assert_eq!(step, "Code", "an app once set up is asked for");
-    let res = app
-        .call(
-            &client,
-            "disable_two_factor",
-            &[("wachtwoord_uit", "niet-het-wachtwoord")],
+    let call = |endpoint: &'static str, args: Vec<(&'static str, String)>| {
+        let (app, client) = (&app, &client);
+        async move {
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(client, endpoint, &args).await
+        }
+    };
+    let wrong_code = if code_at(&secret, used + 1) == "999999" {
+        "999998"
+    } else {
+        "999999"
+    };
+    let refused_at = |res: reqwest::Response, field: &'static str| async move {
+        assert_eq!(res.status(), 422);
+        let body = json(res).await.to_string();
+        assert!(body.contains(field), "{field}: {body}");
+    };
+
+    // Off: the password alone is not enough (a missing code is a message, not a guess).
+    let off = |password: &str, code: &str| {
+        vec![
+            ("wachtwoord_uit", password.to_string()),
+            ("code_uit", code.to_string()),
+        ]
+    };
+    refused_at(call("disable_two_factor", off(PASSWORD, "")).await, "code_uit").await;
+    refused_at(
+        call("disable_two_factor", off("niet-het-wachtwoord", &codes[0])).await,
+        "wachtwoord_uit",
+    )
+    .await;
+    refused_at(
+        call("disable_two_factor", off(PASSWORD, wrong_code)).await,
+        "code_uit",
+    )
+    .await;
+
+    // Another app in place of this one asks the same.
+    let setup: Setup = call("two_factor_setup", vec![]).await.json().await.unwrap();
+    assert!(setup.replacing && !setup.at_login);
+    let next = secret_of(&setup);
+    let new_code = || code_at(&next, now_step());
+    refused_at(
+        call("confirm_two_factor", vec![("code", new_code())]).await,
+        "wachtwoord_vervangen",
+    )
+    .await;
+    let wrong_password = vec![
+        ("code", new_code()),
+        ("wachtwoord_vervangen", "fout".to_string()),
+        ("code_vervangen", wrong_code.to_string()),
+    ];
+    refused_at(
+        call("confirm_two_factor", wrong_password).await,
+        "wachtwoord_vervangen",
+    )
+    .await;
+    let replace = vec![
+        ("code", new_code()),
+        ("wachtwoord_vervangen", PASSWORD.to_string()),
+        ("code_vervangen", code_at(&secret, now_step().max(used + 1))),
+    ];
+    let res = call("confirm_two_factor", replace).await;
+    assert_eq!(res.status(), 200);
+    let renewed: Vec<String> = res.json().await.unwrap();
+
+    // Every wrong password or code given again counts towards the account's
+    // lock and is audited (an empty one is only a message); at five the
+    // account is locked, the right password too.
+    for _ in 0..2 {
+        refused_at(
+            call("renew_recovery_codes", vec![("wachtwoord_codes", "fout".into())]).await,
+            "wachtwoord_codes",
         )
         .await;
-    assert_eq!(res.status(), 422);
-    assert!(json(res).await.to_string().contains("wachtwoord_uit"));
+    }
     assert_eq!(
-        app.call(&client, "disable_two_factor", &[("wachtwoord_uit", PASSWORD)])
+        call(
+            "renew_recovery_codes",
+            vec![("wachtwoord_codes", PASSWORD.into())]
+        )
+        .await
+        .status(),
+        429
+    );
+    assert_eq!(
+        app.login(&app.client(), &anna.email, &anna.password)
+            .await
+            .status(),
+        429
+    );
+    let audited = |result: &str| {
+        format!("SELECT count(*) FROM audit_log WHERE action = 'reauthenticate' AND result = '{result}' AND user_id = '{}'", anna.id)
+    };
+    assert_eq!(app.count(&audited("failed")).await, 5);
+    assert_eq!(app.count(&audited("success")).await, 1);
+    assert_eq!(app.count(&audited("denied")).await, 1, "the try while locked");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM login_attempts WHERE email = '{}' AND NOT succeeded",
+            anna.email
+        ))
+        .await,
+        5
+    );
+
+    // A quarter of an hour later: the old recovery codes went with the old app.
+    app.execute("UPDATE login_attempts SET at = at - interval '16 minutes'")
+        .await;
+    let (later, _) = password_step(&app, &anna).await;
+    assert_eq!(
+        app.call(&later, "login_code", &[("code", &codes[1])])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.call(&later, "login_code", &[("code", &renewed[0])])
             .await
             .status(),
         200
     );
+    // Off with the password and a recovery code of the new app.
+    let res = call("disable_two_factor", off(PASSWORD, &renewed[1])).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let (_, step) = password_step(&app, &anna).await;
     assert_eq!(step, "Done");
     assert_eq!(app.count("SELECT count(*) FROM recovery_codes").await, 0);

@@ -72,6 +72,7 @@ test("a professional sets up an app, logs in with a code and a recovery code, an
   await expect(codes).toHaveCount(10);
   const recovery = ((await codes.nth(2).textContent()) ?? "").trim();
   expect(recovery).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
+  const spare = ((await codes.nth(4).textContent()) ?? "").trim();
   await expectAccessible(page, testInfo);
 
   // Now a password alone is not enough.
@@ -100,15 +101,41 @@ test("a professional sets up an app, logs in with a code and a recovery code, an
   await page.getByRole("button", { name: "Inloggen" }).click();
   await expect(page.getByRole("heading", { level: 1, name: /^Welkom/ })).toBeVisible();
 
-  // Off again, with the password.
+  // Another app in its place: the password and a code of the current one
+  // (here a recovery code) as well as the new app's code.
   await settled(page, testInfo);
   await openAccount(page, testInfo);
   await expect(page.getByText("Je hebt nog 9 ongebruikte herstelcodes.", { exact: false })).toBeVisible();
   await expectAccessible(page, testInfo);
-  await page.getByLabel("Wachtwoord (om uit te zetten)").fill("niet-het-wachtwoord");
-  await page.getByRole("button", { name: "Tweestapsverificatie uitzetten" }).click();
-  await expect(page.getByLabel("Wachtwoord (om uit te zetten)")).toHaveAccessibleDescription("Dit wachtwoord klopt niet.");
+  await page.getByRole("link", { name: "Een andere app instellen" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tweestapsverificatie instellen" })).toBeVisible();
+  await settled(page, testInfo);
+  const next = ((await page.getByText(/^Sleutel:/).textContent()) ?? "").replace("Sleutel:", "").trim();
+  await page.getByLabel("Code uit je app").fill(totp(next));
+  await page.getByLabel("Je wachtwoord").fill("niet-het-wachtwoord");
+  await page.getByLabel("Code uit je huidige app, of een herstelcode").fill(spare);
+  await page.getByRole("button", { name: "Bevestigen" }).click();
+  await expect(page.getByLabel("Je wachtwoord")).toHaveAccessibleDescription("Dit wachtwoord klopt niet.");
+  await expectAccessible(page, testInfo);
+  await page.getByLabel("Code uit je app").fill(totp(next));
+  await page.getByLabel("Je wachtwoord").fill(PASSWORD);
+  await page.getByLabel("Code uit je huidige app, of een herstelcode").fill(spare);
+  await page.getByRole("button", { name: "Bevestigen" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Je herstelcodes" })).toBeVisible();
+  const renewed = page.getByRole("list", { name: "Herstelcodes" }).getByRole("listitem");
+  await expect(renewed).toHaveCount(10);
+  const fresh = ((await renewed.nth(0).textContent()) ?? "").trim();
+
+  // Off again, with the password and a code (a recovery code of the new app).
+  await openAccount(page, testInfo);
+  await expect(page.getByText("Je hebt nog 10 ongebruikte herstelcodes.", { exact: false })).toBeVisible();
   await page.getByLabel("Wachtwoord (om uit te zetten)").fill(PASSWORD);
+  await page.getByLabel("Code uit je app, of een herstelcode (om uit te zetten)").fill("AAAA-BBBB-CCCC");
+  await page.getByRole("button", { name: "Tweestapsverificatie uitzetten" }).click();
+  await expect(page.getByLabel("Code uit je app, of een herstelcode (om uit te zetten)")).toHaveAccessibleDescription(/Deze code klopt niet/);
+  await expectAccessible(page, testInfo);
+  await page.getByLabel("Wachtwoord (om uit te zetten)").fill(PASSWORD);
+  await page.getByLabel("Code uit je app, of een herstelcode (om uit te zetten)").fill(fresh);
   await page.getByRole("button", { name: "Tweestapsverificatie uitzetten" }).click();
   await expect(page.getByText("Tweestapsverificatie staat uit.")).toBeVisible();
   await logOut(page);

@@ -41,16 +41,31 @@ pub async fn two_factor_setup() -> Result<Setup, AppError> {
 }
 
 /// Confirms the app with a code from it; returns the recovery codes, shown
-/// once (without JavaScript on the page the browser is sent to).
+/// once (without JavaScript on the page the browser is sent to). Putting
+/// another app in place of one also takes the password and a code of the
+/// current app or a recovery code.
 #[server(endpoint = "confirm_two_factor")]
-pub async fn confirm_two_factor(#[server(default)] code: String) -> Result<Vec<String>, AppError> {
+pub async fn confirm_two_factor(
+    #[server(default)] code: String,
+    #[server(default)]
+    #[server(rename = "wachtwoord_vervangen")]
+    password: String,
+    #[server(default)]
+    #[server(rename = "code_vervangen")]
+    current_code: String,
+) -> Result<Vec<String>, AppError> {
     use crate::{
         api::respond,
         server::{account, auth, flash},
     };
     respond(async move {
         let (state, parts) = auth::request()?;
-        let codes = account::confirm(&state, &parts, &code).await?;
+        let given = account::Confirmation {
+            code: &code,
+            password: &password,
+            current_code: &current_code,
+        };
+        let codes = account::confirm(&state, &parts, given).await?;
         flash::redirect_with(&state.pool, &parts, &codes, "/account/herstelcodes", "codes").await?;
         Ok(codes)
     })
@@ -100,12 +115,16 @@ pub async fn change_password(
     .await
 }
 
-/// Turns the app off (only for users who need no second factor).
+/// Turns the app off (only for users who need no second factor), with the
+/// password and a code of the app or a recovery code.
 #[server(endpoint = "disable_two_factor")]
 pub async fn disable_two_factor(
     #[server(default)]
     #[server(rename = "wachtwoord_uit")]
     password: String,
+    #[server(default)]
+    #[server(rename = "code_uit")]
+    code: String,
 ) -> Result<(), AppError> {
     use crate::{
         api::{act::Caller, is_plain_form_post, respond},
@@ -113,7 +132,7 @@ pub async fn disable_two_factor(
     };
     respond(async move {
         let Caller { user, state, parts } = Caller::require(&[]).await?;
-        account::disable(&state, &parts, &user, &password).await?;
+        account::disable(&state, &parts, &user, &password, &code).await?;
         if is_plain_form_post(&parts) {
             leptos_axum::redirect("/account");
         }

@@ -83,7 +83,12 @@ pub async fn report(
         let areas: Vec<(String, String)> = mine.iter().map(|a| (a.value(), a.label())).collect();
         let Some(area) = mine.into_iter().find(|a| a.value() == chosen) else {
             return act
-                .settle("report_view", "report", vec![chosen], Err(AppError::NotFound))
+                .settle(
+                    "report_view",
+                    "report",
+                    reports::refused_area_audit_ids(&chosen),
+                    Err(AppError::NotFound),
+                )
                 .await;
         };
         let q = ReportQuery {

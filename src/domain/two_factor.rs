@@ -7,15 +7,20 @@ use crate::{error::FieldError, form_fields};
 
 form_fields! {
     /// The account's forms: the second step's code, the password change,
-    /// switching the app off and new recovery codes (each of which asks the
-    /// password), and the region's choice that everyone needs an app.
+    /// switching the app off, new recovery codes and another app in place
+    /// of the current one (each of which asks the password; switching off
+    /// and replacing also a code), and the region's choice that everyone
+    /// needs an app.
     pub enum AccountField {
         Code = "code",
         Current = "current",
         NewPassword = "new_password",
         Repeat = "repeat",
         PasswordToSwitchOff = "wachtwoord_uit",
+        CodeToSwitchOff = "code_uit",
         PasswordForCodes = "wachtwoord_codes",
+        PasswordToReplace = "wachtwoord_vervangen",
+        CodeToReplace = "code_vervangen",
         ForEveryone = "iedereen",
     }
 }
@@ -78,6 +83,10 @@ pub struct Setup {
     pub qr_svg: String,
     /// True when this set-up finishes a log-in (the user must have an app).
     pub at_login: bool,
+    /// True when a logged-in user puts another app in place of theirs: the
+    /// confirmation then asks the password and a code of the current app.
+    #[serde(default)]
+    pub replacing: bool,
 }
 
 /// The account page.

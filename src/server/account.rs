@@ -43,7 +43,7 @@ fn entry<'a>(
         action,
         object_type: Some("session"),
         object_ids: vec![],
-        client_ip: client_ip(parts, state.config.trust_proxy_headers),
+        client_ip: client_ip(parts, &state.config),
         outcome: if ok {
             audit::Outcome::Success
         } else {
@@ -72,7 +72,7 @@ pub async fn finish_with_code(state: &AppState, parts: &Parts, code: &str) -> Re
         return Err(AppError::Unauthenticated);
     }
     let config = &state.config;
-    let ip = client_ip(parts, config.trust_proxy_headers);
+    let ip = client_ip(parts, config);
     let mut tx = state.pool.begin().await?;
     db::login_attempts::lock_account(&mut *tx, &who.email).await?;
     let failures = db::login_attempts::for_account(
@@ -92,23 +92,9 @@ pub async fn finish_with_code(state: &AppState, parts: &Parts, code: &str) -> Re
         fields: vec![e],
         values: vec![],
     })?;
-    let accepted = match input {
-        CodeInput::Totp(code) => {
-            let (secret, last) = db::two_factor::secret_for_update(&mut *tx, who.user_id)
-                .await?
-                .ok_or(AppError::Unauthenticated)?;
-            match totp::verify(&secret, code, chrono::Utc::now().timestamp(), last) {
-                Some(step) => {
-                    db::two_factor::use_step(&mut *tx, who.user_id, step).await?;
-                    true
-                }
-                None => false,
-            }
-        }
-        CodeInput::Recovery(code) => {
-            db::two_factor::use_recovery_code(&mut *tx, who.user_id, &totp::recovery_hash(&code)).await?
-        }
-    };
+    let accepted = code_accepted(&mut tx, who.user_id, input)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     db::login_attempts::record(&mut *tx, &who.email, ip, accepted).await?;
     audit::record(
         &mut *tx,
@@ -129,60 +115,247 @@ pub async fn finish_with_code(state: &AppState, parts: &Parts, code: &str) -> Re
     Ok(())
 }
 
-/// Who sets up an app: the logged-in user, or a session at the 'enrol'
-/// step (whose set-up finishes the log-in).
-async fn enrolling(
+/// Uses up `input` if it is a fresh code of the user's app or one of their
+/// unused recovery codes; `None` when the user has no app.
+async fn code_accepted(
+    tx: &mut sqlx::PgConnection,
+    user_id: Uuid,
+    input: CodeInput,
+) -> Result<Option<bool>, sqlx::Error> {
+    Ok(Some(match input {
+        CodeInput::Totp(code) => {
+            let Some((secret, last)) = db::two_factor::secret_for_update(&mut *tx, user_id).await? else {
+                return Ok(None);
+            };
+            match totp::verify(&secret, code, chrono::Utc::now().timestamp(), last) {
+                Some(step) => {
+                    db::two_factor::use_step(&mut *tx, user_id, step).await?;
+                    true
+                }
+                None => false,
+            }
+        }
+        CodeInput::Recovery(code) => {
+            db::two_factor::use_recovery_code(&mut *tx, user_id, &totp::recovery_hash(&code)).await?
+        }
+    }))
+}
+
+/// Who gives their password (and a code) again to change how they log in.
+pub struct Who<'a> {
+    pub user_id: Uuid,
+    pub organisation_id: Uuid,
+    pub email: &'a str,
+}
+
+impl<'a> From<&'a CurrentUser> for Who<'a> {
+    fn from(u: &'a CurrentUser) -> Self {
+        Who {
+            user_id: u.id,
+            organisation_id: u.organisation_id,
+            email: &u.email,
+        }
+    }
+}
+
+/// What is asked again: the password, and with `code` also a code of the
+/// current app or a recovery code, each with the field its message goes to.
+pub struct Proof<'a> {
+    pub password: (&'a str, AccountField),
+    pub code: Option<(&'a str, AccountField)>,
+}
+
+/// Checks `proof` for a logged-in user; returns the password hash the
+/// password was checked against. A wrong password or code counts as a
+/// failed log-in of the account (the same lock applies); an empty or
+/// malformed one is only a message. Every check is audited as
+/// `reauthenticate`, and while the account is locked nothing is checked
+/// (audited as denied). The password hash is checked with no connection
+/// held, as at log-in.
+pub async fn recheck(
     state: &AppState,
     parts: &Parts,
-) -> Result<(Uuid, Uuid, String, Option<[u8; 32]>), AppError> {
+    who: Who<'_>,
+    proof: Proof<'_>,
+) -> Result<String, AppError> {
+    let config = &state.config;
+    let (password, password_field) = proof.password;
+    if password.is_empty() {
+        return Err(invalid(password_field, "Vul je wachtwoord in."));
+    }
+    let code = match proof.code {
+        Some((typed, field)) => Some((
+            CodeInput::parse(typed).map_err(|e| invalid(field, e.message.as_str()))?,
+            field,
+        )),
+        None => None,
+    };
+    let mut audited = entry(
+        state,
+        parts,
+        who.user_id,
+        who.organisation_id,
+        "reauthenticate",
+        true,
+    );
+    let window = config.login_window.as_secs_f64();
+    let limit = config.login_max_failures_per_account;
+    let mut tx = state.pool.begin().await?;
+    let mut locked = db::login_attempts::for_account(&mut *tx, who.email, window, limit).await?;
+    let mut checked = None;
+    if locked.count < limit {
+        tx.commit().await?;
+        let hash = db::two_factor::password_hash(&state.pool, who.user_id).await?;
+        let ok = verify_password(password.to_string(), hash.clone()).await?;
+        checked = Some((hash, ok));
+        tx = state.pool.begin().await?;
+        db::login_attempts::lock_account(&mut *tx, who.email).await?;
+        locked = db::login_attempts::for_account(&mut *tx, who.email, window, limit).await?;
+    }
+    let (hash, password_ok) = match checked {
+        Some(c) if locked.count < limit => c,
+        _ => {
+            audited.outcome = audit::Outcome::Denied;
+            audit::record(&mut *tx, &audited).await?;
+            tx.commit().await?;
+            return Err(AppError::Locked {
+                minutes: locked.minutes_left,
+                email: String::new(),
+            });
+        }
+    };
+    let wrong = if !password_ok {
+        Some(invalid(password_field, "Dit wachtwoord klopt niet."))
+    } else if let Some((input, field)) = code {
+        match code_accepted(&mut tx, who.user_id, input).await? {
+            Some(true) => None,
+            Some(false) => Some(invalid(
+                field,
+                "Deze code klopt niet of is al gebruikt. Wacht op de volgende code uit je app, of gebruik een herstelcode.",
+            )),
+            None => Some(invalid(field, "Stel eerst een app in.")),
+        }
+    } else {
+        None
+    };
+    if wrong.is_some() {
+        db::login_attempts::record(&mut *tx, who.email, client_ip(parts, config), false).await?;
+        audited.outcome = audit::Outcome::Failed;
+    }
+    audit::record(&mut *tx, &audited).await?;
+    tx.commit().await?;
+    wrong.map_or(Ok(hash), Err)
+}
+
+/// Who sets up an app: the logged-in user, or a session at the 'enrol'
+/// step (whose set-up finishes the log-in).
+struct Enrolling {
+    user_id: Uuid,
+    organisation_id: Uuid,
+    email: String,
+    /// The session at the 'enrol' step; `None` for a logged-in user.
+    at_login: Option<[u8; 32]>,
+    /// A logged-in user who has an app already and puts another in its place.
+    replacing: bool,
+}
+
+async fn enrolling(state: &AppState, parts: &Parts) -> Result<Enrolling, AppError> {
     if let Some(user) = super::auth::current_user(state, parts).await? {
-        return Ok((user.id, user.organisation_id, user.email, None));
+        let replacing = db::two_factor::status(&state.pool, user.id).await?.has_app;
+        return Ok(Enrolling {
+            user_id: user.id,
+            organisation_id: user.organisation_id,
+            email: user.email,
+            at_login: None,
+            replacing,
+        });
     }
     let (who, session) = pending(state, parts).await?;
     if who.stage != two_factor::LoginStep::Enrol.stage() {
         return Err(AppError::Unauthenticated);
     }
-    Ok((who.user_id, who.organisation_id, who.email, Some(session)))
+    Ok(Enrolling {
+        user_id: who.user_id,
+        organisation_id: who.organisation_id,
+        email: who.email,
+        at_login: Some(session),
+        replacing: false,
+    })
 }
 
 /// The secret to set up, kept until a code confirms it.
 pub async fn setup(state: &AppState, parts: &Parts) -> Result<Setup, AppError> {
-    let (user_id, _, email, at_login) = enrolling(state, parts).await?;
-    let secret = db::two_factor::pending_secret(&state.pool, user_id, &totp::new_secret()).await?;
-    let qr_svg = totp::qr_svg(&totp::otpauth_uri(&secret, &email))
+    let who = enrolling(state, parts).await?;
+    let secret = db::two_factor::pending_secret(&state.pool, who.user_id, &totp::new_secret()).await?;
+    let qr_svg = totp::qr_svg(&totp::otpauth_uri(&secret, &who.email))
         .ok_or_else(|| super::errors::internal("qr", "the set-up address does not fit a QR code"))?;
     Ok(Setup {
         secret: two_factor::grouped(&two_factor::base32(&secret)),
         qr_svg,
-        at_login: at_login.is_some(),
+        at_login: who.at_login.is_some(),
+        replacing: who.replacing,
     })
+}
+
+/// What confirming an app asks: a code of the new app, and when it
+/// replaces one, the password and a code of the current app (or a
+/// recovery code).
+pub struct Confirmation<'a> {
+    pub code: &'a str,
+    pub password: &'a str,
+    pub current_code: &'a str,
 }
 
 /// Confirms the app with a code from it; returns new recovery codes, to
 /// be shown once. At log-in, the session becomes a full log-in.
-pub async fn confirm(state: &AppState, parts: &Parts, code: &str) -> Result<Vec<String>, AppError> {
-    let (user_id, org, email, at_login) = enrolling(state, parts).await?;
-    let Ok(CodeInput::Totp(code)) = CodeInput::parse(code) else {
+pub async fn confirm(
+    state: &AppState,
+    parts: &Parts,
+    given: Confirmation<'_>,
+) -> Result<Vec<String>, AppError> {
+    let Enrolling {
+        user_id,
+        organisation_id: org,
+        email,
+        at_login,
+        replacing,
+    } = enrolling(state, parts).await?;
+    let Ok(CodeInput::Totp(code)) = CodeInput::parse(given.code) else {
         return Err(invalid(
             AccountField::Code,
             "Vul de 6 cijfers in die je app nu laat zien.",
         ));
     };
-    let mut tx = state.pool.begin().await?;
-    let secret = db::two_factor::pending_secret_for_update(&mut *tx, user_id)
-        .await?
-        .ok_or_else(|| {
+    let new_step = |secret: Option<Vec<u8>>| {
+        let secret = secret.ok_or_else(|| {
             invalid(
                 AccountField::Code,
                 "Open deze pagina opnieuw om je app in te stellen.",
             )
         })?;
-    let Some(step) = totp::verify(&secret, code, chrono::Utc::now().timestamp(), None) else {
-        return Err(invalid(
-            AccountField::Code,
-            "Deze code klopt niet. Controleer of de tijd op je telefoon goed staat en vul de nieuwe code in.",
-        ));
+        totp::verify(&secret, code, chrono::Utc::now().timestamp(), None).ok_or_else(|| {
+            invalid(
+                AccountField::Code,
+                "Deze code klopt niet. Controleer of de tijd op je telefoon goed staat en vul de nieuwe code in.",
+            )
+        })
     };
+    if replacing {
+        // The new app's code first: a slip in it costs no code of the current one.
+        new_step(db::two_factor::pending_secret_for_update(&state.pool, user_id).await?)?;
+        let who = Who {
+            user_id,
+            organisation_id: org,
+            email: &email,
+        };
+        let proof = Proof {
+            password: (given.password, AccountField::PasswordToReplace),
+            code: Some((given.current_code, AccountField::CodeToReplace)),
+        };
+        recheck(state, parts, who, proof).await?;
+    }
+    let mut tx = state.pool.begin().await?;
+    let step = new_step(db::two_factor::pending_secret_for_update(&mut *tx, user_id).await?)?;
     db::two_factor::confirm(&mut tx, user_id, step).await?;
     let (codes, hashes) = totp::new_recovery_codes();
     db::two_factor::replace_recovery_codes(&mut tx, user_id, &hashes).await?;
@@ -192,13 +365,7 @@ pub async fn confirm(state: &AppState, parts: &Parts, code: &str) -> Result<Vec<
     )
     .await?;
     if let Some(session) = at_login {
-        db::login_attempts::record(
-            &mut *tx,
-            &email,
-            client_ip(parts, state.config.trust_proxy_headers),
-            true,
-        )
-        .await?;
+        db::login_attempts::record(&mut *tx, &email, client_ip(parts, &state.config), true).await?;
         audit::record(&mut *tx, &entry(state, parts, user_id, org, "login", true)).await?;
         db::two_factor::complete_session(&mut *tx, &session).await?;
     }
@@ -223,20 +390,6 @@ fn required(status: &db::two_factor::Status) -> bool {
     two_factor::required(&roles, status.region_requires_all, status.exempt)
 }
 
-/// Checks the current password of `user` inside `tx` (the user row locked).
-async fn check_password(
-    tx: &mut sqlx::PgConnection,
-    user: &CurrentUser,
-    password: &str,
-    field: AccountField,
-) -> Result<(), AppError> {
-    let hash = db::two_factor::password_hash_for_update(&mut *tx, user.id).await?;
-    if password.is_empty() || !verify_password(password.to_string(), hash).await? {
-        return Err(invalid(field, "Dit wachtwoord klopt niet."));
-    }
-    Ok(())
-}
-
 /// Changes the password and ends every other session of the user; returns
 /// how many ended.
 pub async fn change_password(
@@ -252,10 +405,16 @@ pub async fn change_password(
         values: vec![],
     })?;
     let session = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
+    let proof = Proof {
+        password: (current, AccountField::Current),
+        code: None,
+    };
+    let proved = recheck(state, parts, user.into(), proof).await?;
     let hash = hash_password(new.to_string()).await?;
     let mut tx = state.pool.begin().await?;
-    check_password(&mut tx, user, current, AccountField::Current).await?;
-    let ended = db::two_factor::set_password(&mut tx, user.id, &hash, &hash_token(&session)).await?;
+    let ended = db::two_factor::set_password(&mut tx, user.id, &proved, &hash, &hash_token(&session))
+        .await?
+        .ok_or_else(|| invalid(AccountField::Current, "Dit wachtwoord klopt niet."))?;
     let mut e = entry(
         state,
         parts,
@@ -270,19 +429,31 @@ pub async fn change_password(
     Ok(ended)
 }
 
-/// Turns the app off, for users who need no second factor; asks the password.
+/// Turns the app off, for users who need no second factor; asks the
+/// password and a code of the app (or a recovery code).
 pub async fn disable(
     state: &AppState,
     parts: &Parts,
     user: &CurrentUser,
     password: &str,
+    code: &str,
 ) -> Result<(), AppError> {
     let status = db::two_factor::status(&state.pool, user.id).await?;
     if required(&status) {
         return Err(AppError::Forbidden);
     }
+    if !status.has_app {
+        return Err(invalid(
+            AccountField::PasswordToSwitchOff,
+            "Tweestapsverificatie staat al uit.",
+        ));
+    }
+    let proof = Proof {
+        password: (password, AccountField::PasswordToSwitchOff),
+        code: Some((code, AccountField::CodeToSwitchOff)),
+    };
+    recheck(state, parts, user.into(), proof).await?;
     let mut tx = state.pool.begin().await?;
-    check_password(&mut tx, user, password, AccountField::PasswordToSwitchOff).await?;
     db::two_factor::disable(&mut tx, user.id).await?;
     audit::record(
         &mut *tx,
@@ -307,11 +478,15 @@ pub async fn new_recovery_codes(
     user: &CurrentUser,
     password: &str,
 ) -> Result<Vec<String>, AppError> {
-    let mut tx = state.pool.begin().await?;
-    check_password(&mut tx, user, password, AccountField::PasswordForCodes).await?;
-    if !db::two_factor::status(&mut *tx, user.id).await?.has_app {
+    if !db::two_factor::status(&state.pool, user.id).await?.has_app {
         return Err(invalid(AccountField::PasswordForCodes, "Stel eerst een app in."));
     }
+    let proof = Proof {
+        password: (password, AccountField::PasswordForCodes),
+        code: None,
+    };
+    recheck(state, parts, user.into(), proof).await?;
+    let mut tx = state.pool.begin().await?;
     let (codes, hashes) = totp::new_recovery_codes();
     db::two_factor::replace_recovery_codes(&mut tx, user.id, &hashes).await?;
     audit::record(

@@ -40,7 +40,7 @@ impl Caller {
     }
 
     pub fn client_ip(&self) -> Option<IpAddr> {
-        auth::client_ip(&self.parts, self.state.config.trust_proxy_headers)
+        auth::client_ip(&self.parts, &self.state.config)
     }
 }
 

@@ -2,6 +2,7 @@
 //! calls: [`require`].
 
 use super::{
+    config::Config,
     db::{self, audit},
     errors::internal,
     state::AppState,
@@ -38,24 +39,24 @@ pub fn request() -> Result<(AppState, Parts), AppError> {
     Ok((state, parts))
 }
 
-/// The client's address: the socket peer, or the first `X-Forwarded-For`
-/// entry when the configuration says a proxy sets it.
-pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<IpAddr> {
-    if trust_proxy {
-        let forwarded = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok());
-        if forwarded.is_some() {
-            return forwarded;
-        }
-    }
-    parts
+/// The client's address: the socket peer, or behind trusted proxies the
+/// address they report ([`TrustedProxies::client`]).
+pub fn client_ip(parts: &Parts, config: &Config) -> Option<IpAddr> {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
+        .map(|ConnectInfo(addr)| addr.ip().to_canonical())?;
+    let Some(proxies) = &config.trusted_proxies else {
+        return Some(peer);
+    };
+    // A line that is not text counts as an unreadable entry: the walk stops there.
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().unwrap_or("?"))
+        .collect();
+    Some(proxies.client(peer, &forwarded))
 }
 
 /// The session token from the `Cookie` header, if any.
@@ -164,7 +165,7 @@ pub async fn require_in(state: &AppState, parts: &Parts, roles: &[Role]) -> Resu
             action: "authorise",
             object_type: Some("path"),
             object_ids: vec![parts.uri.path().to_string()],
-            client_ip: client_ip(parts, state.config.trust_proxy_headers),
+            client_ip: client_ip(parts, &state.config),
             outcome: audit::Outcome::Denied,
             reason: None,
             via: audit::Via::Ui,
@@ -194,47 +195,56 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| password_auth::generate_hash("zorgsignaal-dummy-password"))
 }
 
+/// How many minutes `email` or `ip` is still locked out, if it is.
+async fn lockout(
+    db: &mut sqlx::PgConnection,
+    config: &Config,
+    email: &str,
+    ip: Option<IpAddr>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let window = config.login_window.as_secs_f64();
+    let account =
+        db::login_attempts::for_account(&mut *db, email, window, config.login_max_failures_per_account)
+            .await?;
+    if account.count >= config.login_max_failures_per_account {
+        return Ok(Some(account.minutes_left));
+    }
+    let Some(ip) = ip else { return Ok(None) };
+    let by_ip = db::login_attempts::for_ip(&mut *db, ip, window, config.login_max_failures_per_ip).await?;
+    Ok((by_ip.count >= config.login_max_failures_per_ip).then_some(by_ip.minutes_left))
+}
+
+/// Refuses a log-in while the account or address is locked: audited, but
+/// unchecked and not counted, so the lock lifts on time.
+async fn refuse(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    entry: audit::Entry<'_>,
+    email: String,
+    minutes: i64,
+) -> Result<(String, LoginStep), AppError> {
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Err(AppError::Locked { minutes, email })
+}
+
 /// Checks the credentials, the lockout per account and per address, and on
-/// success opens a fresh session (any session the browser had is ended).
-/// Failures of every kind answer with the same message. Returns the new
-/// session token for the cookie.
-/// Checks the password and opens a session: a full log-in, or one that
-/// waits for the second step the returned [`LoginStep`] names.
+/// success opens a fresh session (any session the browser had is ended):
+/// a full log-in, or one that waits for the second step the returned
+/// [`LoginStep`] names. Failures of every kind answer with the same message.
+/// Returns the new session token for the cookie.
+///
+/// The password hash (deliberately slow) is checked with no database
+/// connection held: a burst of wrong passwords cannot starve the pool.
+/// The lockout is then counted again under the account's lock, so tries
+/// that ran alongside cannot together get past the limit.
 pub async fn log_in(
     state: &AppState,
     parts: &Parts,
     input: LoginInput,
 ) -> Result<(String, LoginStep), AppError> {
     let config = &state.config;
-    let ip = client_ip(parts, config.trust_proxy_headers);
-    let window = config.login_window.as_secs_f64();
+    let ip = client_ip(parts, config);
     let email = input.email.as_str().to_string();
-    let denied = |email: &str, minutes: i64| AppError::Locked {
-        minutes,
-        email: email.to_string(),
-    };
-
-    let mut tx = state.pool.begin().await?;
-    db::login_attempts::lock_account(&mut *tx, &email).await?;
-
-    let account =
-        db::login_attempts::for_account(&mut *tx, &email, window, config.login_max_failures_per_account)
-            .await?;
-    let by_ip = match ip {
-        Some(ip) => {
-            Some(db::login_attempts::for_ip(&mut *tx, ip, window, config.login_max_failures_per_ip).await?)
-        }
-        None => None,
-    };
-    let locked = if account.count >= config.login_max_failures_per_account {
-        Some(account.minutes_left)
-    } else {
-        by_ip
-            .filter(|f| f.count >= config.login_max_failures_per_ip)
-            .map(|f| f.minutes_left)
-    };
-
-    let row = db::users::find_for_login(&mut *tx, &email).await?;
     let audit_entry = |user_id, organisation_id, roles: Vec<String>, outcome| audit::Entry {
         user_id,
         organisation_id,
@@ -247,31 +257,35 @@ pub async fn log_in(
         reason: None,
         via: audit::Via::Ui,
     };
-
-    if let Some(minutes) = locked {
-        // While locked, attempts are refused unchecked and not counted, so
-        // the lock lifts on time.
-        audit::record(
-            &mut *tx,
-            &audit_entry(
-                row.as_ref().map(|r| r.id),
-                row.as_ref().map(|r| r.organisation_id),
-                vec![],
-                audit::Outcome::Denied,
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(denied(&email, minutes));
+    let mut tx = state.pool.begin().await?;
+    let row = db::users::find_for_login(&mut *tx, &email).await?;
+    let denied = audit_entry(
+        row.as_ref().map(|r| r.id),
+        row.as_ref().map(|r| r.organisation_id),
+        vec![],
+        audit::Outcome::Denied,
+    );
+    if let Some(minutes) = lockout(&mut tx, config, &email, ip).await? {
+        return refuse(tx, denied, email, minutes).await;
     }
+    tx.commit().await?;
 
-    let hash = row
+    let checked = row
         .as_ref()
         .filter(|r| r.active)
         .map(|r| r.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
-    let password_ok = verify_password(input.password, hash).await?;
-    let user = row.filter(|r| r.active && password_ok);
+    let password_ok = verify_password(input.password, checked.clone()).await?;
+
+    let mut tx = state.pool.begin().await?;
+    db::login_attempts::lock_account(&mut *tx, &email).await?;
+    if let Some(minutes) = lockout(&mut tx, config, &email, ip).await? {
+        return refuse(tx, denied, email, minutes).await;
+    }
+    // The account as it is now: a password changed or an account disabled
+    // while the hash was checked does not let the old password in.
+    let row = db::users::find_for_login(&mut *tx, &email).await?;
+    let user = row.filter(|r| r.active && password_ok && r.password_hash == checked);
 
     let Some(user) = user else {
         db::login_attempts::record(&mut *tx, &email, ip, false).await?;
@@ -327,7 +341,7 @@ pub async fn log_out(state: &AppState, parts: &Parts) -> Result<(), AppError> {
                 action: "logout",
                 object_type: Some("session"),
                 object_ids: vec![],
-                client_ip: client_ip(parts, state.config.trust_proxy_headers),
+                client_ip: client_ip(parts, &state.config),
                 outcome: audit::Outcome::Success,
                 reason: None,
                 via: audit::Via::Ui,

@@ -74,6 +74,19 @@ impl Area {
     }
 }
 
+/// What the audit log keeps of an area that was asked for but is not one the
+/// caller may open: a well-formed municipality code or "regio", and of
+/// anything else nothing (it is typed input of any length).
+pub fn refused_area_audit_ids(requested: &str) -> Vec<String> {
+    let requested = requested.trim();
+    if requested == REGION {
+        return vec![REGION.to_string()];
+    }
+    crate::domain::youth::parse_municipality_code(requested)
+        .map(|code| vec![code])
+        .unwrap_or_default()
+}
+
 /// The areas `user` may open, in the order the form lists them: a region
 /// admin the region as a whole and each of its municipalities, an analyst
 /// their municipalities.
@@ -180,9 +193,10 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
             .await?
             .into_iter()
             .find(|a| a.value() == q.area);
-        let id = area
-            .as_ref()
-            .map_or_else(|| q.area.clone(), |a| a.audit_id(user.region_id));
+        let ids = area.as_ref().map_or_else(
+            || refused_area_audit_ids(&q.area),
+            |a| vec![a.audit_id(user.region_id)],
+        );
         let found = match (area, period_of(&q, today)) {
             (Some(area), Some(period)) => {
                 let report = build(act.tx(), &area, period, today).await?;
@@ -193,7 +207,7 @@ pub async fn export(State(state): State<AppState>, Query(q): Query<ReportQuery>,
             }
             _ => Err(AppError::NotFound),
         };
-        act.settle("report_export", "report", vec![id], found).await
+        act.settle("report_export", "report", ids, found).await
     }
     .await;
     match result {
@@ -235,5 +249,19 @@ pub async fn compact(pool: &PgPool) {
         Ok(n) if n > 0 => tracing::debug!(sums = n, "report rollup compacted"),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "compacting the report rollup failed; tried again later"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_area_is_audited_only_when_it_is_well_formed() {
+        assert_eq!(refused_area_audit_ids(" gm0037 "), vec!["GM0037"]);
+        assert_eq!(refused_area_audit_ids("regio"), vec!["regio"]);
+        for typed in ["", "GM99999", "Groningen", "<script>", &"x".repeat(10_000)] {
+            assert!(refused_area_audit_ids(typed).is_empty(), "{typed:.20}");
+        }
     }
 }

@@ -122,7 +122,10 @@ pub fn call(w: &World, p: &Prepared, row: &str, column: usize) -> Call {
         "login_code" => f("login_code", args(&[("code", &code())])),
         "confirm_two_factor" => f("confirm_two_factor", args(&[("code", &code())])),
         "renew_recovery_codes" => f("renew_recovery_codes", args(&[("wachtwoord_codes", PASSWORD)])),
-        "disable_two_factor" => f("disable_two_factor", args(&[("wachtwoord_uit", PASSWORD)])),
+        "disable_two_factor" => f(
+            "disable_two_factor",
+            args(&[("wachtwoord_uit", PASSWORD), ("code_uit", &code())]),
+        ),
         "change_password" => f(
             "change_password",
             args(&[

@@ -2,8 +2,10 @@
 //! default that works on a developer's machine; README.md lists them all.
 
 pub mod mail;
+pub mod proxies;
 
 use mail::{SmtpUrl, WorkerConfig};
+use proxies::{TrustedProxies, DEFAULT_TRUSTED_PROXIES};
 use std::{fmt, net::SocketAddr, time::Duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,9 +39,9 @@ pub struct Config {
     pub login_max_failures_per_ip: i64,
     /// API calls per token per minute; above it the API answers 429.
     pub api_calls_per_minute: i32,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy
-    /// that sets it).
-    pub trust_proxy_headers: bool,
+    /// With `TRUST_PROXY_HEADERS`, the proxies (`TRUSTED_PROXIES`) whose
+    /// `X-Forwarded-For` names the client address; `None`: the socket's.
+    pub trusted_proxies: Option<TrustedProxies>,
     /// Where mail goes: a parsed `SMTP_URL`, or (development only, when it
     /// is not set) the built-in mail catcher on `mail_sink_addr`.
     pub smtp_url: Option<SmtpUrl>,
@@ -133,7 +135,15 @@ impl Config {
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: s.number("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
             api_calls_per_minute: s.number("API_CALLS_PER_MINUTE", 600)?.min(i32::MAX as u64) as i32,
-            trust_proxy_headers: s.flag("TRUST_PROXY_HEADERS", false)?,
+            trusted_proxies: if s.flag("TRUST_PROXY_HEADERS", false)? {
+                let list = s.text("TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES);
+                Some(TrustedProxies::parse(&list).map_err(|message| ConfigError {
+                    var: "TRUSTED_PROXIES",
+                    message,
+                })?)
+            } else {
+                None
+            },
             smtp_url: mail.smtp_url,
             mail_from: mail.from,
             mail_sink_addr: mail.sink_addr,
@@ -310,6 +320,21 @@ mod tests {
         assert!(c.smtp_url.is_none());
         assert_eq!(c.mail_sink_addr.to_string(), "127.0.0.1:2525");
         assert_eq!(c.base_url(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn proxies_are_trusted_only_when_asked_and_then_the_named_ones() {
+        assert!(config(&[("TRUSTED_PROXIES", "10.0.0.0/8")])
+            .unwrap()
+            .trusted_proxies
+            .is_none());
+        let local = config(&[("TRUST_PROXY_HEADERS", "true")]).unwrap();
+        assert_eq!(
+            local.trusted_proxies,
+            Some(TrustedProxies::parse(DEFAULT_TRUSTED_PROXIES).unwrap())
+        );
+        let bad = config(&[("TRUST_PROXY_HEADERS", "true"), ("TRUSTED_PROXIES", "lb.example")]);
+        assert_eq!(bad.err().unwrap().var, "TRUSTED_PROXIES");
     }
 
     #[test]

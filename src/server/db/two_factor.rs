@@ -212,33 +212,44 @@ pub async fn set_region_requires_all(
     Ok(())
 }
 
-/// The password hash of a user, locked for a change.
-pub async fn password_hash_for_update(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT password_hash FROM users WHERE id = $1 FOR UPDATE",
-        user_id
-    )
-    .fetch_one(db)
-    .await
+/// The user's password hash, to check a password given again.
+pub async fn password_hash(db: impl PgExecutor<'_>, user_id: Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user_id)
+        .fetch_one(db)
+        .await
 }
 
-/// Sets a new password and ends every other session of the user;
-/// returns how many sessions ended.
+/// Sets a new password in place of the one the user just proved (`proved`:
+/// its hash as checked) and ends every other session of the user; returns
+/// how many sessions ended, or `None` (and changes nothing) when the
+/// password was changed meanwhile.
 pub async fn set_password(
     conn: &mut sqlx::PgConnection,
     user_id: Uuid,
+    proved: &str,
     hash: &str,
     keep_session: &[u8],
-) -> Result<u64, sqlx::Error> {
-    sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, hash)
-        .execute(&mut *conn)
-        .await?;
-    Ok(sqlx::query!(
-        "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+) -> Result<Option<u64>, sqlx::Error> {
+    let changed = sqlx::query!(
+        "UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2",
         user_id,
-        keep_session
+        proved,
+        hash
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
-    .rows_affected())
+    .rows_affected();
+    if changed == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        sqlx::query!(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+            user_id,
+            keep_session
+        )
+        .execute(conn)
+        .await?
+        .rows_affected(),
+    ))
 }

@@ -128,7 +128,7 @@ async fn authenticate(state: &AppState, parts: &Parts) -> Result<Caller, ApiErro
     }
     Ok(Caller {
         owner,
-        ip: client_ip(parts, state.config.trust_proxy_headers),
+        ip: client_ip(parts, &state.config),
     })
 }
 

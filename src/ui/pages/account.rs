@@ -115,6 +115,12 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                         }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(s) => view! {
+                            {s.replacing.then(|| view! {
+                                <p class="utrecht-paragraph">
+                                    "Je zet een andere app in de plaats van je huidige. Die werkt niet meer zodra je de nieuwe bevestigt; "
+                                    "vul daarom ook je wachtwoord in en een code uit je huidige app of een herstelcode."
+                                </p>
+                            })}
                             {s.at_login.then(|| view! {
                                 <p class="utrecht-paragraph">
                                     "Voor jouw account is inloggen met een tweede stap verplicht. Stel dat nu eenmalig in."
@@ -141,6 +147,16 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                         input_mode="numeric"
                         error=field_error(confirm.value(), AccountField::Code)
                     />
+                    <Suspense fallback=|| ()>
+                        {move || setup.get().and_then(Result::ok).filter(|s| s.replacing).map(|_| view! {
+                            <TextField name="wachtwoord_vervangen" label="Je wachtwoord" input_type="password"
+                                autocomplete="current-password"
+                                error=field_error(confirm.value(), AccountField::PasswordToReplace)/>
+                            <TextField name="code_vervangen" label="Code uit je huidige app, of een herstelcode"
+                                autocomplete="one-time-code"
+                                error=field_error(confirm.value(), AccountField::CodeToReplace)/>
+                        })}
+                    </Suspense>
                     <button type="submit" class="utrecht-button utrecht-button--primary-action zs-submit">
                         "Bevestigen"
                     </button>
@@ -283,6 +299,9 @@ fn two_factor_section(
                 </p>
             })}
             {a.has_app.then(|| view! {
+                <p class="utrecht-paragraph">
+                    <a class="utrecht-link" href="/account/tweestaps">"Een andere app instellen"</a>
+                </p>
                 {form_error(renew.value())}
                 <ActionForm action=renew attr:novalidate=true attr:class="zs-form">
                     <TextField name="wachtwoord_codes" label="Wachtwoord (voor nieuwe herstelcodes)"
@@ -297,6 +316,9 @@ fn two_factor_section(
                     <TextField name="wachtwoord_uit" label="Wachtwoord (om uit te zetten)"
                         input_type="password" autocomplete="current-password"
                         error=field_error(disable.value(), AccountField::PasswordToSwitchOff)/>
+                    <TextField name="code_uit" label="Code uit je app, of een herstelcode (om uit te zetten)"
+                        autocomplete="one-time-code"
+                        error=field_error(disable.value(), AccountField::CodeToSwitchOff)/>
                     <button type="submit" class="utrecht-button utrecht-button--secondary-action">"Tweestapsverificatie uitzetten"</button>
                 </ActionForm>
             })}
