@@ -3,7 +3,7 @@
 use crate::ui::{
     components::layout::{SiteFooter, SiteHeader, SkipLink},
     pages::{
-        account::{AccountPage, LoginCodePage, RecoveryCodesPage, TwoFactorSetupPage},
+        account::{AccountPage, LoginCodePage, RecoveryCodesPage, TwoFactorReplacePage, TwoFactorSetupPage},
         actions::MyActionsPage,
         admin::{AuditPage, TokensPage},
         board::BoardPage,
@@ -79,6 +79,7 @@ mod lazy {
     lazy_page!(MyActionsRoute, MyActionsPage);
     lazy_page!(LoginCodeRoute, LoginCodePage);
     lazy_page!(SetupRoute, TwoFactorSetupPage);
+    lazy_page!(ReplaceRoute, TwoFactorReplacePage);
     lazy_page!(AccountRoute, AccountPage);
     lazy_page!(RecoveryCodesRoute, RecoveryCodesPage);
 }
@@ -186,6 +187,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/inloggen/tweestaps") view={page!(SetupRoute, TwoFactorSetupPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/account") view={page!(AccountRoute, AccountPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/account/tweestaps") view={page!(SetupRoute, TwoFactorSetupPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/account/andere-app") view={page!(ReplaceRoute, TwoFactorReplacePage)} ssr=SsrMode::Async/>
                         <Route path=path!("/account/herstelcodes") view={page!(RecoveryCodesRoute, RecoveryCodesPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio") view={page!(RegionRoute, RegionPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/rapportage") view={page!(ReportsRoute, ReportsPage)} ssr=SsrMode::Async/>

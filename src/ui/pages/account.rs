@@ -1,5 +1,6 @@
 //! The second log-in step (`/inloggen/code`), setting up an authenticator
-//! app (`/inloggen/tweestaps`, `/account/tweestaps`), recovery codes shown
+//! app (`/inloggen/tweestaps`, `/account/tweestaps`, and in place of the
+//! current one `/account/andere-app`), recovery codes shown
 //! once (`/account/herstelcodes`) and the account page (`/account`).
 
 use crate::{
@@ -96,6 +97,20 @@ pub fn LoginCodePage() -> impl IntoView {
 /// Setting up the app, at log-in or from the account page.
 #[component]
 pub fn TwoFactorSetupPage() -> impl IntoView {
+    setup_page(false)
+}
+
+/// Another app in place of the current one (from the account page): the
+/// same set-up, which also asks the password and a code of the current app.
+#[component]
+pub fn TwoFactorReplacePage() -> impl IntoView {
+    setup_page(true)
+}
+
+/// The set-up page. With `replacing`, the form has the two fields that
+/// prove the current app; they are part of the page from the start, not
+/// added once the set-up has loaded.
+fn setup_page(replacing: bool) -> impl IntoView {
     let setup = Resource::new(|| (), |_| two_factor_setup());
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let codes = move || confirm.value().get().and_then(Result::ok);
@@ -147,16 +162,14 @@ pub fn TwoFactorSetupPage() -> impl IntoView {
                         input_mode="numeric"
                         error=field_error(confirm.value(), AccountField::Code)
                     />
-                    <Suspense fallback=|| ()>
-                        {move || setup.get().and_then(Result::ok).filter(|s| s.replacing).map(|_| view! {
-                            <TextField name="wachtwoord_vervangen" label="Je wachtwoord" input_type="password"
-                                autocomplete="current-password"
-                                error=field_error(confirm.value(), AccountField::PasswordToReplace)/>
-                            <TextField name="code_vervangen" label="Code uit je huidige app, of een herstelcode"
-                                autocomplete="one-time-code"
-                                error=field_error(confirm.value(), AccountField::CodeToReplace)/>
-                        })}
-                    </Suspense>
+                    {replacing.then(|| view! {
+                        <TextField name="wachtwoord_vervangen" label="Je wachtwoord" input_type="password"
+                            autocomplete="current-password"
+                            error=field_error(confirm.value(), AccountField::PasswordToReplace)/>
+                        <TextField name="code_vervangen" label="Code uit je huidige app, of een herstelcode"
+                            autocomplete="one-time-code"
+                            error=field_error(confirm.value(), AccountField::CodeToReplace)/>
+                    })}
                     <button type="submit" class="utrecht-button utrecht-button--primary-action zs-submit">
                         "Bevestigen"
                     </button>
@@ -300,7 +313,7 @@ fn two_factor_section(
             })}
             {a.has_app.then(|| view! {
                 <p class="utrecht-paragraph">
-                    <a class="utrecht-link" href="/account/tweestaps">"Een andere app instellen"</a>
+                    <a class="utrecht-link" href="/account/andere-app">"Een andere app instellen"</a>
                 </p>
                 {form_error(renew.value())}
                 <ActionForm action=renew attr:novalidate=true attr:class="zs-form">
