@@ -36,7 +36,7 @@ async function openAccount(page: Page, testInfo: TestInfo) {
   await settled(page, testInfo);
 }
 
-test("a professional sets up an app, logs in with a code and a recovery code, and turns it off", async ({ page }, testInfo) => {
+test("a professional sets up an app, logs in with a code and a recovery code, puts another app in its place and turns it off", async ({ page }, testInfo) => {
   // The longest flow of the suite: four log-ins (Argon2 each), setting up
   // an app, putting another in its place and nine axe checks. Alone beside
   // the other project's worker it took 31 s hydrated and 47 s without
