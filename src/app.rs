@@ -10,6 +10,7 @@ use crate::ui::{
         chain_forms::{RegisterPage, SignalPage},
         coordination::CoordinationPage,
         covenant::CovenantPage,
+        data_quality::DataQualityPage,
         escalations::EscalationsPage,
         home::HomePage,
         import::ImportPage,
@@ -75,6 +76,7 @@ mod lazy {
     lazy_page!(CoordinationRoute, CoordinationPage);
     lazy_page!(CovenantRoute, CovenantPage);
     lazy_page!(EscalationsRoute, EscalationsPage);
+    lazy_page!(DataQualityRoute, DataQualityPage);
     lazy_page!(BoardRoute, BoardPage);
     lazy_page!(MyActionsRoute, MyActionsPage);
     lazy_page!(LoginCodeRoute, LoginCodePage);
@@ -196,6 +198,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/regio/e-mail") view={page!(MailRoute, MailPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/convenant") view={page!(CovenantRoute, CovenantPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/opschalingen") view={page!(EscalationsRoute, EscalationsPage)} ssr=SsrMode::Async/>
+                        <Route path=path!("/regio/gegevenskwaliteit") view={page!(DataQualityRoute, DataQualityPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/regio/rapportage") view={page!(ReportSettingsRoute, ReportSettingsPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/coordinatie") view={page!(CoordinationRoute, CoordinationPage)} ssr=SsrMode::Async/>
                         <Route path=path!("/bord") view={page!(BoardRoute, BoardPage)} ssr=SsrMode::Async/>

@@ -136,6 +136,7 @@ async fn fingerprint(w: &World) -> Vec<(&'static str, String)> {
         ("coordinations", "t::text"),
         ("handovers", "t::text"),
         ("escalations", "t::text"),
+        ("youth_versions", "t::text"),
         ("actions", "t::text"),
         ("action_notes", "t::text"),
         ("families", "t::text"),

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod coordination;
 pub mod covenant;
+pub mod data_quality;
 pub mod escalations;
 pub mod family;
 pub mod live;

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct RegionOverview {
     pub organisations: Vec<OrganisationSummary>,
     pub municipalities: Vec<Municipality>,
+    /// Mismatches of personal data open longer than a week.
+    pub overdue_mismatches: i64,
 }
 
 /// The organisations and municipalities of the region admin's own region.
@@ -24,6 +26,12 @@ pub async fn get_region_overview() -> Result<RegionOverview, AppError> {
         Ok(RegionOverview {
             organisations: db::organisations::in_region(&state.pool, user.region_id).await?,
             municipalities: db::organisations::municipalities_in_region(&state.pool, user.region_id).await?,
+            overdue_mismatches: db::youths::versions::overdue_in_region(
+                &state.pool,
+                user.region_id,
+                crate::domain::data_quality::OVERDUE_DAYS,
+            )
+            .await?,
         })
     })
     .await

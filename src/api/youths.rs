@@ -19,7 +19,6 @@ pub async fn register_youth(
     birth_date: String,
     municipality_code: String,
     #[server(default)] end_date: String,
-    #[server(default)] confirmed: Option<String>,
 ) -> Result<Recorded, AppError> {
     use crate::{api::respond, domain::youth::YouthForm, server::cases::chain::Input};
     let youth = YouthForm {
@@ -33,7 +32,6 @@ pub async fn register_youth(
     let input = Input {
         youth,
         end_date,
-        confirmed: confirmed.is_some(),
         ..Input::default()
     };
     respond(ssr::record(input, false)).await
@@ -49,7 +47,6 @@ pub async fn give_signal(
     birth_date: String,
     municipality_code: String,
     #[server(default)] kind: String,
-    #[server(default)] confirmed: Option<String>,
 ) -> Result<Recorded, AppError> {
     use crate::{api::respond, domain::youth::YouthForm, server::cases::chain::Input};
     let youth = YouthForm {
@@ -63,7 +60,6 @@ pub async fn give_signal(
     let input = Input {
         youth,
         kind,
-        confirmed: confirmed.is_some(),
         ..Input::default()
     };
     respond(ssr::record(input, true)).await

@@ -6,6 +6,7 @@ pub mod board;
 pub mod bsn;
 pub mod coordination;
 pub mod covenant;
+pub mod data_quality;
 pub mod email;
 pub mod family;
 pub mod involvement;

@@ -250,6 +250,8 @@ pub fn audit_action_label(action: &str) -> &'static str {
         "covenant_edit" => "Beslisregels gewijzigd",
         "covenant_activate" => "Convenantversie geactiveerd",
         "covenant_apply" => "Convenant toegepast op bestaande casussen",
+        "mismatch_list" => "Lijst gegevenskwaliteit bekeken",
+        "mismatch_resolve" => "Afwijkende gegevens opgelost",
         _ => "Overige actie",
     }
 }

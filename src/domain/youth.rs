@@ -20,7 +20,6 @@ form_fields! {
         EndDate = "end_date",
         ProfessionalEmail = "professional_email",
         ExternalRef = "external_ref",
-        Confirmed = "confirmed",
     }
 }
 

@@ -209,6 +209,15 @@ pub fn call(w: &World, p: &Prepared, row: &str, column: usize) -> Call {
             "decide_escalation",
             args(&[("id", &id("id")), ("decision", "Blijft bij de JGZ.")]),
         ),
+        "mismatches" => f("mismatches", args(&[])),
+        "resolve_mismatch" => f(
+            "resolve_mismatch",
+            args(&[
+                ("youth", &youth),
+                ("organisation", &id("organisation")),
+                ("decision", "keep_stored"),
+            ]),
+        ),
         "link_family" => f("link_family", args(&[("youth", &youth), ("other", &id("other"))])),
         "unlink_family" => f("unlink_family", args(&[("youth", &youth)])),
         "save_plan" => f(

@@ -2,7 +2,9 @@
 //! one-time value, a draft rule (see docs/AUTHORISATION.md).
 
 use super::calls::{consent, csv_row, in_days, upload};
-use super::world::{json_ok, Case, World, A_OTHER, A_OWN, COLUMNS, C_OWN, K_OWN, P_OTHER, P_OWN, TOWN};
+use super::world::{
+    json_ok, Case, World, A_OTHER, A_OWN, COLUMNS, C_OWN, K_OWN, P_NONE, P_OTHER, P_OWN, TOWN,
+};
 use crate::common::{two_factor, PASSWORD};
 use reqwest::Client;
 use serde_json::json;
@@ -48,6 +50,8 @@ const CASE_ROWS: &[&str] = &[
     "escalate",
     "escalations",
     "decide_escalation",
+    "mismatches",
+    "resolve_mismatch",
     "link_family",
     "unlink_family",
     "save_plan",
@@ -242,6 +246,21 @@ pub async fn prepare(w: &World, row: &str) -> Prepared {
             .await;
             p.ids
                 .insert("id", only_id(w, "escalations", case.unwrap().youth).await);
+        }
+        "mismatches" | "resolve_mismatch" => {
+            // An organisation not involved types the case's BSN with
+            // another name: recorded, never refused, and a mismatch.
+            let case = case.unwrap();
+            let mut form = World::youth_form(&case.bsn, &case.family);
+            for (k, v) in form.iter_mut() {
+                if *k == "given_names" {
+                    *v = "Anders";
+                }
+            }
+            form.push(("kind", "veiligheid"));
+            json_ok(w.call(P_NONE, "signal", &form).await).await;
+            p.ids
+                .insert("organisation", w.user(P_NONE).organisation_id.to_string());
         }
         "link_family" | "unlink_family" => {
             let (bsn, family) = w.next_youth();

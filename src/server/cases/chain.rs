@@ -40,7 +40,6 @@ pub struct Input {
     /// Signals: the kind.
     pub kind: String,
     pub external_ref: Option<String>,
-    pub confirmed: bool,
 }
 
 pub const EXTERNAL_REF_INVALID: &str = "Een externe referentie heeft 1 tot 200 tekens.";
@@ -84,14 +83,11 @@ pub fn validate(
             end_date,
             signal_kind,
             external_ref: input.external_ref.clone(),
-            confirmed: input.confirmed,
         }),
         _ => Err(errors),
     }
 }
 
-pub const DATA_DIFFERS: &str = "De naam of geboortedatum wijkt af van wat eerder bij dit BSN is vastgelegd. \
-Controleer het BSN, de naam en de geboortedatum. Kloppen ze, vink dan aan dat je ze hebt gecontroleerd.";
 pub const ALREADY_REGISTERED: &str =
     "Je hebt deze jeugdige al geregistreerd. Je vindt de registratie onder Mijn jeugdigen.";
 pub const ALREADY_SIGNALLED: &str =
@@ -101,7 +97,6 @@ pub const UNKNOWN_MUNICIPALITY: &str = "Deze gemeente kent Zorgsignaal niet. Kie
 /// A refusal as a message next to the field it concerns.
 pub fn refusal_error(refusal: Refusal, is_signal: bool) -> FieldError {
     match refusal {
-        Refusal::DataDiffers => FieldError::new(ChainField::Confirmed, DATA_DIFFERS),
         Refusal::AlreadyInvolved if is_signal => FieldError::new(ChainField::Kind, ALREADY_SIGNALLED),
         Refusal::AlreadyInvolved => FieldError::new(ChainField::Bsn, ALREADY_REGISTERED),
         Refusal::UnknownMunicipality => FieldError::new(ChainField::MunicipalityCode, UNKNOWN_MUNICIPALITY),
@@ -228,7 +223,6 @@ pub async fn import(
             end_date: row.end_date.unwrap_or_default(),
             kind: String::new(),
             external_ref: Some(row.external_ref),
-            confirmed: false,
         };
         match validate(&input, false, user_id, organisation_id, today) {
             Ok(item) => valid.push((line, item)),

@@ -8,13 +8,15 @@
 use crate::server::{
     db::{
         self, audit,
-        coordination::{recipients::coordinators_of, recipients::recipients, youth_names, Audience},
+        coordination::{recipients::coordinators_of, recipients::recipients, Audience},
         happened::Happened,
         outbox::NewMail,
+        youths::names_seen_by,
     },
     mail::{
         self,
         coordination::{CoordinationEvent, CoordinationNotice},
+        data_quality::MismatchResolved,
         match_notice_mails, To,
     },
 };
@@ -66,6 +68,23 @@ pub async fn follow(tx: &mut PgConnection, happened: Vec<Happened>) -> Result<()
         mails.extend(appointment_mails(tx, std::mem::take(&mut appointed)).await?);
         match h {
             Happened::Matched { youth } => matched.push(youth),
+            Happened::MismatchResolved {
+                youth,
+                told,
+                same_person,
+            } => mails.extend(told.into_iter().map(|(user, recipient_name, youth_name)| {
+                mail::mail(
+                    To::User(user),
+                    &MismatchResolved {
+                        recipient_name,
+                        youth_id: youth,
+                        youth_name,
+                        same_person,
+                    },
+                    Some(youth),
+                    None,
+                )
+            })),
             other => {
                 for (youth, audiences, event, skip) in told(tx, other).await? {
                     mails.extend(coordination_mails(tx, youth, &audiences, event, skip).await?);
@@ -111,6 +130,7 @@ async fn told(tx: &mut PgConnection, h: Happened) -> Result<Vec<Told>, sqlx::Err
     Ok(match h {
         Happened::Matched { .. }
         | Happened::Appointed { .. }
+        | Happened::MismatchResolved { .. }
         | Happened::ActionChanged { .. }
         | Happened::CoordinationChanged { .. }
         | Happened::InvolvementsChanged { .. } => Vec::new(),
@@ -247,17 +267,15 @@ async fn coordination_mails(
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    let youth_name = youth_names(tx, &[youth])
-        .await?
-        .remove(&youth)
-        .unwrap_or_default();
+    let pairs: Vec<(Uuid, Uuid)> = people.iter().map(|(user, _)| (youth, *user)).collect();
+    let names = names_seen_by(tx, &pairs).await?;
     Ok(people
         .into_iter()
         .map(|(user, recipient_name)| {
             let notice = CoordinationNotice {
                 recipient_name,
                 youth_id: youth,
-                youth_name: youth_name.clone(),
+                youth_name: names.get(&(youth, user)).cloned().unwrap_or_default(),
                 event: event.clone(),
             };
             mail::mail(To::User(user), &notice, Some(youth), None)
@@ -275,8 +293,8 @@ async fn appointment_mails(
     }
     let pairs: Vec<(Uuid, Uuid)> = items.iter().map(|i| (i.0, i.1)).collect();
     let people = coordinators_of(tx, &pairs).await?;
-    let youths: Vec<Uuid> = items.iter().map(|i| i.0).collect();
-    let names = youth_names(tx, &youths).await?;
+    let seen: Vec<(Uuid, Uuid)> = people.iter().map(|(n, user, _)| (items[*n].0, *user)).collect();
+    let names = names_seen_by(tx, &seen).await?;
     Ok(people
         .into_iter()
         .map(|(n, user, recipient_name)| {
@@ -284,7 +302,7 @@ async fn appointment_mails(
             let notice = CoordinationNotice {
                 recipient_name,
                 youth_id: *youth_id,
-                youth_name: names.get(youth_id).cloned().unwrap_or_default(),
+                youth_name: names.get(&(*youth_id, user)).cloned().unwrap_or_default(),
                 event: event.clone(),
             };
             mail::mail(To::User(user), &notice, Some(*youth_id), None)

@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod chain;
 pub mod coordination;
+pub mod data_quality;
 mod follow;
 pub mod jobs;
 pub mod reports;

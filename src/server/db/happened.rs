@@ -84,6 +84,15 @@ pub enum Happened {
         /// The assignee's name, or the organisation's.
         with_whom: String,
     },
+    /// The region admin resolved a mismatch of personal data: `told` are
+    /// the professionals concerned (id, name), each with the youth's name
+    /// they now see; `same_person` or a mistyped BSN (they must correct
+    /// their registration).
+    MismatchResolved {
+        youth: Uuid,
+        told: Vec<(Uuid, String, String)>,
+        same_person: bool,
+    },
     /// An action was set out, changed, cancelled or ticked done.
     ActionChanged {
         action: Uuid,

@@ -10,6 +10,7 @@
 //! one line in [`render`]) and one call to [`enqueue`].
 
 pub mod coordination;
+pub mod data_quality;
 pub mod mime;
 pub mod report;
 pub mod sink;
@@ -141,6 +142,7 @@ pub fn render(kind: &str, payload: &serde_json::Value, base: &str) -> Result<Ren
         ExpiryReminder::KIND => with::<ExpiryReminder>(payload, base),
         coordination::CoordinationNotice::KIND => with::<coordination::CoordinationNotice>(payload, base),
         report::PeriodicReport::KIND => with::<report::PeriodicReport>(payload, base),
+        data_quality::MismatchResolved::KIND => with::<data_quality::MismatchResolved>(payload, base),
         other => Err(format!("onbekend soort bericht: {other}")),
     }
 }

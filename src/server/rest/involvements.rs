@@ -59,9 +59,10 @@ struct CreateBody {
     /// Signals only.
     #[serde(default)]
     kind: Option<String>,
-    /// The system checked the youth's data although it differs from what is stored.
-    #[serde(default)]
-    confirmed: bool,
+    /// Accepted and ignored since v1.1: a name or date of birth that differs
+    /// from what is stored is never refused (no BSN oracle).
+    #[serde(default, rename = "confirmed")]
+    _confirmed: Option<serde_json::Value>,
 }
 
 pub(super) async fn create_registration(State(state): State<AppState>, req: Request) -> ApiResult {
@@ -120,7 +121,6 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
         end_date: b.end_date.unwrap_or_default(),
         kind: b.kind.unwrap_or_default(),
         external_ref: Some(b.external_ref),
-        confirmed: b.confirmed,
     };
     let user_id = professionals.get(&email).copied();
     let validated = chain::validate(
@@ -172,7 +172,6 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
         Err(refusal) => {
             let e = refusal_error(refusal, is_signal);
             let (status, code) = match refusal {
-                Refusal::DataDiffers => (StatusCode::CONFLICT, "data_differs"),
                 Refusal::AlreadyInvolved => (StatusCode::CONFLICT, "already_involved"),
                 Refusal::UnknownMunicipality => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             };

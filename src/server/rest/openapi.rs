@@ -23,8 +23,8 @@ pub fn spec() -> Value {
         "openapi": "3.1.0",
         "info": {
             "title": "Zorgsignaal API voor instellingen",
-            "version": "1.0.0",
-            "description": "Registratiesystemen van instellingen registreren en beëindigen jeugdigen automatisch. Elke aanroep wordt gelogd (NEN 7513)."
+            "version": "1.1.0",
+            "description": "Registratiesystemen van instellingen registreren en beëindigen jeugdigen automatisch. Elke aanroep wordt gelogd (NEN 7513).\n\nBrekende wijziging in 1.1.0: een BSN dat al bekend is met een andere naam of geboortedatum wordt niet meer geweigerd (de code data_differs en het antwoord 409 daarvoor vervallen). De registratie of het signaal wordt vastgelegd; de afwijking gaat naar de regiobeheerder. Het veld confirmed wordt nog geaccepteerd maar genegeerd. Zo verschilt geen antwoord tussen een bekend en een onbekend BSN."
         },
         "servers": [{ "url": "/" }],
         "security": [{ "bearer": [] }],
@@ -79,7 +79,7 @@ fn registration_paths(errors: &Value) -> Value {
                 "responses": with(json!({
                     "201": { "description": "Nieuw vastgelegd", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Registration" } } } },
                     "200": { "description": "Deze external_ref was al vastgelegd; dezelfde registratie", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Registration" } } } },
-                    "409": error_response("De professional is al betrokken, of de gegevens wijken af van wat is vastgelegd")
+                    "409": error_response("De professional is al betrokken")
                 }), errors.clone())
             },
             "get": {
@@ -135,7 +135,7 @@ fn signal_paths(errors: &Value) -> Value {
                 "responses": with(json!({
                     "201": { "description": "Nieuw vastgelegd", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Signal" } } } },
                     "200": { "description": "Deze external_ref was al vastgelegd", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Signal" } } } },
-                    "409": error_response("Al een actief signaal over dit onderwerp, of afwijkende gegevens")
+                    "409": error_response("Al een actief signaal over dit onderwerp")
                 }), errors.clone())
             },
             "get": {
@@ -177,7 +177,7 @@ fn schemas() -> Value {
         "municipality_code": { "type": "string", "pattern": "^GM[0-9]{4}$" },
         "professional_email": { "type": "string", "format": "email", "description": "een actieve professional van de organisatie van de sleutel" },
         "external_ref": { "type": "string", "minLength": 1, "maxLength": 200, "description": "uniek per organisatie; herhalen geeft hetzelfde resultaat" },
-        "confirmed": { "type": "boolean", "default": false, "description": "de gegevens zijn gecontroleerd hoewel ze afwijken van wat is vastgelegd" }
+        "confirmed": { "type": "boolean", "deprecated": true, "description": "genegeerd sinds 1.1.0: afwijkende gegevens worden nooit geweigerd" }
     });
     let required = json!(REQUIRED.iter().map(|f| f.name()).collect::<Vec<_>>());
     let mut registration_props = youth_properties.clone();

@@ -38,6 +38,7 @@ pub fn nav_items(user: &CurrentUser) -> Vec<(&'static str, &'static str)> {
         items.push(("/regio/e-mail", "E-mail"));
         items.push(("/regio/convenant", "Convenant"));
         items.push(("/regio/opschalingen", "Opschalingen"));
+        items.push(("/regio/gegevenskwaliteit", "Gegevenskwaliteit"));
         items.push(("/regio/rapportage", "Rapportage per e-mail"));
     }
     if user.has(Role::MunicipalityAnalyst) || user.has(Role::RegionAdmin) {
@@ -179,6 +180,7 @@ mod tests {
                 "/regio/e-mail",
                 "/regio/convenant",
                 "/regio/opschalingen",
+                "/regio/gegevenskwaliteit",
                 "/regio/rapportage",
                 "/rapportage"
             ]

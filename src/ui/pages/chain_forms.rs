@@ -54,25 +54,6 @@ fn draft_values(error: Option<AppError>) -> Resource<Vec<(String, String)>> {
     )
 }
 
-fn confirm_box(server_error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        server_error.get().and_then(|e| e.field_message(ChainField::Confirmed)).map(|msg| {
-            view! {
-                <div class="utrecht-alert utrecht-alert--warning zs-alert" role="alert">
-                    <p class="utrecht-paragraph" id="confirmed-fout">{msg}</p>
-                </div>
-                <div class="utrecht-form-field utrecht-form-field--checkbox zs-field">
-                    <input class="utrecht-checkbox utrecht-checkbox--html-input" type="checkbox" id="confirmed"
-                        name="confirmed" value="ja" aria-describedby="confirmed-fout"/>
-                    <label class="utrecht-form-label utrecht-form-label--checkbox" for="confirmed">
-                        "Ik heb het BSN, de naam en de geboortedatum gecontroleerd en ze kloppen"
-                    </label>
-                </div>
-            }
-        })
-    }
-}
-
 fn form_notice(server_error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
         server_error.get().map(|e| match e {
@@ -136,7 +117,6 @@ fn register_page(user: CurrentUser) -> AnyView {
                             on_input=Callback::new(move |v: String| end.set(v))
                             on_blur=Callback::new(move |_| end_touched.set(true))
                         />
-                        {confirm_box(server_error)}
                         <button type="submit" class="utrecht-button utrecht-button--primary-action zs-submit">
                             "Registreren"
                         </button>
@@ -188,7 +168,6 @@ fn signal_page(user: CurrentUser) -> AnyView {
                                 }
                             }).collect_view()}
                         </fieldset>
-                        {confirm_box(server_error)}
                         <button type="submit" class="utrecht-button utrecht-button--primary-action zs-submit">
                             "Signaal afgeven"
                         </button>

@@ -68,6 +68,7 @@ fn start_page(user: CurrentUser) -> AnyView {
                         <li><a class="utrecht-link" href="/regio">"Organisaties en gemeenten van de regio"</a></li>
                         <li><a class="utrecht-link" href="/regio/convenant">"Convenant en beslisregels"</a></li>
                         <li><a class="utrecht-link" href="/regio/opschalingen">"Opschalingen"</a></li>
+                        <li><a class="utrecht-link" href="/regio/gegevenskwaliteit">"Gegevenskwaliteit"</a></li>
                     </ul>
                 </section>
             })}

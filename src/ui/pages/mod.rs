@@ -7,6 +7,7 @@ pub mod chain_forms;
 pub mod coordination;
 pub mod covenant;
 pub mod covenant_form;
+pub mod data_quality;
 pub mod escalations;
 pub mod family;
 pub mod home;

@@ -33,6 +33,18 @@ fn region_page(_user: CurrentUser) -> AnyView {
             {move || overview.get().map(|r| match r {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 Ok(o) => view! {
+                    {(o.overdue_mismatches > 0).then(|| view! {
+                        <div class="utrecht-alert utrecht-alert--warning zs-alert" role="status">
+                            <p class="utrecht-paragraph">
+                                {if o.overdue_mismatches == 1 {
+                                    "Er staat 1 afwijking in persoonsgegevens langer dan een week open. ".to_string()
+                                } else {
+                                    format!("Er staan {} afwijkingen in persoonsgegevens langer dan een week open. ", o.overdue_mismatches)
+                                }}
+                                <a class="utrecht-link" href="/regio/gegevenskwaliteit">"Naar gegevenskwaliteit"</a>
+                            </p>
+                        </div>
+                    })}
                     <h2 class="utrecht-heading-2">"Organisaties"</h2>
                     <Table caption="Organisaties in de regio en wat ze mogen" columns=&["Organisatie", "Soort", "Registreren", "Signaleren", "Coördineren", "Gebruikers"] numeric=&["Gebruikers"]>
                         {o.organisations.into_iter().map(|org| view! {

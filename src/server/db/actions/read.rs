@@ -47,7 +47,9 @@ pub async fn list(
         Scope::Coordinated => (None, false, true),
     };
     let rows = sqlx::query!(
-        r#"SELECT a.id, a.youth_id, y.given_names, y.prefix, y.family_name, a.title, a.description,
+        r#"SELECT a.id, a.youth_id, coalesce(v.given_names, y.given_names) AS "given_names!",
+                coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!",
+                a.title, a.description,
                 o.name AS organisation, u.name AS "assignee?", a.assignee_id, a.assignee_organisation_id, a.due_on,
                 (a.done_at AT TIME ZONE 'Europe/Amsterdam')::date AS "done_on?", d.name AS "done_by?",
                 a.cancelled_at IS NOT NULL AS "cancelled!", a.family_id IS NOT NULL AS "family!", n.note AS "note?",
@@ -60,6 +62,8 @@ pub async fn list(
                            AND (c.coordinator_id = $3 OR (c.coordinator_id IS NULL AND $5))) AS "coordinates!"
            FROM actions a
            JOIN youths y ON y.id = a.youth_id
+           -- the name as the viewer's organisation recorded it
+           LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $4
            JOIN organisations o ON o.id = a.assignee_organisation_id
            LEFT JOIN users u ON u.id = a.assignee_id
            LEFT JOIN users d ON d.id = a.done_by
@@ -142,7 +146,9 @@ pub async fn list(
 /// its actions from [`list`].
 pub async fn board(tx: &mut PgConnection, viewer: &Actor, today: NaiveDate) -> Result<Board, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT y.id, y.given_names, y.prefix, y.family_name, m.name AS municipality,
+        r#"SELECT y.id, coalesce(v.given_names, y.given_names) AS "given_names!",
+                coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!",
+                m.name AS municipality,
                 coalesce(now()::date - y.matched_at::date, 0) AS "match_days!", u.name AS "coordinator?",
                 greatest((c.started_at AT TIME ZONE 'Europe/Amsterdam')::date,
                          (SELECT max(e.at AT TIME ZONE 'Europe/Amsterdam')::date FROM coordination_events e
@@ -154,6 +160,8 @@ pub async fn board(tx: &mut PgConnection, viewer: &Actor, today: NaiveDate) -> R
            FROM coordinations c JOIN youths y ON y.id = c.youth_id
            JOIN municipalities m ON m.code = y.municipality_code
            LEFT JOIN users u ON u.id = c.coordinator_id
+           -- the name as the coordinating organisation recorded it
+           LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $2
           WHERE c.ended_at IS NULL AND c.organisation_id = $2
             AND (c.coordinator_id = $1 OR (c.coordinator_id IS NULL AND $3))
           ORDER BY y.matched_at, y.family_name"#,

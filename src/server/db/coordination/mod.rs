@@ -113,19 +113,6 @@ pub async fn organisation_names(
     )
 }
 
-/// The youths' names, for mails.
-pub async fn youth_names(tx: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, sqlx::Error> {
-    Ok(sqlx::query!(
-        "SELECT id, given_names, prefix, family_name FROM youths WHERE id = ANY($1)",
-        ids
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, full_name(&r.given_names, &r.prefix, &r.family_name)))
-    .collect())
-}
-
 /// Involved organisations that may coordinate.
 pub async fn may_coordinate(tx: &mut PgConnection, youth: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
     sqlx::query_as!(

@@ -251,7 +251,8 @@ pub async fn take(
 /// the handovers proposed to it.
 pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<CoordinationOverview, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT y.id AS "id!", y.given_names AS "given_names!", y.prefix AS "prefix!", y.family_name AS "family_name!",
+        r#"SELECT y.id AS "id!", coalesce(v.given_names, y.given_names) AS "given_names!",
+                coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!",
                 m.name AS "municipality!", coalesce(now()::date - y.matched_at::date, 0) AS "match_days!",
                 c.coordinator_id, u.name AS coordinator,
                 ho.name AS handover_to,
@@ -262,13 +263,17 @@ pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<Coordinati
            LEFT JOIN users u ON u.id = c.coordinator_id
            LEFT JOIN handovers h ON h.youth_id = y.id AND h.outcome IS NULL
            LEFT JOIN organisations ho ON ho.id = h.to_organisation_id
+           -- the name as this organisation recorded it
+           LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $1
           WHERE c.ended_at IS NULL AND c.organisation_id = $1
          UNION ALL
-         SELECT y.id, y.given_names, y.prefix, y.family_name, m.name,
+         SELECT y.id, coalesce(v.given_names, y.given_names), coalesce(v.prefix, y.prefix),
+                coalesce(v.family_name, y.family_name), m.name,
                 coalesce(now()::date - y.matched_at::date, 0), NULL, NULL, f.name, false, true
            FROM handovers h JOIN youths y ON y.id = h.youth_id
            JOIN municipalities m ON m.code = y.municipality_code
            JOIN organisations f ON f.id = h.from_organisation_id
+           LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $1
           WHERE h.outcome IS NULL AND h.to_organisation_id = $1
           ORDER BY 6 DESC, 4, 2"#,
         actor.organisation_id

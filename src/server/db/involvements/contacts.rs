@@ -5,7 +5,8 @@ use crate::domain::youth::full_name;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// One involved professional (with an active account) of a youth.
+/// One involved professional (with an active account) of a youth, with
+/// the youth's name as that professional's organisation recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contact {
     pub youth_id: Uuid,
@@ -22,15 +23,18 @@ pub struct Contact {
 /// ordered by youth, then by organisation and name.
 pub async fn contacts(tx: &mut PgConnection, youth_ids: &[Uuid]) -> Result<Vec<Contact>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT DISTINCT y.id AS youth_id, y.given_names, y.prefix, y.family_name,
+        r#"SELECT DISTINCT y.id AS youth_id, coalesce(v.given_names, y.given_names) AS "given_names!",
+                coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!",
                 u.id AS user_id, o.id AS organisation_id, o.name AS organisation,
                 u.name, u.phone, u.email
            FROM involvements i
            JOIN youths y ON y.id = i.youth_id
+           -- each organisation reads the name as it recorded it
+           LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = i.organisation_id
            JOIN users u ON u.id = i.user_id
            JOIN organisations o ON o.id = i.organisation_id
           WHERE i.youth_id = ANY($1) AND u.active
-          ORDER BY y.id, o.name, u.name, u.id",
+          ORDER BY y.id, o.name, u.name, u.id"#,
         youth_ids
     )
     .fetch_all(&mut *tx)

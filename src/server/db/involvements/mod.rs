@@ -38,9 +38,6 @@ pub struct NewInvolvement {
     pub end_date: NaiveDate,
     pub signal_kind: Option<SignalKind>,
     pub external_ref: Option<String>,
-    /// The professional checked the data and goes ahead although the
-    /// stored name or date of birth differs.
-    pub confirmed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +53,6 @@ pub struct Recorded {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// The stored name or date of birth is not what was typed.
-    DataDiffers,
     /// This professional already has this active registration (or an
     /// active signal of this kind) on this youth.
     AlreadyInvolved,
@@ -125,15 +120,15 @@ pub async fn record(
     fresh.sort_by(|a, b| a.bsn.cmp(&b.bsn));
     let stored = upsert_youths(tx, &fresh).await?;
 
-    // 4. Another name or date of birth than stored: the professional checks first.
-    for (i, item) in items.iter().enumerate() {
-        if outcomes[i].is_none() {
-            let (_, youth) = &stored[item.youth.bsn.as_str()];
-            if youth.differs_from(&item.youth) && !item.confirmed {
-                outcomes[i] = Some(Err(Refusal::DataDiffers));
-            }
-        }
-    }
+    // 4. Another name or date of birth than stored is never refused, nor
+    //    told to the one who typed it (no BSN oracle): the involvement is
+    //    recorded against the BSN and its organisation keeps its own
+    //    version (written with the history below).
+    let differs: Vec<bool> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| outcomes[i].is_none() && stored[item.youth.bsn.as_str()].1.differs_from(&item.youth))
+        .collect();
 
     // 5. What expired on these youths stops counting now, not at the next job run.
     let youth_ids: Vec<Uuid> = {
@@ -158,7 +153,7 @@ pub async fn record(
 
     // 7. History, match events, where the youths live, counts.
     history(
-        tx, items, &outcomes, &matches, &involved, &stored, is_signal, via_api,
+        tx, items, &outcomes, &differs, &matches, &involved, &stored, is_signal, via_api,
     )
     .await?;
     let mut happened = recount(tx, &youth_ids).await?;
@@ -302,14 +297,16 @@ async fn insert_pending(
     Ok(events)
 }
 
-/// Writes the history of the new involvements, their match events, and
-/// the municipality the youth lives in now: the latest one typed by
-/// someone who went ahead.
+/// Writes the history of the new involvements, their match events, the
+/// versions of organisations that typed other personal data, and the
+/// municipality the youth lives in now: the latest one typed by someone
+/// who went ahead with the stored data.
 #[allow(clippy::too_many_arguments)]
 async fn history(
     tx: &mut PgConnection,
     items: &[NewInvolvement],
     outcomes: &Outcomes,
+    differs: &[bool],
     matches: &[MatchEvent],
     involved: &HashMap<Uuid, Involved>,
     stored: &Stored,
@@ -350,11 +347,19 @@ async fn history(
         .execute(&mut *tx)
         .await?;
     }
+    let created_at = |i: usize| matches!(&outcomes[i], Ok(r) if r.created);
+    // Always the one statement, whether anything differs or not, so a
+    // known BSN takes no longer than an unknown one.
+    let versions: Vec<&NewInvolvement> = (0..items.len())
+        .filter(|&i| created_at(i) && differs[i])
+        .map(|i| &items[i])
+        .collect();
+    statements::insert_versions(tx, &versions, stored).await?;
     let moved: Vec<(Uuid, String)> = items
         .iter()
-        .zip(outcomes)
-        .filter(|(_, o)| matches!(o, Ok(r) if r.created))
-        .map(|(it, _)| {
+        .enumerate()
+        .filter(|(i, _)| created_at(*i) && !differs[*i])
+        .map(|(_, it)| {
             (
                 stored[it.youth.bsn.as_str()].0,
                 it.youth.municipality_code.clone(),

@@ -175,3 +175,32 @@ pub(super) async fn insert(
     };
     Ok(rows)
 }
+
+/// Keeps the personal data of `items` as their organisations typed them,
+/// where it differs from what is stored at the BSN. An organisation keeps
+/// the first version it typed (a mismatch stays one until the region
+/// admin resolves it).
+pub(super) async fn insert_versions(
+    tx: &mut PgConnection,
+    items: &[&NewInvolvement],
+    stored: &HashMap<String, (Uuid, Youth)>,
+) -> Result<(), sqlx::Error> {
+    let ys = || items.iter().map(|i| &i.youth);
+    sqlx::query!(
+        "INSERT INTO youth_versions (youth_id, organisation_id, given_names, prefix, family_name, birth_date,
+                                     municipality_code, typed_by)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::uuid[])
+         ON CONFLICT (youth_id, organisation_id) DO NOTHING",
+        &ys().map(|y| stored[y.bsn.as_str()].0).collect::<Vec<_>>(),
+        &items.iter().map(|i| i.organisation_id).collect::<Vec<_>>(),
+        &ys().map(|y| y.given_names.as_str()).collect::<Vec<_>>() as &[&str],
+        &ys().map(|y| y.prefix.as_str()).collect::<Vec<_>>() as &[&str],
+        &ys().map(|y| y.family_name.as_str()).collect::<Vec<_>>() as &[&str],
+        &ys().map(|y| y.birth_date).collect::<Vec<_>>(),
+        &ys().map(|y| y.municipality_code.as_str()).collect::<Vec<_>>() as &[&str],
+        &items.iter().map(|i| i.user_id).collect::<Vec<_>>()
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

@@ -88,17 +88,20 @@ pub async fn due_reminders(
     limit: i64,
 ) -> Result<Vec<DueReminder>, sqlx::Error> {
     let rows = sqlx::query!(
-        "WITH due AS (
-             SELECT id FROM registrations
+        r#"WITH due AS (
+             SELECT id, organisation_id FROM registrations
               WHERE ended_at IS NULL AND reminder_sent_at IS NULL AND reminder_due_on <= $1
                 AND started_at < reminder_due_on
               ORDER BY reminder_due_on
               LIMIT $2
               FOR UPDATE SKIP LOCKED)
          UPDATE registrations r SET reminder_sent_at = now()
-           FROM due, youths y, users u
+           FROM due JOIN users u ON true JOIN youths y ON true
+           -- the name as the registration's organisation recorded it
+           LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = due.organisation_id
           WHERE r.id = due.id AND y.id = r.youth_id AND u.id = r.user_id
-         RETURNING r.id, r.youth_id, r.user_id, r.end_date, y.given_names, y.prefix, y.family_name, u.name",
+         RETURNING r.id, r.youth_id, r.user_id, r.end_date, coalesce(v.given_names, y.given_names) AS "given_names!",
+                   coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!", u.name"#,
         today,
         limit
     )

@@ -4,6 +4,7 @@
 
 mod lifecycle;
 mod region;
+pub mod versions;
 
 pub use lifecycle::{change_end_date, finish, purge_born_on_or_before, Ended, Owner, Purged};
 pub use region::{api_list, audit_trail, by_bsn_in_region, organisation_in_region, ApiItem};
@@ -33,9 +34,9 @@ pub async fn mine(
 ) -> Result<MyYouths, sqlx::Error> {
     // Ascending by age means the youngest first: the latest birth date.
     let (order, flip) = match sort {
-        YouthSort::Name => ("y.family_name, y.given_names, y.id", false),
-        YouthSort::Age => ("y.birth_date, y.id", true),
-        YouthSort::Municipality => ("m.name, y.family_name, y.id", false),
+        YouthSort::Name => ("s.family_name, s.given_names, y.id", false),
+        YouthSort::Age => ("s.birth_date, y.id", true),
+        YouthSort::Municipality => ("m.name, s.family_name, y.id", false),
         YouthSort::Since => ("mine.since, y.id", false),
         YouthSort::Match => ("(y.involved_organisations >= 2), y.matched_at, y.id", false),
     };
@@ -48,10 +49,17 @@ pub async fn mine(
     let sql = format!(
         "WITH mine AS (
              SELECT youth_id, min(since) AS since FROM involvements WHERE user_id = $1 GROUP BY youth_id)
-         SELECT y.id, y.given_names, y.prefix, y.family_name, y.birth_date, m.name AS municipality,
+         SELECT y.id, s.given_names, s.prefix, s.family_name, s.birth_date, m.name AS municipality,
                 (mine.since {NL_DATE} AS since, y.involved_organisations >= 2 AS matched,
                 co.name AS coordinator, count(*) OVER () AS total
            FROM mine JOIN youths y ON y.id = mine.youth_id JOIN municipalities m ON m.code = y.municipality_code
+           -- the personal data as the viewer's organisation recorded it
+           CROSS JOIN LATERAL (
+               SELECT coalesce(v.given_names, y.given_names) AS given_names, coalesce(v.prefix, y.prefix) AS prefix,
+                      coalesce(v.family_name, y.family_name) AS family_name, coalesce(v.birth_date, y.birth_date) AS birth_date
+                 FROM (SELECT 1) one
+                 LEFT JOIN youth_versions v ON v.youth_id = y.id
+                       AND v.organisation_id = (SELECT organisation_id FROM users WHERE id = $1)) s
            LEFT JOIN coordinations c ON c.youth_id = y.id AND c.ended_at IS NULL
            LEFT JOIN organisations co ON co.id = c.organisation_id
           ORDER BY {order}
@@ -84,6 +92,28 @@ pub async fn mine(
         sort,
         descending,
     })
+}
+
+/// The youths' names as the organisation of each user recorded them,
+/// for mails: keyed by (youth, user).
+pub async fn names_seen_by(
+    tx: &mut PgConnection,
+    pairs: &[(Uuid, Uuid)],
+) -> Result<std::collections::HashMap<(Uuid, Uuid), String>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"SELECT y.id AS "youth_id!", u.id AS "user_id!", coalesce(v.given_names, y.given_names) AS "given_names!",
+                coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!"
+           FROM unnest($1::uuid[], $2::uuid[]) AS p(youth_id, user_id)
+           JOIN youths y ON y.id = p.youth_id JOIN users u ON u.id = p.user_id
+           LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = u.organisation_id"#,
+        &pairs.iter().map(|p| p.0).collect::<Vec<_>>(),
+        &pairs.iter().map(|p| p.1).collect::<Vec<_>>()
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| ((r.youth_id, r.user_id), full_name(&r.given_names, &r.prefix, &r.family_name)))
+    .collect())
 }
 
 /// Locks the youth row for a change of its involvements; true if it exists.
@@ -120,10 +150,17 @@ pub async fn detail(
     today: NaiveDate,
 ) -> Result<Option<YouthDetail>, sqlx::Error> {
     let Some(y) = sqlx::query!(
-        r#"SELECT y.id, y.bsn, y.given_names, y.prefix, y.family_name, y.birth_date, m.name AS municipality,
+        r#"SELECT y.id, y.bsn, coalesce(v.given_names, y.given_names) AS "given_names!",
+                coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!",
+                coalesce(v.birth_date, y.birth_date) AS "birth_date!", m.name AS municipality,
                 y.involved_organisations >= 2 AS "matched!"
-           FROM youths y JOIN municipalities m ON m.code = y.municipality_code WHERE y.id = $1"#,
-        youth_id
+           FROM youths y JOIN municipalities m ON m.code = y.municipality_code
+           -- the personal data as the viewer's organisation recorded it
+           LEFT JOIN youth_versions v ON v.youth_id = y.id
+                 AND v.organisation_id = (SELECT organisation_id FROM users WHERE id = $2)
+          WHERE y.id = $1"#,
+        youth_id,
+        viewer
     )
     .fetch_optional(&mut *tx)
     .await?
