@@ -250,3 +250,82 @@ async fn a_decision_is_required_and_only_an_open_mismatch_of_the_region_is_resol
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn typing_a_municipality_of_another_region_does_not_move_the_youth_and_both_regions_decide() {
+    let w = world().await;
+    let other = zorgsignaal::server::db::organisations::upsert_region(&w.app.pool, "Andere regio")
+        .await
+        .unwrap();
+    zorgsignaal::server::db::organisations::upsert_municipality(&w.app.pool, "GM0034", "Delfzijl", other)
+        .await
+        .unwrap();
+    let other_admin = w
+        .app
+        .user()
+        .region("Andere regio")
+        .organisation_kind(OrganisationKind::Gemeente)
+        .roles(&[Role::RegionAdmin])
+        .create()
+        .await;
+    let other_admin = Person {
+        client: w.app.logged_in(&other_admin).await,
+        user: other_admin,
+    };
+    let res = w
+        .app
+        .call_as(&w.anna, "register", &form(BSN, "Jan", "Vries", "2014-03-31"))
+        .await;
+    assert_eq!(res.status(), 200);
+    let mut moved = form(BSN, "Jan", "Vries", "2014-03-31");
+    moved.retain(|(k, _)| *k != "municipality_code");
+    moved.push(("municipality_code", "GM0034"));
+    let res = w.app.call_as(&w.bram, "register", &moved).await;
+    assert_eq!(res.status(), 200, "recorded, not refused");
+    let youth: Value = res.json().await.unwrap();
+    let youth = youth["youth_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        w.app
+            .count("SELECT count(*) FROM youths WHERE municipality_code = 'GM0014'")
+            .await,
+        1,
+        "the youth stays in its region"
+    );
+
+    // On the list of both regions.
+    let ours = list(&w).await;
+    assert_eq!(ours.len(), 1);
+    assert_eq!(ours[0]["stored"]["municipality"], "Groningen");
+    assert_eq!(ours[0]["typed"]["municipality"], "Delfzijl");
+    let theirs: Value = w
+        .app
+        .call_as(&other_admin, "mismatches", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs.as_array().unwrap().len(), 1);
+
+    // The other region's admin agrees to the move: the youth moves.
+    let org = w.bram.user.organisation_id.to_string();
+    let res = w
+        .app
+        .call_as(
+            &other_admin,
+            "resolve_mismatch",
+            &[
+                ("youth", &youth),
+                ("organisation", &org),
+                ("decision", "take_typed"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        w.app
+            .count("SELECT count(*) FROM youths WHERE municipality_code = 'GM0034'")
+            .await,
+        1
+    );
+    assert!(list(&w).await.is_empty());
+}

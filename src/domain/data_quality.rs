@@ -1,7 +1,8 @@
 //! The region admin's data-quality list: a BSN typed with another name or
-//! date of birth than stored. Such a registration or signal is never
-//! refused (that would tell the one who typed it that the child is known);
-//! the admin resolves the mismatch here.
+//! date of birth than stored, or with a municipality of another region.
+//! Such a registration or signal is never refused (that would tell the one
+//! who typed it that the child is known); the admin resolves the mismatch
+//! here (a move to another region: the admin of either region).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -30,7 +30,8 @@ fn data_quality_page(_user: CurrentUser) -> AnyView {
     view! {
         <h1 class="utrecht-heading-1">"Gegevenskwaliteit"</h1>
         <p class="utrecht-paragraph">
-            "Hier staan registraties en signalen waarbij een organisatie bij een bekend BSN een andere naam of geboortedatum typte. "
+            "Hier staan registraties en signalen waarbij een organisatie bij een bekend BSN een andere naam of geboortedatum typte, "
+            "of een gemeente in een andere regio (zo'n verhuizing staat bij beide regio's). "
             "Zorgsignaal weigert die niet en zegt het niet tegen wie typte: dat zou verraden dat het kind bekend is. "
             "Elke organisatie ziet tot je besluit haar eigen gegevens; convenantregels en rapportage gebruiken de eerst vastgelegde. "
             "Wat je hier bekijkt en besluit, komt in het logboek."

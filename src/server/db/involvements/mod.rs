@@ -80,7 +80,8 @@ pub struct Recording {
 }
 
 type Pending = Vec<Option<Result<Recorded, Refusal>>>;
-type Stored = HashMap<String, (Uuid, Youth)>;
+/// The stored youth of each BSN: id, data, and its municipality's region.
+type Stored = HashMap<String, (Uuid, Youth, Uuid)>;
 
 /// Records `items` (all registrations or all signals) in the transaction
 /// `tx`; `via_api` marks their history as coming from the API.
@@ -109,7 +110,7 @@ pub async fn record(
         }
     }
     // 2. Municipalities must exist.
-    refuse_unknown_municipalities(tx, items, &mut outcomes).await?;
+    let regions = refuse_unknown_municipalities(tx, items, &mut outcomes).await?;
 
     // 3. Find or create every youth by BSN, in BSN order (a fixed lock order).
     let mut seen = HashSet::new();
@@ -123,11 +124,18 @@ pub async fn record(
     // 4. Another name or date of birth than stored is never refused, nor
     //    told to the one who typed it (no BSN oracle): the involvement is
     //    recorded against the BSN and its organisation keeps its own
-    //    version (written with the history below).
+    //    version (written with the history below). So is a municipality of
+    //    another region: typing it does not move the youth out of its
+    //    region; the admins of both regions decide.
     let differs: Vec<bool> = items
         .iter()
         .enumerate()
-        .map(|(i, item)| outcomes[i].is_none() && stored[item.youth.bsn.as_str()].1.differs_from(&item.youth))
+        .map(|(i, item)| {
+            outcomes[i].is_none() && {
+                let (_, youth, region) = &stored[item.youth.bsn.as_str()];
+                youth.differs_from(&item.youth) || regions.get(&item.youth.municipality_code) != Some(region)
+            }
+        })
         .collect();
 
     // 5. What expired on these youths stops counting now, not at the next job run.
@@ -167,7 +175,7 @@ pub async fn record(
         .zip(&outcomes)
         .map(|(item, o)| match o {
             Ok(r) => Some(r.youth_id),
-            Err(_) => stored.get(item.youth.bsn.as_str()).map(|(id, _)| *id),
+            Err(_) => stored.get(item.youth.bsn.as_str()).map(|(id, _, _)| *id),
         })
         .collect();
     Ok(Recording {
@@ -177,27 +185,31 @@ pub async fn record(
     })
 }
 
-/// Refuses the pending items whose municipality Zorgsignaal does not know.
+/// Refuses the pending items whose municipality Zorgsignaal does not know;
+/// returns the region of each known one.
 async fn refuse_unknown_municipalities(
     tx: &mut PgConnection,
     items: &[NewInvolvement],
     outcomes: &mut Pending,
-) -> Result<(), sqlx::Error> {
+) -> Result<HashMap<String, Uuid>, sqlx::Error> {
     let codes: Vec<String> = pending(outcomes, items)
         .map(|(_, it)| it.youth.municipality_code.clone())
         .collect();
-    let known: HashSet<String> =
-        sqlx::query_scalar!("SELECT code FROM municipalities WHERE code = ANY($1)", &codes)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .collect();
+    let known: HashMap<String, Uuid> = sqlx::query!(
+        "SELECT code, region_id FROM municipalities WHERE code = ANY($1)",
+        &codes
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.code, r.region_id))
+    .collect();
     for (i, item) in items.iter().enumerate() {
-        if outcomes[i].is_none() && !known.contains(&item.youth.municipality_code) {
+        if outcomes[i].is_none() && !known.contains_key(&item.youth.municipality_code) {
             outcomes[i] = Some(Err(Refusal::UnknownMunicipality));
         }
     }
-    Ok(())
+    Ok(known)
 }
 
 /// Who is involved with each of `youths` now.

@@ -1,7 +1,7 @@
 //! The set-based statements of `record`: idempotency lookup, the youth
 //! upsert, and the insert of the involvements themselves.
 
-use super::{NewInvolvement, Recorded};
+use super::{NewInvolvement, Recorded, Stored};
 use crate::domain::youth::Youth;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
@@ -71,16 +71,15 @@ fn earlier(id: Uuid, youth_id: Uuid, until: DateTime<Utc>) -> Recorded {
     }
 }
 
-/// The stored id and data of each youth, by BSN; new ones are created.
-pub(super) async fn upsert_youths(
-    tx: &mut PgConnection,
-    youths: &[&Youth],
-) -> Result<HashMap<String, (Uuid, Youth)>, sqlx::Error> {
+/// The stored id, data and region (of its municipality) of each youth, by
+/// BSN; new ones are created.
+pub(super) async fn upsert_youths(tx: &mut PgConnection, youths: &[&Youth]) -> Result<Stored, sqlx::Error> {
     let rows = sqlx::query!(
         "INSERT INTO youths (id, bsn, given_names, prefix, family_name, birth_date, municipality_code)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[])
          ON CONFLICT (bsn) DO UPDATE SET bsn = EXCLUDED.bsn
-         RETURNING id, bsn, given_names, prefix, family_name, birth_date, municipality_code",
+         RETURNING id, bsn, given_names, prefix, family_name, birth_date, municipality_code,
+                   (SELECT region_id FROM municipalities m WHERE m.code = youths.municipality_code) AS \"region_id!\"",
         &youths.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>(),
         &youths.iter().map(|y| y.bsn.as_str()).collect::<Vec<_>>() as &[&str],
         &youths.iter().map(|y| y.given_names.as_str()).collect::<Vec<_>>() as &[&str],
@@ -109,6 +108,7 @@ pub(super) async fn upsert_youths(
                     birth_date: row.birth_date,
                     municipality_code: row.municipality_code,
                 },
+                row.region_id,
             ),
         );
     }
@@ -122,7 +122,7 @@ pub(super) async fn insert(
     items: &[NewInvolvement],
     todo: &[usize],
     ids: &[Uuid],
-    stored: &HashMap<String, (Uuid, Youth)>,
+    stored: &Stored,
     is_signal: bool,
 ) -> Result<HashMap<Uuid, DateTime<Utc>>, sqlx::Error> {
     let pick = |f: &dyn Fn(&NewInvolvement) -> Uuid| todo.iter().map(|i| f(&items[*i])).collect::<Vec<_>>();
@@ -183,7 +183,7 @@ pub(super) async fn insert(
 pub(super) async fn insert_versions(
     tx: &mut PgConnection,
     items: &[&NewInvolvement],
-    stored: &HashMap<String, (Uuid, Youth)>,
+    stored: &Stored,
 ) -> Result<(), sqlx::Error> {
     let ys = || items.iter().map(|i| &i.youth);
     sqlx::query!(

@@ -135,7 +135,7 @@ pub async fn resolve(
             sqlx::query!(
                 "WITH v AS (DELETE FROM youth_versions WHERE youth_id = $1 AND organisation_id = $2 RETURNING *)
                  UPDATE youths y SET given_names = v.given_names, prefix = v.prefix, family_name = v.family_name,
-                                     birth_date = v.birth_date
+                                     birth_date = v.birth_date, municipality_code = v.municipality_code
                    FROM v WHERE y.id = v.youth_id",
                 youth,
                 organisation
