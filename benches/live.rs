@@ -112,6 +112,7 @@ async fn main() {
     let prof = log_in(&b.base, "wij@bench.example").await;
     let mut youths = Vec::new();
     for n in (40_000_000u64..).filter_map(bsn_for).take(20) {
+        let mut id = None;
         for (client, base) in [(&coord, &a.base), (&prof, &b.base)] {
             let res = client
                 .post(format!("{base}/api/register"))
@@ -122,14 +123,10 @@ async fn main() {
                 .await
                 .unwrap();
             assert!(res.status().is_success(), "register: {}", res.status());
+            let v: serde_json::Value = res.json().await.unwrap();
+            id = v["youth_id"].as_str().and_then(|s| s.parse::<uuid::Uuid>().ok());
         }
-        youths.push(
-            sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn = $1")
-                .bind(&n)
-                .fetch_one(&pool)
-                .await
-                .unwrap(),
-        );
+        youths.push(id.expect("the registration names its youth"));
     }
 
     // The subscribers: half on each instance, 10 coordinators' sessions.

@@ -76,6 +76,7 @@ async fn main() {
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
     let state = startup::state(config).unwrap();
     db::migrate(&state.pool).await.unwrap();
+    zorgsignaal::server::startup::prepare(&state).await.unwrap();
     let pool = state.pool.clone();
     let youths: i64 = sqlx::query_scalar("SELECT count(*) FROM youths")
         .fetch_one(&pool)

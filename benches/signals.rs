@@ -6,9 +6,11 @@
 //! Settings: BENCH_DATABASE_URL (a database this program may fill),
 //! PGBENCH_URL (another database for pgbench), BENCH_YOUTHS (1000000),
 //! BENCH_CLIENTS (32), BENCH_SECONDS (30), BENCH_BULK_ROWS (100000),
-//! PGBENCH (path of the pgbench binary).
+//! PGBENCH (path of the pgbench binary), BENCH_ORACLE_CALLS (200 per path).
 
 mod common;
+#[path = "common/oracle.rs"]
+mod oracle;
 
 use common::{bsn_for, env, log_in, percentile};
 use std::{
@@ -59,6 +61,10 @@ async fn give_signal(
     }
 }
 
+/// The bench's BSN key, and the one `rekey-bsn` moves every youth on to.
+const BENCH_KEY: &str = "bench-bsn-key-0123456789abcdef0123456789abcdef";
+const BENCH_KEY_NEXT: &str = "bench-bsn-key-next-fedcba9876543210fedcba9876543210";
+
 #[tokio::main]
 async fn main() {
     // The app's own warnings and errors (with their ZS- reference and cause) on stderr.
@@ -82,10 +88,14 @@ async fn main() {
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("DATABASE_MAX_CONNECTIONS".into(), "24".into()),
         ("LOGIN_MAX_FAILURES_PER_IP".into(), "1000".into()),
+        ("BSN_KEY".into(), BENCH_KEY.into()),
     ]);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
     let state = startup::state(config).unwrap();
     db::migrate(&state.pool).await.unwrap();
+    db::bsn::check_keys(&state.pool, &state.config.bsn_keys)
+        .await
+        .unwrap();
     let pool = state.pool.clone();
 
     // Region, municipality, one organisation per professional, 32 professionals.
@@ -155,15 +165,16 @@ async fn main() {
         .execute(&pool)
         .await
         .unwrap();
-        sqlx::query("ANALYZE").execute(&pool).await.unwrap();
         println!(
             "filled {youths} youths in {:.1} s",
             started.elapsed().as_secs_f64()
         );
     }
+    // The BSNs to give signals on, read while the rows still hold them in
+    // plain (as a database from before issue 19 does) …
     let targets: Arc<Vec<(String, String, String)>> = Arc::new(
         sqlx::query_as::<_, (String, String, chrono::NaiveDate)>(
-            "SELECT bsn, family_name, birth_date FROM youths",
+            "SELECT bsn, family_name, birth_date FROM youths WHERE bsn IS NOT NULL",
         )
         .fetch_all(&pool)
         .await
@@ -171,6 +182,14 @@ async fn main() {
         .into_iter()
         .map(|(b, f, d)| (b, f, d.to_string()))
         .collect(),
+    );
+    // … then replaced by their lookup keys, as an upgraded instance does at start-up.
+    let started = Instant::now();
+    let sealed = db::bsn::seal_plain(&pool, &state.config.bsn_keys).await.unwrap();
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    println!(
+        "plain BSNs replaced by their lookup key: {sealed} youths in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
 
     // The app, served over real HTTP on loopback.
@@ -231,40 +250,31 @@ async fn main() {
         println!("  errors: {n} × {what}");
     }
 
-    // No enumeration: one client gives signals on youths that are known
-    // and on BSNs never seen, alternating; the two latency profiles should
-    // be indistinguishable (the same single upsert serves both).
+    // No enumeration: every path that takes a BSN, known (typed with other
+    // data) and never seen alternating, by one professional (benches/common/oracle.rs).
+    let token = format!("zs_{}", auth::new_token());
+    db::tokens::insert(
+        &pool,
+        first_user.1,
+        "bench",
+        &auth::hash_token(&token),
+        "zs_…",
+        first_user.0,
+    )
+    .await
+    .unwrap();
     let probe = log_in(&base, &emails[0]).await;
-    let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    let mut fresh = 60_000_000u64;
-    for i in 0..1000usize {
-        let youth = if i % 2 == 0 {
-            targets[(i * 7_777) % targets.len()].clone()
-        } else {
-            let bsn = loop {
-                fresh += 1;
-                if let Some(b) = bsn_for(fresh) {
-                    break b;
-                }
-            };
-            (bsn, format!("Nieuw{fresh}"), "2013-02-03".to_string())
-        };
-        let started = Instant::now();
-        if give_signal(&probe, &base, &youth, "overig").await.is_ok() {
-            if i % 2 == 0 { &mut known } else { &mut unknown }.push(started.elapsed());
-        }
-    }
-    known.sort();
-    unknown.sort();
-    println!(
-        "no enumeration: known BSN {} ok, p50 {:.2} ms, p99 {:.2} ms; unknown BSN {} ok, p50 {:.2} ms, p99 {:.2} ms",
-        known.len(),
-        percentile(&known, 0.50),
-        percentile(&known, 0.99),
-        unknown.len(),
-        percentile(&unknown, 0.50),
-        percentile(&unknown, 0.99)
-    );
+    let caller = oracle::Caller {
+        client: &probe,
+        base: &base,
+        token: &token,
+        email: &emails[0],
+    };
+    let per_path: usize = env("BENCH_ORACLE_CALLS", "200").parse().unwrap();
+    oracle::run(&caller, per_path, |n| {
+        targets[(n * 7_777) % targets.len()].0.clone()
+    })
+    .await;
 
     // pgbench TPC-B on the same server, same clients and duration.
     let pgbench = env("PGBENCH", "/usr/lib/postgresql/15/bin/pgbench");
@@ -304,17 +314,6 @@ async fn main() {
     );
 
     // A 100,000-row bulk import through the API.
-    let token = format!("zs_{}", auth::new_token());
-    db::tokens::insert(
-        &pool,
-        first_user.1,
-        "bench",
-        &auth::hash_token(&token),
-        "zs_…",
-        first_user.0,
-    )
-    .await
-    .unwrap();
     let mut csv = String::from(
         "bsn;given_names;prefix;family_name;birth_date;municipality_code;professional_email;external_ref\n",
     );
@@ -348,5 +347,20 @@ async fn main() {
         started.elapsed().as_secs_f64(),
         report["created"],
         report["errors"].as_array().map_or(0, Vec::len)
+    );
+
+    // Rotating the BSN key: every youth moved on to a new key (rekey-bsn).
+    let next =
+        zorgsignaal::server::pseudonym::BsnKeys::parse(&format!("{BENCH_KEY}\n{BENCH_KEY_NEXT}")).unwrap();
+    db::bsn::check_keys(&pool, &next).await.unwrap();
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM youths")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let moved = db::bsn::rekey(&pool, &next, 5_000).await.unwrap();
+    println!(
+        "rekey-bsn: {moved} of {total} youths moved to a new key in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
 }

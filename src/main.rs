@@ -25,6 +25,31 @@ async fn main() -> std::process::ExitCode {
         tracing::error!(error = %e, "database migration failed; the server does not start");
         return ExitCode::FAILURE;
     }
+    if state.config.bsn_key_derived || state.config.totp_key_derived {
+        tracing::warn!("no BSN_KEY or TOTP_KEY given: development derives keys, which are no secret (production refuses to start without them)");
+    }
+    if let Err(e) = startup::prepare(&state).await {
+        tracing::error!(error = %e, "the keys do not fit this database; the server does not start");
+        return ExitCode::FAILURE;
+    }
+    if std::env::args().nth(1).as_deref() == Some("rekey-bsn") {
+        // Moves every youth on to the newest key of BSN_KEY, while the app runs.
+        let started = std::time::Instant::now();
+        return match db::bsn::rekey(&state.pool, &state.config.bsn_keys, 5_000).await {
+            Ok(n) => {
+                println!(
+                    "rekey-bsn: {n} youths moved to key {} in {:.1} s",
+                    state.config.bsn_keys.generation(),
+                    started.elapsed().as_secs_f64()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("rekey-bsn mislukt: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if demo_data {
         let loaded = match auth::hash_password(db::seed::DEMO_PASSWORD.to_string()).await {
             Ok(hash) => db::seed::load(&state.pool, &hash)

@@ -70,9 +70,9 @@ async fn coordination(app: &TestApp, p: &Person, id: &str) -> Value {
 async fn active(app: &TestApp, bsn: &str) -> (Option<uuid::Uuid>, Option<uuid::Uuid>, String) {
     sqlx::query_as(
         "SELECT c.organisation_id, c.coordinator_id, c.how FROM coordinations c JOIN youths y ON y.id = c.youth_id
-          WHERE y.bsn = $1 AND c.ended_at IS NULL",
+          WHERE y.bsn_hmac = $1 AND c.ended_at IS NULL",
     )
-    .bind(bsn)
+    .bind(app.bsn_hmac(bsn))
     .fetch_optional(&app.pool)
     .await
     .unwrap()

@@ -25,8 +25,8 @@ async fn person(app: &TestApp, name: &str, kind: OrganisationKind, roles: &[Role
 use common::case::involve_in as involve;
 
 async fn id(app: &TestApp, bsn: &str) -> String {
-    sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn = $1")
-        .bind(bsn)
+    sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn_hmac = $1")
+        .bind(app.bsn_hmac(bsn))
         .fetch_one(&app.pool)
         .await
         .unwrap()
@@ -308,9 +308,9 @@ async fn under_a_covenant_with_family_coordination_a_youth_gets_the_familys_coor
     );
     involve(&app, &eva, B, "Daan").await;
     let org: uuid::Uuid = sqlx::query_scalar(
-        "SELECT organisation_id FROM coordinations c JOIN youths y ON y.id = c.youth_id WHERE y.bsn = $1 AND c.ended_at IS NULL",
+        "SELECT organisation_id FROM coordinations c JOIN youths y ON y.id = c.youth_id WHERE y.bsn_hmac = $1 AND c.ended_at IS NULL",
     )
-    .bind(B)
+    .bind(app.bsn_hmac(B))
     .fetch_one(&app.pool)
     .await
     .unwrap();
@@ -343,7 +343,11 @@ async fn under_a_covenant_with_family_coordination_a_youth_gets_the_familys_coor
     .await;
     assert_eq!(res.status(), 200);
     assert_eq!(
-        app.count("SELECT count(*) FROM coordinations c JOIN youths y ON y.id = c.youth_id WHERE y.bsn = '100372193' AND c.ended_at IS NULL AND c.how = 'rule'").await,
+        app.count(&format!(
+            "SELECT count(*) FROM coordinations c JOIN youths y ON y.id = c.youth_id WHERE y.{} AND c.ended_at IS NULL AND c.how = 'rule'",
+            app.bsn_is("100372193")
+        ))
+        .await,
         1
     );
 }

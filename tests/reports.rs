@@ -307,14 +307,16 @@ async fn rollups_equal_raw_counts_after_a_random_mix_of_changes() {
                 // A youth moves to the other municipality.
                 app.execute(&format!(
                     "UPDATE youths SET municipality_code = CASE municipality_code WHEN 'GM0014' THEN 'GM0037' ELSE 'GM0014' END
-                      WHERE bsn = '{bsn}'"
+                      WHERE {}",
+                    app.bsn_is(bsn)
                 ))
                 .await;
             }
             8 => {
                 // A youth turns 23 and is purged by the daily job.
                 app.execute(&format!(
-                    "UPDATE youths SET birth_date = current_date - interval '23 years 2 days' WHERE bsn = '{bsn}'"
+                    "UPDATE youths SET birth_date = current_date - interval '23 years 2 days' WHERE {}",
+                    app.bsn_is(bsn)
                 ))
                 .await;
                 let day = today + chrono::Days::new(step + 1);

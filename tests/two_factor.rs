@@ -486,3 +486,47 @@ async fn a_password_change_ends_every_other_session_and_bad_input_gets_its_messa
         1
     );
 }
+
+#[tokio::test]
+async fn an_apps_secret_is_sealed_at_rest_and_one_stored_readable_before_is_sealed_at_start_up() {
+    let app = TestApp::spawn().await;
+    let rita = held_to_rules(&app, Role::RegionAdmin).await;
+    let (first, _) = password_step(&app, &rita).await;
+    let (secret, used_step, _) = enrol(&app, &first).await;
+    let stored = || async {
+        sqlx::query_scalar::<_, Vec<u8>>("SELECT totp_secret FROM users WHERE id = $1")
+            .bind(rita.id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let sealed = stored().await;
+    assert_eq!(sealed.len(), 48, "nonce, secret, tag");
+    assert!(
+        !sealed.windows(secret.len()).any(|w| w == secret.as_slice()),
+        "not readable"
+    );
+
+    // As an earlier version stored it: readable. The next start seals it,
+    // and the app's codes still work.
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    app.execute(&format!(
+        "UPDATE users SET totp_secret = decode('{hex}', 'hex') WHERE id = '{}'",
+        rita.id
+    ))
+    .await;
+    let again = app.second_instance().await;
+    let resealed = stored().await;
+    assert_eq!(resealed.len(), 48);
+    assert_ne!(resealed, sealed, "a fresh nonce");
+    let (client, step) = password_step(&again, &rita).await;
+    assert_eq!(step, "Code");
+    let res = again
+        .call(
+            &client,
+            "login_code",
+            &[("code", &code_at(&secret, used_step + 1))],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}

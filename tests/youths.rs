@@ -486,9 +486,10 @@ async fn signals_expire_after_two_years_and_youths_are_purged_on_their_23rd_birt
 
     // Back-date: the signal was given two years and a day ago; the second youth turns 23 today.
     app.execute("UPDATE signals SET given_at = now() - interval '2 years 1 day', expires_at = now() - interval '1 day'").await;
-    app.execute(
-        "UPDATE youths SET birth_date = (current_date - interval '23 years')::date WHERE bsn = '111222333'",
-    )
+    app.execute(&format!(
+        "UPDATE youths SET birth_date = (current_date - interval '23 years')::date WHERE {}",
+        app.bsn_is("111222333")
+    ))
     .await;
 
     let idle = std::time::Duration::from_secs(1800);
@@ -511,8 +512,11 @@ async fn signals_expire_after_two_years_and_youths_are_purged_on_their_23rd_birt
         "expired stops counting"
     );
     assert_eq!(
-        app.count("SELECT count(*) FROM youths WHERE bsn = '111222333'")
-            .await,
+        app.count(&format!(
+            "SELECT count(*) FROM youths WHERE {}",
+            app.bsn_is("111222333")
+        ))
+        .await,
         0
     );
     assert_eq!(app.count("SELECT count(*) FROM registrations").await, 1);

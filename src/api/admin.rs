@@ -147,7 +147,9 @@ pub async fn youth_audit_trail(
         let Some(bsn) = bsn.filter(|_| fields.is_empty()) else {
             return Err(AppError::invalid(fields));
         };
-        let youth = db::youths::by_bsn_in_region(act.tx(), bsn.as_str(), region).await?;
+        let (state, _) = auth::request()?;
+        let pseudonym = state.config.bsn_keys.pseudonym(&bsn);
+        let youth = db::youths::by_bsn_in_region(act.tx(), &pseudonym, region).await?;
         let ids = youth.iter().map(|(id, _)| id.to_string()).collect();
         let outcome = if youth.is_some() { Outcome::Success } else { Outcome::Failed };
         // The look is audited before the trail is read, so the trail shows it too.

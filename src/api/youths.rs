@@ -232,7 +232,8 @@ mod ssr {
         let (user, org) = (caller.user.id, caller.user.organisation_id);
         // Bad input is answered before a transaction is opened (a form
         // posted without JavaScript keeps what was typed in a flash).
-        let item = match chain::validate(&input, is_signal, user, org, today()) {
+        let keys = &caller.state.config.bsn_keys;
+        let item = match chain::validate(&input, is_signal, user, org, today(), keys) {
             Ok(item) => item,
             Err(fields) => return Err(form_error(fields, &input, is_signal).await),
         };

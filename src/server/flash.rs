@@ -1,5 +1,8 @@
 //! One-time values for the page after a form post without JavaScript,
-//! bound to the session of the request (see `db::flashes`).
+//! bound to the session of the request (see `db::flashes`). They may hold
+//! what was typed (a BSN, a name), so they are sealed with a key derived
+//! from the session's own token, which the database never sees: a copy of
+//! the database reads none of them, and only that session opens its own.
 
 use super::{
     auth::{hash_token, session_token},
@@ -9,6 +12,7 @@ use super::{
 };
 use crate::{domain::role::Role, error::AppError};
 use axum::http::request::Parts;
+use base64::Engine;
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::PgExecutor;
 use uuid::Uuid;
@@ -22,7 +26,9 @@ pub async fn put<T: Serialize>(
     let Some(session) = session_token(&parts.headers) else {
         return Ok(None);
     };
-    let payload = serde_json::to_value(value).map_err(|e| internal("flash", e))?;
+    let plain = serde_json::to_vec(value).map_err(|e| internal("flash", e))?;
+    let sealed = super::sealed::seal(&flash_key(&session), &plain);
+    let payload = serde_json::json!({ "sealed": base64::engine::general_purpose::STANDARD.encode(sealed) });
     Ok(Some(flashes::put(db, &hash_token(&session), &payload).await?))
 }
 
@@ -34,7 +40,19 @@ pub async fn take<T: DeserializeOwned>(
 ) -> Result<Option<T>, AppError> {
     let session = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
     let payload = flashes::take(&state.pool, id, &hash_token(&session)).await?;
-    Ok(payload.and_then(|p| serde_json::from_value(p).ok()))
+    Ok(payload
+        .and_then(|p| {
+            let sealed = base64::engine::general_purpose::STANDARD
+                .decode(p.get("sealed")?.as_str()?)
+                .ok()?;
+            super::sealed::open(&flash_key(&session), &sealed)
+        })
+        .and_then(|plain| serde_json::from_slice(&plain).ok()))
+}
+
+/// The key of this session's flashes.
+fn flash_key(session: &str) -> [u8; 32] {
+    super::sealed::derive_key(&[b"zorgsignaal flash", session.as_bytes()])
 }
 
 /// After a form post without JavaScript: keeps `value` for the next page

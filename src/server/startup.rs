@@ -115,3 +115,22 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await
 }
+
+/// What every instance does after migrating, before it serves: checks its
+/// BSN keys against the database's, and seals what an earlier version left
+/// readable (plain BSNs, authenticator secrets). Says in Dutch what is wrong.
+pub async fn prepare(state: &AppState) -> Result<(), String> {
+    let sealed = super::db::bsn::prepare(&state.pool, &state.config.bsn_keys)
+        .await
+        .map_err(|e| e.to_string())?;
+    if sealed > 0 {
+        tracing::info!(youths = sealed, "plain BSNs replaced by their lookup key");
+    }
+    let secrets = super::account::seal_readable_secrets(&state.pool, &state.config.totp_key)
+        .await
+        .map_err(|e| e.to_string())?;
+    if secrets > 0 {
+        tracing::info!(users = secrets, "authenticator secrets sealed with TOTP_KEY");
+    }
+    Ok(())
+}

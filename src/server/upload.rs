@@ -72,9 +72,15 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         extra_ids: vec![],
     };
     let result: Result<Option<uuid::Uuid>, crate::error::AppError> = async {
-        let report =
-            super::cases::chain::import_file(&state.pool, user.organisation_id, format, &bytes, &actor)
-                .await?;
+        let report = super::cases::chain::import_file(
+            &state.pool,
+            &state.config.bsn_keys,
+            user.organisation_id,
+            format,
+            &bytes,
+            &actor,
+        )
+        .await?;
         let entry = super::db::audit::ui_entry(
             &user,
             ip,

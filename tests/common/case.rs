@@ -33,8 +33,8 @@ pub async fn involve_in(app: &TestApp, p: &Person, bsn: &str, given: &str) {
 }
 
 pub async fn youth(app: &TestApp) -> String {
-    sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn = $1")
-        .bind(BSN)
+    sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM youths WHERE bsn_hmac = $1")
+        .bind(app.bsn_hmac(BSN))
         .fetch_one(&app.pool)
         .await
         .unwrap()

@@ -16,8 +16,8 @@ pub struct MailState {
 impl TestApp {
     /// The id of the youth with this BSN.
     pub async fn youth_id(&self, bsn: &str) -> Uuid {
-        sqlx::query_scalar("SELECT id FROM youths WHERE bsn = $1")
-            .bind(bsn)
+        sqlx::query_scalar("SELECT id FROM youths WHERE bsn_hmac = $1")
+            .bind(self.bsn_hmac(bsn))
             .fetch_one(&self.pool)
             .await
             .unwrap()

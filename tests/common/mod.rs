@@ -62,6 +62,8 @@ pub struct TestApp {
     pub live: zorgsignaal::server::live::Live,
     /// The app's own mail worker, as `main` runs it (None: the test runs workers itself).
     mail_worker: Option<MailWorker>,
+    /// The app's BSN keys: the tests find youths by the BSN's lookup key.
+    pub bsn_keys: zorgsignaal::server::pseudonym::BsnKeys,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _watchdog: Watchdog,
 }
@@ -140,6 +142,11 @@ impl TestApp {
         Self::start(self.db_name.clone(), &[], true).await
     }
 
+    /// A second app instance on this instance's database with `vars` set.
+    pub async fn second_instance_with(&self, vars: &[(&str, &str)]) -> TestApp {
+        Self::start(self.db_name.clone(), vars, true).await
+    }
+
     async fn start(db_name: String, vars: &[(&str, &str)], mail_worker: bool) -> TestApp {
         let mut env: HashMap<String, String> = HashMap::from([
             ("DATABASE_URL".into(), url_for(&db_name)),
@@ -152,6 +159,7 @@ impl TestApp {
         let config = Config::from_lookup(|k| env.get(k).cloned()).unwrap();
         let state = startup::state(config).unwrap();
         db::migrate(&state.pool).await.unwrap();
+        startup::prepare(&state).await.unwrap();
         let pool = state.pool.clone();
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -173,6 +181,7 @@ impl TestApp {
             scan,
             live: state.live.clone(),
             mail_worker: None,
+            bsn_keys: state.config.bsn_keys.clone(),
             shutdown: None,
             _watchdog: Watchdog::start(&db_name),
         };
@@ -333,6 +342,18 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The lookup key the database keeps for `bsn`.
+    pub fn bsn_hmac(&self, bsn: &str) -> Vec<u8> {
+        self.bsn_keys
+            .hash(&zorgsignaal::domain::bsn::Bsn::parse(bsn).expect("a valid test BSN"))
+    }
+
+    /// A SQL condition on `youths` for the youth with `bsn`.
+    pub fn bsn_is(&self, bsn: &str) -> String {
+        let hex: String = self.bsn_hmac(bsn).iter().map(|b| format!("{b:02x}")).collect();
+        format!("bsn_hmac = decode('{hex}', 'hex')")
     }
 
     /// Opens a page the way a browser does (it accepts HTML).

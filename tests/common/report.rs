@@ -112,14 +112,14 @@ pub async fn youths(app: &TestApp, n: usize, birth: &str, municipality: &str) ->
     let mut ids = Vec::new();
     for _ in 0..n {
         let id = Uuid::new_v4();
-        // Any nine digits will do here: the column only checks the form.
-        let bsn = format!("{:09}", id.as_u128() % 1_000_000_000);
+        // Any 32 bytes will do as the lookup key here: the column only checks the length.
+        let key: Vec<u8> = [id.as_bytes().as_slice(), id.as_bytes().as_slice()].concat();
         sqlx::query(
-            "INSERT INTO youths (id, bsn, given_names, family_name, birth_date, municipality_code)
-             VALUES ($1, $2, 'Test', 'Jeugdige', $3::date, $4)",
+            "INSERT INTO youths (id, bsn_hmac, bsn_tail, bsn_generation, given_names, family_name, birth_date, municipality_code)
+             VALUES ($1, $2, '000', 1, 'Test', 'Jeugdige', $3::date, $4)",
         )
         .bind(id)
-        .bind(bsn)
+        .bind(key)
         .bind(birth)
         .bind(municipality)
         .execute(&app.pool)

@@ -4,6 +4,7 @@
 use super::{
     auth::{client_ip, hash_password, hash_token, session_token},
     db::{self, audit, two_factor::Pending},
+    sealed,
     state::AppState,
     two_factor as totp,
 };
@@ -97,7 +98,7 @@ pub async fn finish_with_code(state: &AppState, parts: &Parts, code: &str) -> Re
         fields: vec![e],
         values: vec![],
     })?;
-    let accepted = code_accepted(&mut tx, who.user_id, input)
+    let accepted = code_accepted(&mut tx, &state.config.totp_key, who.user_id, input)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     db::login_attempts::record(&mut *tx, &who.email, ip, accepted).await?;
@@ -159,7 +160,13 @@ async fn enrolling(state: &AppState, parts: &Parts) -> Result<Enrolling, AppErro
 /// The secret to set up, kept until a code confirms it.
 pub async fn setup(state: &AppState, parts: &Parts) -> Result<Setup, AppError> {
     let who = enrolling(state, parts).await?;
-    let secret = db::two_factor::pending_secret(&state.pool, who.user_id, &totp::new_secret()).await?;
+    let key = &state.config.totp_key;
+    let fresh = sealed::seal(key, &totp::new_secret());
+    let secret = sealed::open(
+        key,
+        &db::two_factor::pending_secret(&state.pool, who.user_id, &fresh).await?,
+    )
+    .ok_or_else(|| super::errors::internal("totp", "a pending secret does not open with TOTP_KEY"))?;
     let qr_svg = totp::qr_svg(&totp::otpauth_uri(&secret, &who.email))
         .ok_or_else(|| super::errors::internal("qr", "the set-up address does not fit a QR code"))?;
     Ok(Setup {
@@ -200,12 +207,14 @@ pub async fn confirm(
         ));
     };
     let new_step = |secret: Option<Vec<u8>>| {
-        let secret = secret.ok_or_else(|| {
-            invalid(
-                AccountField::Code,
-                "Open deze pagina opnieuw om je app in te stellen.",
-            )
-        })?;
+        let secret = secret
+            .and_then(|s| sealed::open(&state.config.totp_key, &s))
+            .ok_or_else(|| {
+                invalid(
+                    AccountField::Code,
+                    "Open deze pagina opnieuw om je app in te stellen.",
+                )
+            })?;
         totp::verify(&secret, code, chrono::Utc::now().timestamp(), None).ok_or_else(|| {
             invalid(
                 AccountField::Code,
@@ -376,4 +385,17 @@ pub async fn new_recovery_codes(
     .await?;
     tx.commit().await?;
     Ok(codes.iter().map(|c| two_factor::recovery_display(c)).collect())
+}
+
+/// Seals authenticator secrets stored readable before `TOTP_KEY` (at
+/// start-up, after migrating); returns how many users.
+pub async fn seal_readable_secrets(pool: &sqlx::PgPool, key: &[u8; 32]) -> Result<usize, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let rows = db::two_factor::readable_secrets(&mut tx).await?;
+    let seal = |s: Option<Vec<u8>>| s.map(|s| if s.len() == 20 { sealed::seal(key, &s) } else { s });
+    for (user, secret, pending) in &rows {
+        db::two_factor::store_sealed(&mut tx, *user, seal(secret.clone()), seal(pending.clone())).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
 }

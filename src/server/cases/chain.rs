@@ -3,6 +3,7 @@
 //! share one path), end, explain refusals in Dutch.
 
 use super::follow;
+use crate::server::pseudonym::BsnKeys;
 use crate::{
     domain::{
         involvement::{parse_end_date, term_end, EndReason, SignalKind, SIGNAL_KIND_REQUIRED},
@@ -44,13 +45,15 @@ pub struct Input {
 
 pub const EXTERNAL_REF_INVALID: &str = "Een externe referentie heeft 1 tot 200 tekens.";
 
-/// Validates `input` for `user_id` of `organisation_id`.
+/// Validates `input` for `user_id` of `organisation_id`; `keys` turn the
+/// BSN into what the database keeps of it.
 pub fn validate(
     input: &Input,
     is_signal: bool,
     user_id: Uuid,
     organisation_id: Uuid,
     today: NaiveDate,
+    keys: &BsnKeys,
 ) -> Result<NewInvolvement, Vec<FieldError>> {
     let mut errors = Vec::new();
     let youth = input.youth.validate(today).map_err(|e| errors.extend(e)).ok();
@@ -77,6 +80,7 @@ pub fn validate(
     }
     match (youth, end_date) {
         (Some(youth), Some(end_date)) if errors.is_empty() => Ok(NewInvolvement {
+            pseudonym: keys.pseudonym(&youth.bsn),
             youth,
             user_id,
             organisation_id,
@@ -185,6 +189,7 @@ const CHUNK: usize = 1000;
 /// (a transaction per thousand rows), invalid ones reported by line.
 pub async fn import(
     pool: &sqlx::PgPool,
+    keys: &BsnKeys,
     organisation_id: Uuid,
     rows: Vec<(u64, crate::server::import::Row)>,
     actor: &Actor,
@@ -224,7 +229,7 @@ pub async fn import(
             kind: String::new(),
             external_ref: Some(row.external_ref),
         };
-        match validate(&input, false, user_id, organisation_id, today) {
+        match validate(&input, false, user_id, organisation_id, today, keys) {
             Ok(item) => valid.push((line, item)),
             Err(fields) => report
                 .errors
@@ -255,13 +260,14 @@ pub async fn import(
 /// upload page share it. Parse errors join the report by line.
 pub async fn import_file(
     pool: &sqlx::PgPool,
+    keys: &BsnKeys,
     organisation_id: Uuid,
     format: crate::server::import::Format,
     bytes: &[u8],
     actor: &Actor,
 ) -> Result<ImportReport, sqlx::Error> {
     let (rows, parse_errors) = crate::server::import::parse(format, bytes);
-    let mut report = import(pool, organisation_id, rows, actor, crate::domain::today()).await?;
+    let mut report = import(pool, keys, organisation_id, rows, actor, crate::domain::today()).await?;
     report.rows += parse_errors.len();
     report.errors.extend(parse_errors);
     report.errors.sort_by_key(|e| e.line);

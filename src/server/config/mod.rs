@@ -1,9 +1,11 @@
 //! Typed configuration from environment variables. Every variable has a
 //! default that works on a developer's machine; README.md lists them all.
 
+pub mod keys;
 pub mod mail;
 pub mod proxies;
 
+use crate::server::pseudonym::BsnKeys;
 use mail::{SmtpUrl, WorkerConfig};
 use proxies::{TrustedProxies, DEFAULT_TRUSTED_PROXIES};
 use std::{fmt, net::SocketAddr, time::Duration};
@@ -48,6 +50,13 @@ pub struct Config {
     pub mail_from: String,
     pub mail_sink_addr: SocketAddr,
     pub mail_worker: WorkerConfig,
+    /// The keys of the BSN's lookup hash (`server::pseudonym`).
+    pub bsn_keys: BsnKeys,
+    /// True when no `BSN_KEY` was given and the development key is used.
+    pub bsn_key_derived: bool,
+    /// Seals the authenticator apps' secrets at rest (`TOTP_KEY`).
+    pub totp_key: [u8; 32],
+    pub totp_key_derived: bool,
 }
 
 // The database URL may hold a password: never print it.
@@ -120,6 +129,10 @@ impl Config {
             });
         }
         let mail = MailSettings::read(&s, app_env)?;
+        let bsn_keys = keys::bsn_keys(&s.0, app_env)?;
+        let bsn_key_derived = bsn_keys.is_none();
+        let totp_key = keys::totp_key(&s.0, app_env)?;
+        let totp_key_derived = totp_key.is_none();
         Ok(Config {
             app_env,
             database_url: s.text("DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -148,6 +161,10 @@ impl Config {
             mail_from: mail.from,
             mail_sink_addr: mail.sink_addr,
             mail_worker: mail.worker,
+            bsn_keys: bsn_keys.unwrap_or_else(BsnKeys::development),
+            bsn_key_derived,
+            totp_key: totp_key.unwrap_or_else(keys::development_totp_key),
+            totp_key_derived,
         })
     }
 
@@ -307,7 +324,18 @@ mod tests {
     fn production_needs_a_mail_server_and_bad_mail_settings_are_named() {
         let err = config(&[("APP_ENV", "production")]).err().unwrap();
         assert_eq!(err.var, "SMTP_URL");
-        assert!(config(&[("APP_ENV", "production"), ("SMTP_URL", "smtps://mail.example.nl")]).is_ok());
+        let key = "k".repeat(64);
+        let prod = [("APP_ENV", "production"), ("SMTP_URL", "smtps://mail.example.nl")];
+        assert_eq!(
+            config(&prod).err().unwrap().var,
+            "BSN_KEY",
+            "production needs a BSN key"
+        );
+        assert_eq!(
+            config(&[prod[0], prod[1], ("BSN_KEY", &key)]).err().unwrap().var,
+            "TOTP_KEY"
+        );
+        assert!(config(&[prod[0], prod[1], ("BSN_KEY", &key), ("TOTP_KEY", &key)]).is_ok());
         assert_eq!(
             config(&[("SMTP_URL", "mail.example.nl")]).err().unwrap().var,
             "SMTP_URL"

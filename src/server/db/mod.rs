@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod audit;
+pub mod bsn;
 pub mod coordination;
 pub mod family;
 pub mod flashes;

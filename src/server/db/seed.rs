@@ -161,10 +161,11 @@ async fn demo_history(
     orgs: &[(&str, uuid::Uuid)],
 ) -> Result<(), sqlx::Error> {
     use crate::server::generate::{fill, Org, Population, Spec};
-    let done: bool =
-        sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM youths WHERE bsn LIKE '0%') AS "done!""#)
-            .fetch_one(pool)
-            .await?;
+    let done: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE email LIKE 'archief.%@demo.example') AS "done!""#
+    )
+    .fetch_one(pool)
+    .await?;
     if done {
         return Ok(());
     }

@@ -253,3 +253,37 @@ pub async fn set_password(
         .rows_affected(),
     ))
 }
+
+/// Secrets stored readable before they were sealed (20 bytes): (user,
+/// confirmed or pending, secret), locked for sealing.
+pub async fn readable_secrets(
+    tx: &mut sqlx::PgConnection,
+) -> Result<Vec<(Uuid, Option<Vec<u8>>, Option<Vec<u8>>)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT id, totp_secret, totp_pending_secret FROM users
+          WHERE length(totp_secret) = 20 OR length(totp_pending_secret) = 20 FOR UPDATE"
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.totp_secret, r.totp_pending_secret))
+    .collect())
+}
+
+/// Stores the sealed forms of a user's secrets.
+pub async fn store_sealed(
+    tx: &mut sqlx::PgConnection,
+    user_id: Uuid,
+    secret: Option<Vec<u8>>,
+    pending: Option<Vec<u8>>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE users SET totp_secret = $2, totp_pending_secret = $3 WHERE id = $1",
+        user_id,
+        secret,
+        pending
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

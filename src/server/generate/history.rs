@@ -8,6 +8,7 @@ use super::{
     Org, Population, Spec,
 };
 use chrono::{Days, NaiveDate};
+use sha2::Digest;
 use uuid::Uuid;
 
 #[derive(Clone, Copy)]
@@ -83,9 +84,16 @@ impl<'a> Filler<'a> {
             let age_days = 180 + self.rng.below(22 * 365 - 180);
             let birth = spec.until - Days::new(age_days);
             let id = self.rng.uuid();
+            // The BSN's lookup key: for these numbers (never real) a plain
+            // SHA-256 will do; no key can be needed to find them.
+            let number = format!("0{:08}", spec.bsn_offset + i as u64);
+            let hash: String = sha2::Sha256::digest(format!("synthetisch {number}").as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             lines.push(format!(
-                "{id}\t0{:08}\tJongere\t\tSynthetisch\t{birth}\t{}\n",
-                spec.bsn_offset + i as u64,
+                "{id}\t\\\\x{hash}\t{}\t1\tJongere\t\tSynthetisch\t{birth}\t{}\n",
+                &number[6..],
                 pop.municipalities[m].0
             ));
             self.youths.push(Youth {

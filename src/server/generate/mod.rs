@@ -74,7 +74,7 @@ pub async fn fill(pool: &PgPool, spec: &Spec, pop: &Population) -> Result<Writte
         "youths",
         copy(
             pool,
-            "COPY youths (id, bsn, given_names, prefix, family_name, birth_date, municipality_code) FROM STDIN",
+            "COPY youths (id, bsn_hmac, bsn_tail, bsn_generation, given_names, prefix, family_name, birth_date, municipality_code) FROM STDIN",
             youths.into_iter(),
         )
         .await?,

@@ -129,6 +129,7 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
         user_id.unwrap_or_default(),
         caller.owner.organisation_id,
         today(),
+        &state.config.bsn_keys,
     );
     let item = match (user_id, validated) {
         (Some(_), Ok(item)) => item,
@@ -366,6 +367,7 @@ pub(super) async fn bulk(State(state): State<AppState>, req: Request) -> ApiResu
     let bytes = body_bytes(&parts, body).await?;
     let report = chain::import_file(
         &state.pool,
+        &state.config.bsn_keys,
         caller.owner.organisation_id,
         format,
         &bytes,

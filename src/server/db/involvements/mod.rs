@@ -21,6 +21,7 @@ use crate::domain::{
     involvement::{Involved, MatchKind, SignalKind},
     youth::Youth,
 };
+use crate::server::pseudonym::Pseudonym;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use statements::{by_external_ref, insert, upsert_youths};
@@ -38,6 +39,8 @@ pub struct NewInvolvement {
     pub end_date: NaiveDate,
     pub signal_kind: Option<SignalKind>,
     pub external_ref: Option<String>,
+    /// What the database keeps of the youth's BSN (`server::pseudonym`).
+    pub pseudonym: Pseudonym,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,8 +83,10 @@ pub struct Recording {
 }
 
 type Pending = Vec<Option<Result<Recorded, Refusal>>>;
-/// The stored youth of each BSN: id, data, and its municipality's region.
-type Stored = HashMap<String, (Uuid, Youth, Uuid)>;
+/// The stored youth of each BSN, by its lookup key: id, data (with the
+/// BSN as typed, which the database does not keep), and its
+/// municipality's region.
+type Stored = HashMap<Vec<u8>, (Uuid, Youth, Uuid)>;
 
 /// Records `items` (all registrations or all signals) in the transaction
 /// `tx`; `via_api` marks their history as coming from the API.
@@ -112,13 +117,14 @@ pub async fn record(
     // 2. Municipalities must exist.
     let regions = refuse_unknown_municipalities(tx, items, &mut outcomes).await?;
 
-    // 3. Find or create every youth by BSN, in BSN order (a fixed lock order).
+    // 3. Find or create every youth by the BSN's lookup key, in key order
+    //    (a fixed lock order).
     let mut seen = HashSet::new();
-    let mut fresh: Vec<&Youth> = pending(&outcomes, items)
-        .map(|(_, it)| &it.youth)
-        .filter(|y| seen.insert(y.bsn.as_str().to_string()))
+    let mut fresh: Vec<&NewInvolvement> = pending(&outcomes, items)
+        .map(|(_, it)| it)
+        .filter(|it| seen.insert(it.pseudonym.hmac.clone()))
         .collect();
-    fresh.sort_by(|a, b| a.bsn.cmp(&b.bsn));
+    fresh.sort_by(|a, b| a.pseudonym.hmac.cmp(&b.pseudonym.hmac));
     let stored = upsert_youths(tx, &fresh).await?;
 
     // 4. Another name or date of birth than stored is never refused, nor
@@ -132,7 +138,7 @@ pub async fn record(
         .enumerate()
         .map(|(i, item)| {
             outcomes[i].is_none() && {
-                let (_, youth, region) = &stored[item.youth.bsn.as_str()];
+                let (_, youth, region) = &stored[&item.pseudonym.hmac];
                 youth.differs_from(&item.youth) || regions.get(&item.youth.municipality_code) != Some(region)
             }
         })
@@ -141,7 +147,7 @@ pub async fn record(
     // 5. What expired on these youths stops counting now, not at the next job run.
     let youth_ids: Vec<Uuid> = {
         let mut ids: Vec<Uuid> = pending(&outcomes, items)
-            .map(|(_, it)| stored[it.youth.bsn.as_str()].0)
+            .map(|(_, it)| stored[&it.pseudonym.hmac].0)
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -175,7 +181,7 @@ pub async fn record(
         .zip(&outcomes)
         .map(|(item, o)| match o {
             Ok(r) => Some(r.youth_id),
-            Err(_) => stored.get(item.youth.bsn.as_str()).map(|(id, _, _)| *id),
+            Err(_) => stored.get(&item.pseudonym.hmac).map(|(id, _, _)| *id),
         })
         .collect();
     Ok(Recording {
@@ -272,7 +278,7 @@ async fn insert_pending(
     let mut events = Vec::new();
     for (i, id) in todo.iter().zip(&ids) {
         let item = &items[*i];
-        let youth_id = stored[item.youth.bsn.as_str()].0;
+        let youth_id = stored[&item.pseudonym.hmac].0;
         outcomes[*i] = Some(match inserted.get(id) {
             Some(until) => {
                 let matched = involved
@@ -371,12 +377,7 @@ async fn history(
         .iter()
         .enumerate()
         .filter(|(i, _)| created_at(*i) && !differs[*i])
-        .map(|(_, it)| {
-            (
-                stored[it.youth.bsn.as_str()].0,
-                it.youth.municipality_code.clone(),
-            )
-        })
+        .map(|(_, it)| (stored[&it.pseudonym.hmac].0, it.youth.municipality_code.clone()))
         .collect();
     sqlx::query!(
         "UPDATE youths y SET municipality_code = m.code

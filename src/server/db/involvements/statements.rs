@@ -72,16 +72,48 @@ fn earlier(id: Uuid, youth_id: Uuid, until: DateTime<Utc>) -> Recorded {
 }
 
 /// The stored id, data and region (of its municipality) of each youth, by
-/// BSN; new ones are created.
-pub(super) async fn upsert_youths(tx: &mut PgConnection, youths: &[&Youth]) -> Result<Stored, sqlx::Error> {
+/// the BSN's lookup key; new ones are created. While a key rotation runs,
+/// a youth still under the previous key moves on first (see
+/// `server::pseudonym`), so it is found, not created twice.
+pub(super) async fn upsert_youths(
+    tx: &mut PgConnection,
+    items: &[&NewInvolvement],
+) -> Result<Stored, sqlx::Error> {
+    let moving: Vec<(&[u8], &[u8])> = items
+        .iter()
+        .filter_map(|i| {
+            i.pseudonym
+                .previous
+                .as_deref()
+                .map(|p| (p, i.pseudonym.hmac.as_slice()))
+        })
+        .collect();
+    if let Some(first) = items.first().filter(|_| !moving.is_empty()) {
+        sqlx::query!(
+            "UPDATE youths y SET bsn_hmac = m.new, bsn_generation = $3::smallint
+               FROM unnest($1::bytea[], $2::bytea[]) AS m(old, new)
+              WHERE y.bsn_hmac = m.old AND y.bsn_generation = $3::smallint - 1",
+            &moving.iter().map(|m| m.0.to_vec()).collect::<Vec<_>>(),
+            &moving.iter().map(|m| m.1.to_vec()).collect::<Vec<_>>(),
+            first.pseudonym.generation
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let youths: Vec<&Youth> = items.iter().map(|i| &i.youth).collect();
     let rows = sqlx::query!(
-        "INSERT INTO youths (id, bsn, given_names, prefix, family_name, birth_date, municipality_code)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[])
-         ON CONFLICT (bsn) DO UPDATE SET bsn = EXCLUDED.bsn
-         RETURNING id, bsn, given_names, prefix, family_name, birth_date, municipality_code,
-                   (SELECT region_id FROM municipalities m WHERE m.code = youths.municipality_code) AS \"region_id!\"",
-        &youths.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>(),
-        &youths.iter().map(|y| y.bsn.as_str()).collect::<Vec<_>>() as &[&str],
+        r#"INSERT INTO youths (id, bsn_hmac, bsn_tail, bsn_generation, given_names, prefix, family_name, birth_date,
+                              municipality_code)
+         SELECT id, h, t, $4::smallint, g, p, f, b, m
+           FROM unnest($1::uuid[], $2::bytea[], $3::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::text[])
+                AS x(id, h, t, g, p, f, b, m)
+         ON CONFLICT (bsn_hmac) DO UPDATE SET bsn_hmac = EXCLUDED.bsn_hmac
+         RETURNING id, bsn_hmac AS "bsn_hmac!", given_names, prefix, family_name, birth_date, municipality_code,
+                   (SELECT region_id FROM municipalities m WHERE m.code = youths.municipality_code) AS "region_id!""#,
+        &items.iter().map(|_| Uuid::new_v4()).collect::<Vec<_>>(),
+        &items.iter().map(|i| i.pseudonym.hmac.clone()).collect::<Vec<_>>(),
+        &items.iter().map(|i| i.pseudonym.tail.as_str()).collect::<Vec<_>>() as &[&str],
+        items.first().map_or(1, |i| i.pseudonym.generation),
         &youths.iter().map(|y| y.given_names.as_str()).collect::<Vec<_>>() as &[&str],
         &youths.iter().map(|y| y.prefix.as_str()).collect::<Vec<_>>() as &[&str],
         &youths.iter().map(|y| y.family_name.as_str()).collect::<Vec<_>>() as &[&str],
@@ -90,18 +122,23 @@ pub(super) async fn upsert_youths(tx: &mut PgConnection, youths: &[&Youth]) -> R
     )
     .fetch_all(&mut *tx)
     .await?;
+    let typed: HashMap<&[u8], &Youth> = items
+        .iter()
+        .map(|i| (i.pseudonym.hmac.as_slice(), &i.youth))
+        .collect();
     let mut map = HashMap::with_capacity(rows.len());
     for row in rows {
-        let bsn = row.bsn;
-        let Ok(parsed) = crate::domain::bsn::Bsn::parse(&bsn) else {
-            return Err(sqlx::Error::Protocol("a stored BSN fails the 11-check".into()));
+        let Some(youth) = typed.get(row.bsn_hmac.as_slice()) else {
+            return Err(sqlx::Error::Protocol(
+                "a youth came back that was not asked for".into(),
+            ));
         };
         map.insert(
-            bsn,
+            row.bsn_hmac,
             (
                 row.id,
                 Youth {
-                    bsn: parsed,
+                    bsn: youth.bsn.clone(),
                     given_names: row.given_names,
                     prefix: row.prefix,
                     family_name: row.family_name,
@@ -126,7 +163,7 @@ pub(super) async fn insert(
     is_signal: bool,
 ) -> Result<HashMap<Uuid, DateTime<Utc>>, sqlx::Error> {
     let pick = |f: &dyn Fn(&NewInvolvement) -> Uuid| todo.iter().map(|i| f(&items[*i])).collect::<Vec<_>>();
-    let youth_ids = pick(&|it| stored[it.youth.bsn.as_str()].0);
+    let youth_ids = pick(&|it| stored[&it.pseudonym.hmac].0);
     let users = pick(&|it| it.user_id);
     let orgs = pick(&|it| it.organisation_id);
     let refs: Vec<Option<String>> = todo.iter().map(|i| items[*i].external_ref.clone()).collect();
@@ -186,12 +223,13 @@ pub(super) async fn insert_versions(
     stored: &Stored,
 ) -> Result<(), sqlx::Error> {
     let ys = || items.iter().map(|i| &i.youth);
+    let ids = items.iter().map(|i| stored[&i.pseudonym.hmac].0);
     sqlx::query!(
         "INSERT INTO youth_versions (youth_id, organisation_id, given_names, prefix, family_name, birth_date,
                                      municipality_code, typed_by)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::uuid[])
          ON CONFLICT (youth_id, organisation_id) DO NOTHING",
-        &ys().map(|y| stored[y.bsn.as_str()].0).collect::<Vec<_>>(),
+        &ids.collect::<Vec<_>>(),
         &items.iter().map(|i| i.organisation_id).collect::<Vec<_>>(),
         &ys().map(|y| y.given_names.as_str()).collect::<Vec<_>>() as &[&str],
         &ys().map(|y| y.prefix.as_str()).collect::<Vec<_>>() as &[&str],

@@ -150,7 +150,7 @@ pub async fn detail(
     today: NaiveDate,
 ) -> Result<Option<YouthDetail>, sqlx::Error> {
     let Some(y) = sqlx::query!(
-        r#"SELECT y.id, y.bsn, coalesce(v.given_names, y.given_names) AS "given_names!",
+        r#"SELECT y.id, y.bsn_tail AS "bsn_tail!", coalesce(v.given_names, y.given_names) AS "given_names!",
                 coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!",
                 coalesce(v.birth_date, y.birth_date) AS "birth_date!", m.name AS municipality,
                 y.involved_organisations >= 2 AS "matched!"
@@ -184,7 +184,7 @@ pub async fn detail(
     Ok(Some(YouthDetail {
         id: y.id,
         name: full_name(&y.given_names, &y.prefix, &y.family_name),
-        bsn_masked: format!("*******{}", &y.bsn[7..]),
+        bsn_masked: format!("*******{}", &y.bsn_tail[1..]),
         birth_date: y.birth_date,
         age: age_on(y.birth_date, today),
         municipality: y.municipality,

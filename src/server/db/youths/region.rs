@@ -6,17 +6,21 @@ use chrono::NaiveDate;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-/// The youth with this BSN whose municipality lies in `region_id`.
+/// The youth with this BSN whose municipality lies in `region_id`, by
+/// the BSN's lookup key (and, during a key rotation, the previous one).
 pub async fn by_bsn_in_region(
     db: impl PgExecutor<'_>,
-    bsn: &str,
+    bsn: &crate::server::pseudonym::Pseudonym,
     region_id: Uuid,
 ) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+    let keys: Vec<Vec<u8>> = std::iter::once(bsn.hmac.clone())
+        .chain(bsn.previous.clone())
+        .collect();
     let row = sqlx::query!(
         "SELECT y.id, y.given_names, y.prefix, y.family_name FROM youths y
            JOIN municipalities m ON m.code = y.municipality_code
-          WHERE y.bsn = $1 AND m.region_id = $2",
-        bsn,
+          WHERE y.bsn_hmac = ANY($1) AND m.region_id = $2",
+        &keys,
         region_id
     )
     .fetch_optional(db)

@@ -14,7 +14,7 @@ use uuid::Uuid;
 /// typed one lies in it), the oldest first.
 pub async fn open_in_region(tx: &mut PgConnection, region: Uuid) -> Result<Vec<Mismatch>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT v.youth_id, v.organisation_id, right(y.bsn, 3) AS "bsn_tail!",
+        r#"SELECT v.youth_id, v.organisation_id, y.bsn_tail AS "bsn_tail!",
                   y.given_names, y.prefix, y.family_name, y.birth_date, ym.name AS stored_municipality,
                   v.given_names AS v_given_names, v.prefix AS v_prefix, v.family_name AS v_family_name,
                   v.birth_date AS v_birth_date, vm.name AS typed_municipality,
