@@ -304,3 +304,143 @@ async fn both_told(x: &mut Stream, y: &mut Stream, what: &str) {
         assert_eq!(f.json()["kind"], "coordination", "{what}");
     }
 }
+
+/// Reads `s` until the server ends it; true when it did within `wait`.
+async fn ends_within(s: &mut Stream, wait: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + wait;
+    while tokio::time::Instant::now() < deadline && !s.ended {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        s.next(left).await;
+    }
+    s.ended
+}
+
+#[tokio::test]
+async fn a_live_stream_ends_with_its_session_and_never_keeps_it_alive() {
+    let app = TestApp::spawn_with(&[("LIVE_SESSION_CHECK_SECONDS", "1")]).await;
+    let anna = app
+        .person(
+            "Anna",
+            OrganisationKind::Jgz,
+            &[zorgsignaal::domain::role::Role::Professional],
+        )
+        .await;
+    let last_seen = || async {
+        app.count("SELECT (extract(epoch FROM now() - last_seen_at))::bigint FROM sessions")
+            .await
+    };
+    // Quiet for ten minutes: a stream that opens (or runs) does not wake the session.
+    app.execute("UPDATE sessions SET last_seen_at = now() - interval '10 minutes'")
+        .await;
+    let mut s = open(&anna, &app, "mine", None).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(last_seen().await >= 600, "the stream kept the session alive");
+    assert!(!s.ended);
+
+    // The session times out (idle 30 minutes): the stream ends within the check,
+    // and a reconnect is refused.
+    app.execute("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'")
+        .await;
+    assert!(
+        ends_within(&mut s, Duration::from_secs(5)).await,
+        "the stream outlived its session"
+    );
+    let res = anna
+        .client
+        .get(app.url("/live?topic=mine"))
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn logging_out_a_password_change_or_deactivation_ends_the_stream() {
+    let app = TestApp::spawn_with(&[("LIVE_SESSION_CHECK_SECONDS", "1")]).await;
+    let role = [zorgsignaal::domain::role::Role::Professional];
+    let anna = app.person("Anna", OrganisationKind::Jgz, &role).await;
+    let mut s = open(&anna, &app, "mine", None).await;
+    let res = app.call(&anna.client, "logout", &[]).await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert!(ends_within(&mut s, Duration::from_secs(5)).await, "log-out");
+
+    // A password change ends the other sessions, and their streams.
+    let bram = app.person("Bram", OrganisationKind::Wijkteam, &role).await;
+    let other = app.logged_in(&bram.user).await;
+    let mut s = Stream::open(&other, &app.url("/live?topic=mine"), None).await;
+    s.next_named("ready", WAIT).await.expect("ready");
+    let res = app
+        .call(
+            &bram.client,
+            "change_password",
+            &[
+                ("current", &bram.user.password),
+                ("new_password", "een-heel-nieuw-wachtwoord"),
+                ("repeat", "een-heel-nieuw-wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert!(
+        ends_within(&mut s, Duration::from_secs(5)).await,
+        "password change"
+    );
+
+    // A deactivated account: its streams end.
+    let eva = app.person("Eva", OrganisationKind::Ggz, &role).await;
+    let mut s = open(&eva, &app, "mine", None).await;
+    app.execute(&format!(
+        "UPDATE users SET active = false WHERE id = '{}'",
+        eva.user.id
+    ))
+    .await;
+    assert!(ends_within(&mut s, Duration::from_secs(5)).await, "deactivation");
+}
+
+#[tokio::test]
+async fn one_session_holds_a_handful_of_streams_and_no_more() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .person(
+            "Anna",
+            OrganisationKind::Jgz,
+            &[zorgsignaal::domain::role::Role::Professional],
+        )
+        .await;
+    let mut open_ones = Vec::new();
+    for _ in 0..zorgsignaal::server::live::MAX_STREAMS_PER_SESSION {
+        open_ones.push(open(&anna, &app, "mine", None).await);
+    }
+    let url = app.url("/live?topic=mine");
+    let res = anna
+        .client
+        .get(&url)
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    // One closes: its place is free again.
+    drop(open_ones.pop());
+    let mut again = None;
+    for _ in 0..50 {
+        let res = anna
+            .client
+            .get(&url)
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 200 {
+            again = Some(res);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(again.is_some(), "a closed stream frees its place");
+}

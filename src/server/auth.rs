@@ -101,6 +101,16 @@ pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Option<Curr
     if let Some(SessionUser(user)) = parts.extensions.get::<SessionUser>() {
         return user.clone();
     }
+    session_user_of(state, parts, true).await
+}
+
+/// The user of the request's session; `touch`: the request keeps the
+/// session alive (a user's own request), else it only looks (live streams).
+pub async fn session_user_of(
+    state: &AppState,
+    parts: &Parts,
+    touch: bool,
+) -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = session_token(&parts.headers) else {
         return Ok(None);
     };
@@ -109,6 +119,7 @@ pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Option<Curr
         &hash_token(&token),
         state.config.session_idle.as_secs_f64(),
         state.config.session_absolute.as_secs_f64(),
+        touch,
     )
     .await?;
     Ok(user)
@@ -130,7 +141,9 @@ pub async fn session_user(
         && !["/api/", "/pkg/", "/vendor/"].iter().any(|p| path.starts_with(p))
         && !path.contains('.')
         && path != "/health"
-        && path != "/ready";
+        && path != "/ready"
+        // A live stream looks at its session without keeping it alive.
+        && path != crate::domain::live::PATH;
     if !is_page {
         return next.run(req).await;
     }

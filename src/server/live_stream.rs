@@ -4,7 +4,10 @@
 //! `Last-Event-ID` (or says `resync` when that is too much or already
 //! deleted), then passes on, in order and each once, every event about a
 //! youth the viewer may see (the audience the database stored at commit).
-//! A connection on a board or youth page counts as presence there.
+//! A connection on a board or youth page counts as presence there. A
+//! stream never keeps its session alive, ends when the session does
+//! (checked every `LIVE_SESSION_CHECK_SECONDS`), and a session holds at
+//! most `live::MAX_STREAMS_PER_SESSION` of them per instance.
 
 use super::live::{Live, Msg};
 use crate::{
@@ -56,10 +59,18 @@ pub async fn may_watch(state: &AppState, user: &CurrentUser, topic: Topic) -> Re
 
 pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>, req: Request) -> Response {
     let (parts, _) = req.into_parts();
-    let user = match auth::current_user(&state, &parts).await {
+    // The stream looks at its session without keeping it alive: only the
+    // user's own requests do.
+    let user = match auth::session_user_of(&state, &parts, false).await {
         Ok(Some(u)) => u,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(e) => return super::errors::plain_response(e),
+    };
+    let session = auth::session_token(&parts.headers)
+        .map(|t| auth::hash_token(&t).to_vec())
+        .unwrap_or_default();
+    let Some(slot) = state.live.open_stream(&session) else {
+        return StatusCode::TOO_MANY_REQUESTS.into_response();
     };
     let Some(topic) = params.topic.as_deref().and_then(Topic::parse) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -83,6 +94,10 @@ pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>,
     let conn = Connection {
         pool: state.pool.clone(),
         hub: state.live.clone(),
+        session,
+        limits: (state.config.session_idle, state.config.session_absolute),
+        check_every: state.config.live_session_check,
+        _slot: slot,
         user: user.id,
         youth: topic.youth(),
         room: topic.presence_room(user.organisation_id),
@@ -102,6 +117,12 @@ pub async fn stream(State(state): State<AppState>, Query(params): Query<Params>,
 struct Connection {
     pool: sqlx::PgPool,
     hub: Live,
+    /// The session's hash, checked every `check_every`: the stream ends
+    /// with it (log-out, time-out, password change, deactivation).
+    session: Vec<u8>,
+    limits: (Duration, Duration),
+    check_every: Duration,
+    _slot: super::live::StreamSlot,
     user: Uuid,
     youth: Option<Uuid>,
     room: Option<String>,
@@ -133,6 +154,20 @@ impl Connection {
 
     async fn send(&self, e: Event) -> bool {
         self.out.send(Ok(e)).await.is_ok()
+    }
+
+    /// Whether the stream's session still holds (a database error keeps
+    /// the stream: the next check decides).
+    async fn session_alive(&self) -> bool {
+        let (idle, absolute) = self.limits;
+        db::users::session_alive(
+            &self.pool,
+            &self.session,
+            idle.as_secs_f64(),
+            absolute.as_secs_f64(),
+        )
+        .await
+        .unwrap_or(true)
     }
 
     /// The missed events, or `None` when the viewer should resync.
@@ -176,6 +211,8 @@ impl Connection {
         let mut closing = self.hub.closed();
         let mut heartbeat = tokio::time::interval(Duration::from_secs(15));
         heartbeat.tick().await;
+        let mut session_check = tokio::time::interval(self.check_every);
+        session_check.tick().await;
         let mut told = position;
         while opened && !*closing.borrow() {
             tokio::select! {
@@ -217,6 +254,9 @@ impl Connection {
                         told = position;
                         opened = self.send(marker(event::POSITION, position)).await;
                     }
+                }
+                _ = session_check.tick() => {
+                    opened = self.session_alive().await;
                 }
                 _ = self.out.closed() => opened = false,
                 _ = closing.changed() => {}

@@ -41,10 +41,13 @@ pub async fn by_session(
     token_hash: &[u8],
     idle_secs: f64,
     absolute_secs: f64,
+    touch: bool,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
+    // `touch`: the user's own request keeps the session alive; a live
+    // stream (`touch` false) only looks, so it never does.
     let row = sqlx::query!(
         r#"WITH s AS (
-             UPDATE sessions SET last_seen_at = now()
+             UPDATE sessions SET last_seen_at = CASE WHEN $4 THEN now() ELSE last_seen_at END
              WHERE token_hash = $1 AND stage = 'full'
                AND last_seen_at > now() - make_interval(secs => $2)
                AND created_at > now() - make_interval(secs => $3)
@@ -57,7 +60,8 @@ pub async fn by_session(
          WHERE u.active"#,
         token_hash,
         idle_secs,
-        absolute_secs
+        absolute_secs,
+        touch
     )
     .fetch_optional(db)
     .await?;
@@ -154,4 +158,26 @@ pub async fn professionals_by_email(
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| (r.email, r.id)).collect())
+}
+
+/// Whether the session is still a full log-in of an active user, without
+/// keeping it alive (a live stream's check).
+pub async fn session_alive(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    idle_secs: f64,
+    absolute_secs: f64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+             SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+              WHERE s.token_hash = $1 AND s.stage = 'full' AND u.active
+                AND s.last_seen_at > now() - make_interval(secs => $2)
+                AND s.created_at > now() - make_interval(secs => $3)) AS "alive!""#,
+        token_hash,
+        idle_secs,
+        absolute_secs
+    )
+    .fetch_one(db)
+    .await
 }

@@ -7,9 +7,12 @@
 pub mod listener;
 
 use crate::server::db::live::Stored;
-use std::sync::{
-    atomic::{AtomicI64, Ordering},
-    Arc,
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc, Mutex,
+    },
 };
 use tokio::sync::{broadcast, watch};
 
@@ -32,6 +35,30 @@ pub struct Live {
     closing: watch::Sender<bool>,
     /// One catch-up at a time, so events go out in order.
     reading: Arc<tokio::sync::Mutex<()>>,
+    /// Open streams per session (by the session's hash), on this instance.
+    streams: Arc<Mutex<HashMap<Vec<u8>, usize>>>,
+}
+
+/// The most live streams one session may hold open on one instance: a
+/// page with its board or youth in a few tabs.
+pub const MAX_STREAMS_PER_SESSION: usize = 6;
+
+/// One open stream of a session; dropping it frees its place.
+pub struct StreamSlot {
+    streams: Arc<Mutex<HashMap<Vec<u8>, usize>>>,
+    session: Vec<u8>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = open.get_mut(&self.session) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.session);
+            }
+        }
+    }
 }
 
 impl Default for Live {
@@ -47,7 +74,23 @@ impl Live {
             position: Arc::new(AtomicI64::new(0)),
             closing: watch::channel(false).0,
             reading: Arc::new(tokio::sync::Mutex::new(())),
+            streams: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// A place for one more stream of `session`, unless it holds
+    /// [`MAX_STREAMS_PER_SESSION`] already.
+    pub fn open_stream(&self, session: &[u8]) -> Option<StreamSlot> {
+        let mut open = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        let n = open.entry(session.to_vec()).or_insert(0);
+        if *n >= MAX_STREAMS_PER_SESSION {
+            return None;
+        }
+        *n += 1;
+        Some(StreamSlot {
+            streams: self.streams.clone(),
+            session: session.to_vec(),
+        })
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Msg> {
