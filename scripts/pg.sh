@@ -7,6 +7,9 @@
 #   scripts/pg.sh stop    stop it
 #   scripts/pg.sh url     print the DATABASE_URL of the default database
 #   scripts/pg.sh admin-url   the URL of the maintenance database "postgres"
+#   scripts/pg.sh app-url     the default database as the app's own role
+#                             (zorgsignaal_app: it cannot rewrite the audit log;
+#                             `url` is the owner's, for migrations)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -55,6 +58,11 @@ CONF
   as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
     || as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres "$DB"
+  # The role the app runs as (see migrations/…_audit_roles_and_chain.sql).
+  as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qtAc \
+    "SELECT 1 FROM pg_roles WHERE rolname = 'zorgsignaal_app'" | grep -q 1 \
+    || as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc \
+      "CREATE ROLE zorgsignaal_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" 2>/dev/null || true
 }
 
 stop() {
@@ -69,5 +77,6 @@ case "${1:-}" in
   stop) stop ;;
   url) echo "postgres://postgres@127.0.0.1:$PGPORT/$DB" ;;
   admin-url) echo "postgres://postgres@127.0.0.1:$PGPORT/postgres" ;;
-  *) echo "usage: $0 start|stop|url|admin-url" >&2; exit 2 ;;
+  app-url) echo "postgres://zorgsignaal_app@127.0.0.1:$PGPORT/$DB" ;;
+  *) echo "usage: $0 start|stop|url|admin-url|app-url" >&2; exit 2 ;;
 esac

@@ -13,8 +13,10 @@ if [ -z "${DATABASE_URL:-}" ]; then
   step "private PostgreSQL (target/pg-${ZS_PGPORT:-54329})"
   scripts/pg.sh start
   trap 'scripts/pg.sh stop' EXIT
-  DATABASE_URL=$(scripts/pg.sh url)
-  export DATABASE_URL
+  # Migrations as the owner; the app as its own role (no rewriting the audit log).
+  DATABASE_MIGRATE_URL=$(scripts/pg.sh url)
+  DATABASE_URL=$(scripts/pg.sh app-url)
+  export DATABASE_URL DATABASE_MIGRATE_URL
 fi
 
 step "cargo leptos build --release --split"

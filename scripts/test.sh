@@ -97,7 +97,10 @@ server_log=$(mktemp)
 server_b_log=$(mktemp)
 # Mail goes to the built-in mail catcher (/dev/mail) of the first instance;
 # the second finds its address taken and sends there too.
-DATABASE_URL="${admin_url%/*}/$e2e_db" DEMO_DATA=true LEPTOS_SITE_ADDR="$E2E_ADDR" MAIL_SINK_ADDR="$E2E_MAIL_ADDR" \
+# As in production: migrations as the owner, the app as its own role.
+e2e_owner_url="${admin_url%/*}/$e2e_db"
+e2e_app_url="${e2e_owner_url/postgres:\/\/postgres@/postgres://zorgsignaal_app@}"
+DATABASE_URL="$e2e_app_url" DATABASE_MIGRATE_URL="$e2e_owner_url" DEMO_DATA=true LEPTOS_SITE_ADDR="$E2E_ADDR" MAIL_SINK_ADDR="$E2E_MAIL_ADDR" \
   LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn,zorgsignaal=info}" \
   "$CARGO_TARGET_DIR/release/zorgsignaal" >"$server_log" 2>&1 &
 server_pid=$!
@@ -107,7 +110,7 @@ for _ in $(seq 1 240); do
     "http://$E2E_ADDR/ready" && break
   sleep 0.25
 done
-DATABASE_URL="${admin_url%/*}/$e2e_db" LEPTOS_SITE_ADDR="$E2E_ADDR_B" MAIL_SINK_ADDR="$E2E_MAIL_ADDR" \
+DATABASE_URL="$e2e_app_url" DATABASE_MIGRATE_URL="$e2e_owner_url" LEPTOS_SITE_ADDR="$E2E_ADDR_B" MAIL_SINK_ADDR="$E2E_MAIL_ADDR" \
   LEPTOS_SITE_ROOT=target/site RUST_LOG="${RUST_LOG:-warn,zorgsignaal=info}" \
   "$CARGO_TARGET_DIR/release/zorgsignaal" >"$server_b_log" 2>&1 &
 server_b_pid=$!

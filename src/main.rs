@@ -21,7 +21,7 @@ async fn main() -> std::process::ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = db::migrate(&state.pool).await {
+    if let Err(e) = startup::migrate(&state).await {
         tracing::error!(error = %e, "database migration failed; the server does not start");
         return ExitCode::FAILURE;
     }
@@ -31,6 +31,34 @@ async fn main() -> std::process::ExitCode {
     if let Err(e) = startup::prepare(&state).await {
         tracing::error!(error = %e, "the keys do not fit this database; the server does not start");
         return ExitCode::FAILURE;
+    }
+    if std::env::args().nth(1).as_deref() == Some("verify-audit") {
+        // Seals what is not in the chain yet, then recomputes the whole chain.
+        return match async {
+            db::audit::seal(&state.pool).await?;
+            db::audit::verify(&state.pool).await
+        }
+        .await
+        {
+            Ok(db::audit::Verified { sealed, broken: None }) => {
+                println!("verify-audit: the hash chain of {sealed} audit rows is intact");
+                ExitCode::SUCCESS
+            }
+            Ok(db::audit::Verified {
+                sealed,
+                broken: Some((seq, id, problem)),
+            }) => {
+                println!(
+                    "verify-audit: BROKEN at row {seq} of {sealed} (audit_log id {}): {problem}",
+                    id.map_or("?".into(), |i| i.to_string())
+                );
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("verify-audit mislukt: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     if std::env::args().nth(1).as_deref() == Some("rekey-bsn") {
         // Moves every youth on to the newest key of BSN_KEY, while the app runs.

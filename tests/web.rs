@@ -233,7 +233,8 @@ async fn an_internal_error_shows_a_reference_and_no_cause() {
     let client = app.client();
     app.login(&client, &user.email, &user.password).await;
     // Break the database under the running app.
-    app.execute("ALTER TABLE sessions RENAME TO sessions_gone").await;
+    app.execute_as_owner("ALTER TABLE sessions RENAME TO sessions_gone")
+        .await;
     let res = app.call(&client, "me", &[]).await;
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let err: zorgsignaal::error::AppError = res.json().await.unwrap();

@@ -27,7 +27,7 @@ pub async fn put<T: Serialize>(
         return Ok(None);
     };
     let plain = serde_json::to_vec(value).map_err(|e| internal("flash", e))?;
-    let sealed = super::sealed::seal(&flash_key(&session), &plain);
+    let sealed = super::sealed::seal(&flash_key(&session), b"flash", &plain);
     let payload = serde_json::json!({ "sealed": base64::engine::general_purpose::STANDARD.encode(sealed) });
     Ok(Some(flashes::put(db, &hash_token(&session), &payload).await?))
 }
@@ -45,7 +45,7 @@ pub async fn take<T: DeserializeOwned>(
             let sealed = base64::engine::general_purpose::STANDARD
                 .decode(p.get("sealed")?.as_str()?)
                 .ok()?;
-            super::sealed::open(&flash_key(&session), &sealed)
+            super::sealed::open(&flash_key(&session), b"flash", &sealed)
         })
         .and_then(|plain| serde_json::from_slice(&plain).ok()))
 }

@@ -99,6 +99,10 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 _ = tick.tick() => {}
                 _ = fold.tick() => {
                     super::reports::compact(&state.pool).await;
+                    // New audit rows join the hash chain.
+                    if let Err(e) = super::db::audit::seal(&state.pool).await {
+                        tracing::warn!(error = %e, "sealing the audit log failed; tried again in half a minute");
+                    }
                     continue;
                 }
             }

@@ -120,6 +120,18 @@ pub async fn serve(
 /// BSN keys against the database's, and seals what an earlier version left
 /// readable (plain BSNs, authenticator secrets). Says in Dutch what is wrong.
 pub async fn prepare(state: &AppState) -> Result<(), String> {
+    // The app's own role must not be able to rewrite the audit log.
+    let may_rewrite = super::db::audit::may_rewrite(&state.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    if may_rewrite {
+        if state.config.app_env == super::config::AppEnv::Production {
+            return Err("de rol van DATABASE_URL kan het auditlog wijzigen: laat de app draaien als zorgsignaal_app en de migraties met DATABASE_MIGRATE_URL".into());
+        }
+        tracing::warn!(
+            "the app's database role can rewrite the audit log (development; production refuses this)"
+        );
+    }
     let sealed = super::db::bsn::prepare(&state.pool, &state.config.bsn_keys)
         .await
         .map_err(|e| e.to_string())?;
@@ -133,4 +145,23 @@ pub async fn prepare(state: &AppState) -> Result<(), String> {
         tracing::info!(users = secrets, "authenticator secrets sealed with TOTP_KEY");
     }
     Ok(())
+}
+
+/// Applies the migrations: as the owner of the tables with
+/// `DATABASE_MIGRATE_URL` when given (the app's own role then cannot
+/// rewrite the audit log), else with the app's own connection.
+pub async fn migrate(state: &AppState) -> Result<(), String> {
+    match &state.config.database_migrate_url {
+        Some(url) => {
+            let owner = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(1)
+                .connect(url)
+                .await
+                .map_err(|e| format!("DATABASE_MIGRATE_URL: {e}"))?;
+            let done = super::db::migrate(&owner).await.map_err(|e| e.to_string());
+            owner.close().await;
+            done
+        }
+        None => super::db::migrate(&state.pool).await.map_err(|e| e.to_string()),
+    }
 }

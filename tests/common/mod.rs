@@ -43,6 +43,14 @@ fn url_for(db_name: &str) -> String {
     format!("{base}/{db_name}")
 }
 
+/// The role the app runs as: it cannot rewrite the audit log.
+pub const APP_ROLE: &str = "zorgsignaal_app";
+
+/// `db_name` as the app's own role (the test cluster trusts local logins).
+fn app_url_for(db_name: &str) -> String {
+    url_for(db_name).replacen("://postgres@", &format!("://{APP_ROLE}@"), 1)
+}
+
 async fn password_hash() -> &'static str {
     static HASH: OnceCell<String> = OnceCell::const_new();
     HASH.get_or_init(|| async { auth::hash_password(PASSWORD.to_string()).await.unwrap() })
@@ -52,7 +60,10 @@ async fn password_hash() -> &'static str {
 pub struct TestApp {
     /// e.g. `http://127.0.0.1:41234`
     pub address: String,
+    /// The app's own pool (its role cannot rewrite the audit log).
     pub pool: PgPool,
+    /// The owner of the tables, as migrations and a DBA use it.
+    pub owner: PgPool,
     pub db_name: String,
     /// The real SMTP server this app's mail goes to (over TCP).
     pub smtp: Sink,
@@ -133,6 +144,10 @@ impl TestApp {
             .execute(format!(r#"CREATE DATABASE "{db_name}""#).as_str())
             .await
             .unwrap();
+        // The app's role, once per cluster (tests racing to make it: one wins).
+        let _ = admin
+            .execute(format!("CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE").as_str())
+            .await;
         Self::start(db_name, vars, mail_worker).await
     }
 
@@ -149,7 +164,9 @@ impl TestApp {
 
     async fn start(db_name: String, vars: &[(&str, &str)], mail_worker: bool) -> TestApp {
         let mut env: HashMap<String, String> = HashMap::from([
-            ("DATABASE_URL".into(), url_for(&db_name)),
+            // As in production: migrations as the owner, the app as its own role.
+            ("DATABASE_URL".into(), app_url_for(&db_name)),
+            ("DATABASE_MIGRATE_URL".into(), url_for(&db_name)),
             ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
             ("DATABASE_MAX_CONNECTIONS".into(), "5".into()),
         ]);
@@ -158,9 +175,13 @@ impl TestApp {
         }
         let config = Config::from_lookup(|k| env.get(k).cloned()).unwrap();
         let state = startup::state(config).unwrap();
-        db::migrate(&state.pool).await.unwrap();
+        startup::migrate(&state).await.unwrap();
         startup::prepare(&state).await.unwrap();
         let pool = state.pool.clone();
+        let owner = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect_lazy(&url_for(&db_name))
+            .unwrap();
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
@@ -176,6 +197,7 @@ impl TestApp {
         let mut app = TestApp {
             address: address.clone(),
             pool: pool.clone(),
+            owner,
             db_name: db_name.clone(),
             smtp,
             scan,
@@ -381,6 +403,21 @@ impl TestApp {
     /// Runs `sql` on this app's database (for back-dating rows in tests of time).
     pub async fn execute(&self, sql: &str) {
         sqlx::query(sql).execute(&self.pool).await.unwrap();
+    }
+
+    /// The app's DATABASE_URL (its own role).
+    pub fn database_url(&self) -> String {
+        app_url_for(&self.db_name)
+    }
+
+    /// The owner's URL (DATABASE_MIGRATE_URL).
+    pub fn owner_url(&self) -> String {
+        url_for(&self.db_name)
+    }
+
+    /// Runs `sql` as the owner of the tables (what the app's role may not).
+    pub async fn execute_as_owner(&self, sql: &str) {
+        sqlx::query(sql).execute(&self.owner).await.unwrap();
     }
 
     pub async fn drop_database(&self) {

@@ -161,9 +161,11 @@ async fn enrolling(state: &AppState, parts: &Parts) -> Result<Enrolling, AppErro
 pub async fn setup(state: &AppState, parts: &Parts) -> Result<Setup, AppError> {
     let who = enrolling(state, parts).await?;
     let key = &state.config.totp_key;
-    let fresh = sealed::seal(key, &totp::new_secret());
+    let bound = who.user_id.as_bytes();
+    let fresh = sealed::seal(key, bound, &totp::new_secret());
     let secret = sealed::open(
         key,
+        bound,
         &db::two_factor::pending_secret(&state.pool, who.user_id, &fresh).await?,
     )
     .ok_or_else(|| super::errors::internal("totp", "a pending secret does not open with TOTP_KEY"))?;
@@ -208,7 +210,7 @@ pub async fn confirm(
     };
     let new_step = |secret: Option<Vec<u8>>| {
         let secret = secret
-            .and_then(|s| sealed::open(&state.config.totp_key, &s))
+            .and_then(|s| sealed::open(&state.config.totp_key, user_id.as_bytes(), &s))
             .ok_or_else(|| {
                 invalid(
                     AccountField::Code,
@@ -392,9 +394,17 @@ pub async fn new_recovery_codes(
 pub async fn seal_readable_secrets(pool: &sqlx::PgPool, key: &[u8; 32]) -> Result<usize, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let rows = db::two_factor::readable_secrets(&mut tx).await?;
-    let seal = |s: Option<Vec<u8>>| s.map(|s| if s.len() == 20 { sealed::seal(key, &s) } else { s });
     for (user, secret, pending) in &rows {
-        db::two_factor::store_sealed(&mut tx, *user, seal(secret.clone()), seal(pending.clone())).await?;
+        let seal = |s: &Option<Vec<u8>>| {
+            s.clone().map(|s| {
+                if s.len() == 20 {
+                    sealed::seal(key, user.as_bytes(), &s)
+                } else {
+                    s
+                }
+            })
+        };
+        db::two_factor::store_sealed(&mut tx, *user, seal(secret), seal(pending)).await?;
     }
     tx.commit().await?;
     Ok(rows.len())

@@ -31,7 +31,7 @@ pub(super) async fn code_accepted(
             let Some((sealed, last)) = db::two_factor::secret_for_update(&mut *tx, user_id).await? else {
                 return Ok(None);
             };
-            let Some(secret) = crate::server::sealed::open(key, &sealed) else {
+            let Some(secret) = crate::server::sealed::open(key, user_id.as_bytes(), &sealed) else {
                 return Err(sqlx::Error::Protocol(
                     "an app's secret does not open with TOTP_KEY".into(),
                 ));

@@ -26,6 +26,10 @@ pub enum LogFormat {
 pub struct Config {
     pub app_env: AppEnv,
     pub database_url: String,
+    /// Migrations run as the owner of the tables with this URL, when
+    /// given; the app itself then runs as a role that cannot rewrite the
+    /// audit log (`DATABASE_URL`).
+    pub database_migrate_url: Option<String>,
     pub database_max_connections: u32,
     pub addr: SocketAddr,
     pub site_root: String,
@@ -36,6 +40,8 @@ pub struct Config {
     pub log_format: LogFormat,
     pub session_idle: Duration,
     pub session_absolute: Duration,
+    /// How often a live stream checks that its session still holds.
+    pub live_session_check: Duration,
     pub login_window: Duration,
     pub login_max_failures_per_account: i64,
     pub login_max_failures_per_ip: i64,
@@ -136,6 +142,7 @@ impl Config {
         Ok(Config {
             app_env,
             database_url: s.text("DATABASE_URL", DEFAULT_DATABASE_URL),
+            database_migrate_url: (s.0)("DATABASE_MIGRATE_URL").filter(|u| !u.trim().is_empty()),
             database_max_connections: s.number("DATABASE_MAX_CONNECTIONS", 10)? as u32,
             addr,
             site_root: s.text("LEPTOS_SITE_ROOT", "target/site"),
@@ -144,6 +151,7 @@ impl Config {
             log_format,
             session_idle: Duration::from_secs(60 * s.number("SESSION_IDLE_MINUTES", 30)?),
             session_absolute: Duration::from_secs(3600 * s.number("SESSION_ABSOLUTE_HOURS", 12)?),
+            live_session_check: Duration::from_secs(s.number("LIVE_SESSION_CHECK_SECONDS", 30)?.clamp(1, 60)),
             login_window: Duration::from_secs(60 * 15),
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: s.number("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,

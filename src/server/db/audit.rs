@@ -183,3 +183,51 @@ mod tests {
         assert_eq!(super::array_literal(&[]), "{}");
     }
 }
+
+/// Gives every audit row not yet in the hash chain its place and hash
+/// (`audit_seal()`, which runs as the table's owner); returns how many.
+pub async fn seal(pool: &sqlx::PgPool) -> Result<u64, sqlx::Error> {
+    let mut total = 0;
+    loop {
+        let n = sqlx::query_scalar!(r#"SELECT audit_seal(10000) AS "n!""#)
+            .fetch_one(pool)
+            .await?;
+        total += n as u64;
+        if n < 10000 {
+            return Ok(total);
+        }
+    }
+}
+
+/// What `verify-audit` found: how many rows are in the chain, and the
+/// first that no longer fits (sequence number, id, what is wrong).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub sealed: i64,
+    pub broken: Option<(i64, Option<i64>, String)>,
+}
+
+/// Recomputes the audit log's hash chain.
+pub async fn verify(pool: &sqlx::PgPool) -> Result<Verified, sqlx::Error> {
+    let broken = sqlx::query!(r#"SELECT seq AS "seq!", id, problem AS "problem!" FROM audit_verify()"#)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| (r.seq, r.id, r.problem));
+    let sealed = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM audit_log WHERE seq IS NOT NULL"#)
+        .fetch_one(pool)
+        .await?;
+    Ok(Verified { sealed, broken })
+}
+
+/// Whether this connection's role could change or remove audit rows (it
+/// owns the table, or holds UPDATE, DELETE or TRUNCATE on it).
+pub async fn may_rewrite(pool: &sqlx::PgPool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT (pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'audit_log'::regclass), 'USAGE')
+                  OR has_table_privilege('audit_log', 'UPDATE')
+                  OR has_table_privilege('audit_log', 'DELETE')
+                  OR has_table_privilege('audit_log', 'TRUNCATE')) AS "may!""#
+    )
+    .fetch_one(pool)
+    .await
+}

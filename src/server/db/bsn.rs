@@ -15,6 +15,8 @@ pub enum KeyError {
     Differs(i16),
     #[error("de database gebruikt al {0} BSN-sleutels; deze instantie kent er {1} (voeg de nieuwe toe aan BSN_KEY)")]
     Behind(i16, i16),
+    #[error("BSN_KEY heeft {0} sleutels, maar er zijn jeugdigen die meer dan één sleutel achter lopen: voer eerst `zorgsignaal rekey-bsn` uit met één sleutel minder")]
+    TooFar(i16),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -36,6 +38,17 @@ pub async fn check_keys(pool: &PgPool, keys: &BsnKeys) -> Result<(), KeyError> {
             Some(f) if f != row.fingerprint => return Err(KeyError::Differs(row.generation)),
             Some(_) => {}
         }
+    }
+    // One key at a time: rows more than one key behind could no longer
+    // be found (a lookup computes the newest and the previous hash only).
+    let behind: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM youths WHERE bsn_generation < $1::smallint - 1) AS "behind!""#,
+        keys.generation()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if behind {
+        return Err(KeyError::TooFar(keys.generation()));
     }
     for generation in (known.len() as i16 + 1)..=keys.generation() {
         sqlx::query!(

@@ -158,10 +158,10 @@ pub async fn board(tx: &mut PgConnection, viewer: &Actor, today: NaiveDate) -> R
                             JOIN youths o ON o.id = fo.youth_id
                            WHERE fm.youth_id = y.id), '{}') AS "family!"
            FROM coordinations c JOIN youths y ON y.id = c.youth_id
-           JOIN municipalities m ON m.code = y.municipality_code
            LEFT JOIN users u ON u.id = c.coordinator_id
-           -- the name as the coordinating organisation recorded it
+           -- the youth as the coordinating organisation recorded it
            LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $2
+           JOIN municipalities m ON m.code = coalesce(v.municipality_code, y.municipality_code)
           WHERE c.ended_at IS NULL AND c.organisation_id = $2
             AND (c.coordinator_id = $1 OR (c.coordinator_id IS NULL AND $3))
           ORDER BY y.matched_at, y.family_name"#,

@@ -259,21 +259,21 @@ pub async fn overview(tx: &mut PgConnection, actor: &Actor) -> Result<Coordinati
                 EXISTS (SELECT 1 FROM escalations e WHERE e.youth_id = y.id AND e.closed_at IS NULL) AS "escalated!",
                 false AS "incoming!"
            FROM coordinations c JOIN youths y ON y.id = c.youth_id
-           JOIN municipalities m ON m.code = y.municipality_code
            LEFT JOIN users u ON u.id = c.coordinator_id
            LEFT JOIN handovers h ON h.youth_id = y.id AND h.outcome IS NULL
            LEFT JOIN organisations ho ON ho.id = h.to_organisation_id
-           -- the name as this organisation recorded it
+           -- the youth as this organisation recorded it
            LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $1
+           JOIN municipalities m ON m.code = coalesce(v.municipality_code, y.municipality_code)
           WHERE c.ended_at IS NULL AND c.organisation_id = $1
          UNION ALL
          SELECT y.id, coalesce(v.given_names, y.given_names), coalesce(v.prefix, y.prefix),
                 coalesce(v.family_name, y.family_name), m.name,
                 coalesce(now()::date - y.matched_at::date, 0), NULL, NULL, f.name, false, true
            FROM handovers h JOIN youths y ON y.id = h.youth_id
-           JOIN municipalities m ON m.code = y.municipality_code
            JOIN organisations f ON f.id = h.from_organisation_id
            LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $1
+           JOIN municipalities m ON m.code = coalesce(v.municipality_code, y.municipality_code)
           WHERE h.outcome IS NULL AND h.to_organisation_id = $1
           ORDER BY 6 DESC, 4, 2"#,
         actor.organisation_id

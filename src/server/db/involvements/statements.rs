@@ -89,6 +89,16 @@ pub(super) async fn upsert_youths(
         })
         .collect();
     if let Some(first) = items.first().filter(|_| !moving.is_empty()) {
+        // In key order, as everywhere: two imports during a rotation
+        // cannot deadlock on each other's youths.
+        let mut old: Vec<Vec<u8>> = moving.iter().map(|m| m.0.to_vec()).collect();
+        old.sort();
+        sqlx::query!(
+            "SELECT 1 AS one FROM youths WHERE bsn_hmac = ANY($1) ORDER BY bsn_hmac FOR UPDATE",
+            &old
+        )
+        .fetch_all(&mut *tx)
+        .await?;
         sqlx::query!(
             "UPDATE youths y SET bsn_hmac = m.new, bsn_generation = $3::smallint
                FROM unnest($1::bytea[], $2::bytea[]) AS m(old, new)

@@ -52,14 +52,16 @@ pub async fn mine(
          SELECT y.id, s.given_names, s.prefix, s.family_name, s.birth_date, m.name AS municipality,
                 (mine.since {NL_DATE} AS since, y.involved_organisations >= 2 AS matched,
                 co.name AS coordinator, count(*) OVER () AS total
-           FROM mine JOIN youths y ON y.id = mine.youth_id JOIN municipalities m ON m.code = y.municipality_code
+           FROM mine JOIN youths y ON y.id = mine.youth_id
            -- the personal data as the viewer's organisation recorded it
            CROSS JOIN LATERAL (
                SELECT coalesce(v.given_names, y.given_names) AS given_names, coalesce(v.prefix, y.prefix) AS prefix,
-                      coalesce(v.family_name, y.family_name) AS family_name, coalesce(v.birth_date, y.birth_date) AS birth_date
+                      coalesce(v.family_name, y.family_name) AS family_name, coalesce(v.birth_date, y.birth_date) AS birth_date,
+                      coalesce(v.municipality_code, y.municipality_code) AS municipality_code
                  FROM (SELECT 1) one
                  LEFT JOIN youth_versions v ON v.youth_id = y.id
                        AND v.organisation_id = (SELECT organisation_id FROM users WHERE id = $1)) s
+           JOIN municipalities m ON m.code = s.municipality_code
            LEFT JOIN coordinations c ON c.youth_id = y.id AND c.ended_at IS NULL
            LEFT JOIN organisations co ON co.id = c.organisation_id
           ORDER BY {order}
@@ -154,10 +156,11 @@ pub async fn detail(
                 coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!",
                 coalesce(v.birth_date, y.birth_date) AS "birth_date!", m.name AS municipality,
                 y.involved_organisations >= 2 AS "matched!"
-           FROM youths y JOIN municipalities m ON m.code = y.municipality_code
+           FROM youths y
            -- the personal data as the viewer's organisation recorded it
            LEFT JOIN youth_versions v ON v.youth_id = y.id
                  AND v.organisation_id = (SELECT organisation_id FROM users WHERE id = $2)
+           JOIN municipalities m ON m.code = coalesce(v.municipality_code, y.municipality_code)
           WHERE y.id = $1"#,
         youth_id,
         viewer
