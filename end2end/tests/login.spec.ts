@@ -8,7 +8,7 @@ const demoUsers = [
   { email: "carla@school.example", first: "Carla", org: "Basisschool De Wilgen", menu: ["Start", "Mijn jeugdigen", "Mijn acties", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
   { email: "dirk@politie.example", first: "Dirk", org: "Politie Noord-Nederland", menu: ["Start", "Mijn jeugdigen", "Mijn acties", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
   { email: "eva@accare.example", first: "Eva", org: "Accare", menu: ["Start", "Mijn jeugdigen", "Mijn acties", "Signaal afgeven"], sections: ["Mijn jeugdigen"] },
-  { email: "rita@regio.example", first: "Rita", org: "Regiobureau Jeugd Groningen", menu: ["Start", "Regio", "API-sleutels", "Logboek", "E-mail", "Convenant", "Opschalingen", "Rapportage per e-mail", "Rapportage"], sections: ["Regiobeheer", "Rapportage"] },
+  { email: "rita@regio.example", first: "Rita", org: "Regiobureau Jeugd Groningen", menu: ["Start", "Regio", "API-sleutels", "Logboek", "E-mail", "Convenant", "Opschalingen", "Gegevenskwaliteit", "Rapportage per e-mail", "Rapportage"], sections: ["Regiobeheer", "Rapportage"] },
   { email: "gert@gemeente.example", first: "Gert", org: "Gemeente Groningen", menu: ["Start", "Rapportage"], sections: ["Rapportage"] },
 ];
 
