@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod live;
 pub mod live_stream;
 pub mod mail;
+pub mod page_session;
 pub mod pseudonym;
 pub mod reports;
 pub mod rest;

@@ -86,7 +86,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            super::auth::session_user,
+            super::page_session::session_user,
         ))
         .layer(middleware::from_fn(security::headers))
         .layer(middleware::from_fn_with_state(state.clone(), security::csrf))
