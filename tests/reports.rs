@@ -21,6 +21,12 @@ use zorgsignaal::{
     server::db,
 };
 
+/// A hand-computed count as the report publishes it: "<5", or rounded
+/// down to a multiple of five.
+fn published(n: u64) -> Cell {
+    Cell::of(n)
+}
+
 #[tokio::test]
 async fn every_figure_matches_the_hand_computed_dataset() {
     let app = TestApp::spawn().await;
@@ -34,33 +40,34 @@ async fn every_figure_matches_the_hand_computed_dataset() {
     assert!(!r.running);
     assert_eq!(
         line(&r, "registraties_nieuw"),
-        (Cell::Shown(12), Cell::Shown(8), Some(4))
+        // 12 and 8, published rounded down to fives: 10 and 5.
+        (published(12), published(8), Some(5))
     );
     // Started by m1: 20; ended before m1: 2. In m0: 8 started, none ended before.
     assert_eq!(
         line(&r, "registraties_actief"),
-        (Cell::Shown(18), Cell::Shown(8), Some(10))
+        (published(18), published(8), Some(10))
     );
-    assert_eq!(line(&r, "signalen_nieuw").0, Cell::Shown(7));
-    assert_eq!(line(&r, "signalen_actief").0, Cell::Shown(7));
-    assert_eq!(line(&r, "matches").0, Cell::Shown(5));
+    assert_eq!(line(&r, "signalen_nieuw").0, published(7));
+    assert_eq!(line(&r, "signalen_actief").0, published(7));
+    assert_eq!(line(&r, "matches").0, published(5));
     // 6 coordinations started, 1 ended: 5 at the end of m1.
-    assert_eq!(line(&r, "coordinatie").0, Cell::Shown(5));
+    assert_eq!(line(&r, "coordinatie").0, published(5));
     assert_eq!(line(&r, "overdrachten").0, Cell::Small);
-    assert_eq!(line(&r, "opschalingen").0, Cell::Shown(5));
+    assert_eq!(line(&r, "opschalingen").0, published(5));
 
     let age = breakdown(&r, "registraties_nieuw", "leeftijd");
     // 4 of the 10-year-olds and 8 teens.
     assert_eq!(cell(age, "4–11 jaar"), Cell::Small);
-    assert_eq!(cell(age, "12–17 jaar"), Cell::Shown(8));
+    assert_eq!(cell(age, "12–17 jaar"), published(8));
     assert_eq!(cell(age, "0–3 jaar"), Cell::Small);
     let org = breakdown(&r, "registraties_nieuw", "soort organisatie");
-    assert_eq!(cell(org, "Jeugdgezondheidszorg (JGZ)"), Cell::Shown(7));
-    assert_eq!(cell(org, "Wijkteam"), Cell::Shown(5));
+    assert_eq!(cell(org, "Jeugdgezondheidszorg (JGZ)"), published(7));
+    assert_eq!(cell(org, "Wijkteam"), published(5));
     let kind = breakdown(&r, "signalen_nieuw", "soort signaal");
-    assert_eq!(cell(kind, "Veiligheid"), Cell::Shown(6));
+    assert_eq!(cell(kind, "Veiligheid"), published(6));
     assert_eq!(cell(kind, "Gezondheid"), Cell::Small);
-    assert_eq!(kind.total.now, Cell::Shown(7));
+    assert_eq!(kind.total.now, published(7));
 
     let outcome = |start: &str| {
         r.outcomes
@@ -71,35 +78,36 @@ async fn every_figure_matches_the_hand_computed_dataset() {
     };
     // Taken after 2, 2, 2, 4, 4, 4 days: median (rank 3) 2, p90 (rank 6) 4.
     let taken = outcome("Dagen van match");
-    assert_eq!(taken.cases, Cell::Shown(6));
+    assert_eq!(taken.cases, published(6));
     assert_eq!(
         taken.value.as_deref(),
         Some("mediaan 2 dagen, 90% binnen 4 dagen")
     );
     let first = outcome("Dagen van het oppakken");
     assert_eq!(first.value.as_deref(), Some("mediaan 1 dag, 90% binnen 1 dag"));
-    // 7 of 12 due actions done on time: 58%.
+    // 7 of 12 due actions done on time: the share of the published 5 and
+    // 10, 50% (58% would name both numbers).
     let on_time = outcome("Acties op tijd");
     assert_eq!(
         (on_time.cases, on_time.value.as_deref()),
-        (Cell::Shown(12), Some("58%"))
+        (published(12), Some("50%"))
     );
-    assert_eq!(r.open_escalations.total.now, Cell::Shown(5));
+    assert_eq!(r.open_escalations.total.now, published(5));
 
     // The month before: 8 new registrations, nothing else.
     let before = report(&app, &gert, "GM0014", &choice(d.m0)).await;
-    assert_eq!(line(&before, "registraties_nieuw").0, Cell::Shown(8));
+    assert_eq!(line(&before, "registraties_nieuw").0, published(8));
     assert_eq!(line(&before, "signalen_nieuw").0, Cell::Small);
     // The quarter or year holding both months counts both.
     let both = report(&app, &gert, "GM0014", &format!("jaar:{}", d.m1.year())).await;
     if d.m0.year() == d.m1.year() {
-        assert_eq!(line(&both, "registraties_nieuw").0, Cell::Shown(20));
+        assert_eq!(line(&both, "registraties_nieuw").0, published(20));
     }
     // The charts' monthly series agree with the table.
     let col = r.signals_by_month.cols.len() - 1;
-    assert_eq!(r.signals_by_month.totals()[col], Cell::Shown(7));
-    assert_eq!(r.registrations_by_month.totals()[col], Cell::Shown(12));
-    assert_eq!(r.registrations_by_month.totals()[col - 1], Cell::Shown(8));
+    assert_eq!(r.signals_by_month.totals()[col], published(7));
+    assert_eq!(r.registrations_by_month.totals()[col], published(12));
+    assert_eq!(r.registrations_by_month.totals()[col - 1], published(8));
 
     // The CSV download has the same numbers, in Dutch CSV.
     let url = format!("/rapportage/export.csv?gebied=GM0014&periode={}", choice(d.m1));
@@ -111,15 +119,15 @@ async fn every_figure_matches_the_hand_computed_dataset() {
     let label = r.period_label.clone();
     assert!(
         csv.contains(&format!(
-            "Groningen;Kerncijfers;Nieuwe ketenregistraties;{label};12;"
+            "Groningen;Kerncijfers;Nieuwe ketenregistraties;{label};10;"
         )),
         "{csv}"
     );
     assert!(csv.contains(&format!(
-        "Groningen;Kerncijfers;Actieve ketenregistraties;{label};18;"
+        "Groningen;Kerncijfers;Actieve ketenregistraties;{label};15;"
     )));
     assert!(csv.contains("Acties op tijd afgerond (van de acties waarvan de datum verstreken is);"));
-    assert!(csv.contains(";58%;"));
+    assert!(csv.contains(";50%;"));
     // Opening and exporting are audited.
     assert!(
         app.count("SELECT count(*) FROM audit_log WHERE action = 'report_view' AND result = 'success'")
@@ -189,7 +197,7 @@ async fn small_numbers_are_suppressed_and_cannot_be_worked_out() {
     let rita = admin(&app).await;
     let region = report(&app, &rita, "regio", &choice(d.m1)).await;
     assert_eq!(region.scope, "Regio Testregio");
-    assert_eq!(line(&region, "signalen_nieuw").0, Cell::Shown(10));
+    assert_eq!(line(&region, "signalen_nieuw").0, published(10));
     let per = region
         .municipalities
         .as_ref()
@@ -199,7 +207,7 @@ async fn small_numbers_are_suppressed_and_cannot_be_worked_out() {
     // is hidden too — otherwise 10 − 7 would give the 3 away.
     assert_eq!(per.cells[row("Stadskanaal")][0], Cell::Small);
     assert_eq!(per.cells[row("Groningen")][0], Cell::Hidden);
-    assert_eq!(per.cells[per.rows.len()][0], Cell::Shown(10));
+    assert_eq!(per.cells[per.rows.len()][0], published(10));
     nothing_derivable(&region);
 
     let stadskanaal = report(&app, &rita, "GM0037", &choice(d.m1)).await;
@@ -208,12 +216,111 @@ async fn small_numbers_are_suppressed_and_cannot_be_worked_out() {
     nothing_derivable(&stadskanaal);
     let groningen = report(&app, &rita, "GM0014", &choice(d.m1)).await;
     nothing_derivable(&groningen);
+    // The region's 10 minus Groningen's own report (7, shown as 5) would
+    // have named Stadskanaal's 3; rounded it leaves 1 to 4.
+    assert_eq!(line(&groningen, "signalen_nieuw").0, Cell::Shown(5));
+    assert_eq!(
+        candidates(
+            line(&region, "signalen_nieuw").0,
+            line(&groningen, "signalen_nieuw").0
+        ),
+        [1, 2, 3, 4]
+    );
     // Signals by kind in Groningen: 6 safety, 1 health: the 1 is "<5"
     // beside other small kinds, so nothing else needs hiding.
     let kind = breakdown(&groningen, "signalen_nieuw", "soort signaal");
     assert_eq!(kind.lines.iter().filter(|l| l.now == Cell::Hidden).count(), 0);
     // A percentage never gives a small part away: 7 of 12 on time is
     // shown; a month with 2 late of 9 would not be (unit-tested).
+    app.drop_database().await;
+}
+
+/// The small counts `x` an attacker holding a published `total` and a
+/// published `rest` (total minus x) cannot rule out.
+fn candidates(total: Cell, rest: Cell) -> Vec<u64> {
+    (0..5)
+        .filter(|&x| (0..1_000).any(|t| published(t) == rest && published(t + x) == total))
+        .collect()
+}
+
+/// The differencing attack of issue 19: a year minus a range that leaves
+/// one month (or quarter) out, and the region minus a municipality. The
+/// range that would single out January is refused; the rest name no count
+/// below five.
+#[tokio::test]
+async fn two_overlapping_reports_give_no_small_count_away() {
+    let app = TestApp::spawn().await;
+    let gert = analyst(&app, "GM0014").await;
+    let wijk = app
+        .person("Bram", OrganisationKind::Wijkteam, &[Role::Professional])
+        .await;
+    let today = chrono::Local::now().date_naive();
+    let year = today.year() - 1;
+    let first = |m: u32| chrono::NaiveDate::from_ymd_opt(year, m, 1).unwrap();
+    // Last year: 3 signals in January, 14 in April, 14 in July, 13 in October.
+    let kids = youths(&app, 44, &format!("{}-05-01", today.year() - 10), "GM0014").await;
+    let months = [(1, 3), (4, 14), (7, 14), (10, 13)];
+    let mut next = kids.iter();
+    for (m, n) in months {
+        for y in next.by_ref().take(n) {
+            signal(&app, *y, &wijk, "veiligheid", &at(first(m), 12)).await;
+        }
+    }
+    let new = |r: &Report| line(r, "signalen_nieuw").0;
+    let whole = report(&app, &gert, "GM0014", &format!("jaar:{year}")).await;
+    assert_eq!(new(&whole), Cell::Shown(40), "44, rounded down");
+    let q1 = report(&app, &gert, "GM0014", &format!("kwartaal:{year}-1")).await;
+    assert_eq!(new(&q1), Cell::Small);
+
+    // February to December: no longer a period one can ask for.
+    let range = |from: u32, to: u32| {
+        [
+            ("gebied", "GM0014".to_string()),
+            ("periode", "eigen".to_string()),
+            ("van", format!("{year}-{from:02}")),
+            ("tot", format!("{year}-{to:02}")),
+        ]
+    };
+    let args = range(2, 12);
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.call_as(&gert, "report", &args).await;
+    assert_eq!(res.status(), 200);
+    let view: ReportView = res.json().await.unwrap();
+    assert!(view.report.is_none());
+    assert!(view.period_error.unwrap().contains("hele kwartalen"));
+    let res = gert
+        .client
+        .get(app.url("/rapportage/export.csv"))
+        .query(&args)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404, "the export refuses it too");
+
+    // April to December, whole quarters: allowed, and 41 publishes as 40,
+    // the year's 44 as 40 too. January could be anything from 0 to 4.
+    let args = range(4, 12);
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.call_as(&gert, "report", &args).await;
+    assert_eq!(res.status(), 200);
+    let rest: ReportView = res.json().await.unwrap();
+    let rest = rest.report.expect("whole quarters make a report");
+    assert_eq!(new(&rest), Cell::Shown(40));
+    assert_eq!(candidates(new(&whole), new(&rest)), [0, 1, 2, 3, 4]);
+    // Without the rounding the two would have read 44 and 41: January 3.
+    // Each quarter minus each of its months leaves the other two unnamed.
+    for m in 1..=12 {
+        let month = report(&app, &gert, "GM0014", &format!("maand:{year}-{m:02}")).await;
+        let q = report(
+            &app,
+            &gert,
+            "GM0014",
+            &format!("kwartaal:{year}-{}", (m - 1) / 3 + 1),
+        )
+        .await;
+        let found = candidates(new(&q), new(&month));
+        assert_ne!(found.len(), 1, "quarter minus month {m}: {found:?}");
+    }
     app.drop_database().await;
 }
 
@@ -649,7 +756,8 @@ async fn the_periodic_report_goes_once_per_municipality_and_period_with_two_sche
         .expect("last month's report for Gert");
     assert_eq!(gert.subject, format!("Rapportage Groningen over {label}"));
     assert!(
-        gert.text.contains("- Nieuwe ketenregistraties: 12 (8)"),
+        // 12 against 8 the month before, as published: rounded down to fives.
+        gert.text.contains("- Nieuwe ketenregistraties: 10 (5)"),
         "{}",
         gert.text
     );

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub const PERIOD_INVALID: &str =
-    "Kies een periode uit de lijst, of bij \u{2018}Zelf kiezen\u{2019} een begin- en eindmaand (jjjj-mm) van hoogstens vijf jaar.";
+    "Kies een periode uit de lijst, of bij \u{2018}Zelf kiezen\u{2019} hele kwartalen: een beginmaand januari, april, juli of oktober en een eindmaand maart, juni, september of december (jjjj-mm), samen hoogstens vijf jaar.";
 
 /// A chart drawn on the server, with what screen readers and print need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

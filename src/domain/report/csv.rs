@@ -197,6 +197,7 @@ mod tests {
         );
         let csv = report(&r);
         assert!(csv.starts_with('\u{feff}'));
-        assert!(csv.contains("Groningen;Kerncijfers;Nieuwe signalen;maart 2026;1.234;februari 2026;<5;\r\n"));
+        // Published rounded down to fives: 1,234 signals show as 1.230.
+        assert!(csv.contains("Groningen;Kerncijfers;Nieuwe signalen;maart 2026;1.230;februari 2026;<5;\r\n"));
     }
 }

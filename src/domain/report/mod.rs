@@ -8,6 +8,9 @@ mod measures;
 pub mod suppress;
 pub mod tables;
 
+#[cfg(test)]
+mod differencing;
+
 pub use measures::{Dim, FigureKey};
 
 use super::records::MONTHS;
@@ -105,9 +108,14 @@ impl Period {
         Self::spanning(PeriodKind::Year, first_of(year, 1)?, 12)
     }
 
-    /// A chosen range of at most five years, `from` not after `to`.
+    /// A chosen range of whole quarters, at most five years, `from` not
+    /// after `to`. Whole quarters, not months: a range that could start or
+    /// end in any month would let two overlapping ranges single out one
+    /// month (README, "Kleine aantallen").
     pub fn range(from: NaiveDate, to: NaiveDate) -> Option<Period> {
-        (from <= to && (to - from).num_days() < MAX_RANGE_DAYS).then_some(Period {
+        let starts_quarter = |d: NaiveDate| d.day() == 1 && d.month0() % 3 == 0;
+        let whole_quarters = starts_quarter(from) && to.succ_opt().is_some_and(starts_quarter);
+        (whole_quarters && from <= to && (to - from).num_days() < MAX_RANGE_DAYS).then_some(Period {
             kind: PeriodKind::Range,
             from,
             to,
@@ -120,7 +128,9 @@ impl Period {
             PeriodKind::Month => Self::month(day.year(), day.month()),
             PeriodKind::Quarter => Self::quarter(day.year(), (day.month() - 1) / 3 + 1),
             PeriodKind::Year => Self::year(day.year()),
-            PeriodKind::Range => Self::range(day, day),
+            PeriodKind::Range => {
+                Self::quarter(day.year(), day.month0() / 3 + 1).and_then(|q| Self::range(q.from, q.to))
+            }
         };
         p.unwrap_or(Period {
             kind,
@@ -130,7 +140,7 @@ impl Period {
     }
 
     /// The period just before, of the same length: the previous month,
-    /// quarter or year; for a range, as many days right before it.
+    /// quarter or year; for a range, as many quarters right before it.
     pub fn previous(&self) -> Period {
         let prev = match self.kind {
             PeriodKind::Month => self
@@ -143,9 +153,11 @@ impl Period {
                 .and_then(|d| Self::quarter(d.year(), (d.month() - 1) / 3 + 1)),
             PeriodKind::Year => Self::year(self.from.year() - 1),
             PeriodKind::Range => {
-                let days = (self.to - self.from).num_days() + 1;
-                let to = self.from.pred_opt();
-                to.and_then(|to| Self::range(to - chrono::Days::new(days as u64 - 1), to))
+                let month = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+                let months = (month(self.to) - month(self.from) + 1) as u32;
+                let from = self.from.checked_sub_months(Months::new(months));
+                from.zip(self.from.pred_opt())
+                    .and_then(|(from, to)| Self::range(from, to))
             }
         };
         prev.unwrap_or(*self)
@@ -295,9 +307,10 @@ mod tests {
             assert_eq!(&p.choice(), value);
             assert_eq!(&p.label(), label);
         }
-        let r = Period::from_choice(CUSTOM, "2025-02", "2025-04").unwrap();
-        assert_eq!((r.from, r.to), (d(2025, 2, 1), d(2025, 4, 30)));
-        assert!(Period::from_choice(CUSTOM, "2025-05", "2025-04").is_none());
+        let r = Period::from_choice(CUSTOM, "2025-04", "2025-09").unwrap();
+        assert_eq!((r.from, r.to), (d(2025, 4, 1), d(2025, 9, 30)));
+        assert!(Period::from_choice(CUSTOM, "2025-02", "2025-04").is_none());
+        assert!(Period::from_choice(CUSTOM, "2025-07", "2025-03").is_none());
         assert!(Period::from_choice("maand:2026-13", "", "").is_none());
         assert!(Period::from_choice("nonsense", "", "").is_none());
     }
@@ -337,9 +350,19 @@ mod tests {
             Period::year(2024).unwrap().previous(),
             Period::year(2023).unwrap()
         );
-        let r = Period::range(d(2026, 3, 10), d(2026, 3, 19)).unwrap();
+        let r = Period::range(d(2025, 4, 1), d(2025, 12, 31)).unwrap();
         let p = r.previous();
-        assert_eq!((p.from, p.to), (d(2026, 2, 28), d(2026, 3, 9)));
+        assert_eq!((p.from, p.to), (d(2024, 7, 1), d(2025, 3, 31)));
+        assert_eq!(p.kind, PeriodKind::Range);
+        // Ranges are whole quarters: no range starts or ends inside one.
+        for (from, to) in [
+            (d(2026, 3, 10), d(2026, 3, 19)),
+            (d(2026, 2, 1), d(2026, 12, 31)),
+            (d(2026, 1, 1), d(2026, 11, 30)),
+            (d(2026, 1, 2), d(2026, 3, 31)),
+        ] {
+            assert!(Period::range(from, to).is_none(), "{from} {to}");
+        }
         assert_eq!(
             Period::containing(PeriodKind::Quarter, d(2026, 8, 15)),
             Period::quarter(2026, 3).unwrap()

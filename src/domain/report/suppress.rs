@@ -4,11 +4,33 @@
 //! others, so a second cell is hidden too (secondary suppression, shown as
 //! "×"). A change against the previous period is shown only when both
 //! counts are shown.
+//!
+//! Every shown count is rounded down to a multiple of five. Suppression
+//! alone protects one report, not two:
+//! periods overlap (a year and the quarters in it, a range of quarters and
+//! a year), areas nest (the region and its municipalities), and exact
+//! counts subtracted across two reports would give a suppressed one back.
+//! Rounded, such a difference is off by up to four either way, so it
+//! names no small count (the differencing tests in `tests/reports.rs` and
+//! below). See README, "Kleine aantallen".
 
 use serde::{Deserialize, Serialize};
 
 /// Counts below this are not shown.
 pub const THRESHOLD: u64 = 5;
+
+/// Shown counts are multiples of this.
+pub const BASE: u64 = 5;
+
+/// `n` rounded down to a multiple of [`BASE`]: 10 stands for 10 up to and
+/// including 14. Down, not to the nearest: then every published number
+/// stands for a band of five that starts at a multiple of five, as "<5"
+/// stands for 0–4, and bands only line up with bands. Rounded to the
+/// nearest, 3–7 would publish as 5 beside "<5" for 0–4, and a total of
+/// 8–12 ("10") beside a part "<5" names the other part when it is 4.
+pub fn rounded(n: u64) -> u64 {
+    n / BASE * BASE
+}
 
 /// One published count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,12 +43,13 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// A single count on its own (no total beside it).
+    /// A single count on its own (no total beside it), as published:
+    /// "<5" below five, otherwise rounded to a multiple of five.
     pub fn of(n: u64) -> Cell {
         if n < THRESHOLD {
             Cell::Small
         } else {
-            Cell::Shown(n)
+            Cell::Shown(rounded(n))
         }
     }
 
@@ -78,9 +101,12 @@ pub fn change(now: Cell, before: Cell) -> Option<i64> {
 
 /// A percentage (0–100, rounded) of `part` out of `whole`, shown only when
 /// both `part` and the rest reach the threshold: beside a shown whole, a
-/// percentage gives the part away.
+/// percentage gives the part away. It is the share of the two rounded
+/// counts, so it tells no more than they do (7 of 12 exactly would name
+/// both numbers).
 pub fn percentage(part: u64, whole: u64) -> Option<u32> {
     let rest = whole.checked_sub(part)?;
+    let (part, whole) = (rounded(part), rounded(whole));
     (part >= THRESHOLD && rest >= THRESHOLD).then(|| ((part * 100 + whole / 2) / whole) as u32)
 }
 
@@ -149,14 +175,18 @@ mod tests {
         assert_eq!(Cell::of(4), Cell::Small);
         assert_eq!(Cell::of(0), Cell::Small);
         assert_eq!(Cell::of(5), Cell::Shown(5));
-        assert_eq!(Cell::of(1234).text(), "1.234");
+        // Shown counts are rounded down to fives: "5" is 5 to 9.
+        assert_eq!(Cell::of(9), Cell::Shown(5));
+        assert_eq!(Cell::of(10), Cell::Shown(10));
+        assert_eq!(Cell::of(14), Cell::Shown(10));
+        assert_eq!(Cell::of(1234).text(), "1.230");
         assert_eq!(Cell::Small.text(), "<5");
     }
 
     #[test]
     fn one_small_part_hides_the_smallest_other_one_too() {
-        let (total, cells) = breakdown(&[20, 3, 9, 40]);
-        assert_eq!(total, Cell::Shown(72));
+        let (total, cells) = breakdown(&[20, 3, 9, 41]);
+        assert_eq!(total, Cell::Shown(70));
         assert_eq!(
             cells,
             [Cell::Shown(20), Cell::Small, Cell::Hidden, Cell::Shown(40)]
@@ -169,7 +199,7 @@ mod tests {
         let (total, cells) = breakdown(&[1, 2]);
         assert_eq!((total, cells), (Cell::Small, vec![Cell::Small, Cell::Small]));
         let (total, cells) = breakdown(&[6, 1]);
-        assert_eq!((total, cells), (Cell::Shown(7), vec![Cell::Hidden, Cell::Small]));
+        assert_eq!((total, cells), (Cell::Shown(5), vec![Cell::Hidden, Cell::Small]));
     }
 
     #[test]
@@ -178,7 +208,10 @@ mod tests {
         assert_eq!(percentage(2, 20), None);
         assert_eq!(percentage(18, 20), None);
         assert_eq!(percentage(5, 4), None);
-        assert_eq!(percentage(7, 12), Some(58));
+        // The share of the rounded counts (5 of 10), not of 7 of 12 (58%),
+        // which would name both.
+        assert_eq!(percentage(7, 12), Some(50));
+        assert_eq!(percentage(48, 61), Some(75));
     }
 
     #[test]
@@ -220,7 +253,7 @@ mod tests {
             for r in 0..3 {
                 for c in 0..4 {
                     match cells[r][c] {
-                        Cell::Shown(n) => assert_eq!(n, values[r][c]),
+                        Cell::Shown(n) => assert_eq!(n, rounded(values[r][c])),
                         Cell::Small => assert!(values[r][c] < THRESHOLD),
                         Cell::Hidden => assert!(values[r][c] >= THRESHOLD),
                     }
@@ -247,7 +280,7 @@ mod tests {
                     &parts[..len]
                 );
                 for (c, &p) in cells.iter().zip(&parts[..len]) {
-                    assert!(c.shown().is_none_or(|s| s == p && s >= THRESHOLD));
+                    assert!(c.shown().is_none_or(|s| s == rounded(p) && p >= THRESHOLD));
                     if p < THRESHOLD {
                         assert_ne!(c.shown(), Some(p));
                     }
@@ -264,5 +297,40 @@ mod tests {
         assert_eq!(percentage(3, 4), None);
         // A share of a small part would give the part away.
         assert_eq!(percentage(2, 3 + 3), None);
+    }
+
+    /// What an attacker learns about a count below five from a published
+    /// total and a published other part: every `x` in 0..5 for which some
+    /// count `t` publishes as `other` and `t + x` as `total`.
+    fn candidates(total: Cell, other: Cell) -> Vec<u64> {
+        (0..THRESHOLD)
+            .filter(|&x| (0..1_000).any(|t| Cell::of(t) == other && Cell::of(t + x) == total))
+            .collect()
+    }
+
+    #[test]
+    fn the_difference_of_two_published_counts_never_names_a_small_one() {
+        // January–December minus February–December, a region minus a
+        // municipality: any total minus any other part, for every small
+        // count in between.
+        for t in 0..600 {
+            for x in 0..THRESHOLD {
+                let found = candidates(Cell::of(t + x), Cell::of(t));
+                assert!(found.contains(&x));
+                assert!(found.len() >= 2, "t {t}, x {x}: {found:?}");
+            }
+        }
+        // Exact counts, as before the rounding, name it every time.
+        let exact = |n: u64| {
+            if n < THRESHOLD {
+                Cell::Small
+            } else {
+                Cell::Shown(n)
+            }
+        };
+        let named: Vec<u64> = (0..THRESHOLD)
+            .filter(|&x| (0..1_000).any(|t| exact(t) == exact(41) && exact(t + x) == exact(44)))
+            .collect();
+        assert_eq!(named, [3]);
     }
 }

@@ -33,7 +33,7 @@ impl Template for PeriodicReport {
     fn text(&self, base: &str) -> String {
         let mut s = format!(
             "Beste {},\n\nHierbij de kerncijfers van {} over {} (tussen haakjes: {}). \
-Aantallen onder de 5 staan er als \"<5\".\n\n",
+Aantallen onder de 5 staan er als \"<5\"; de andere zijn naar beneden afgerond op vijftallen (10 staat voor 10 tot en met 14).\n\n",
             self.recipient_name, self.municipality, self.period_label, self.previous_label
         );
         for (label, now, before) in &self.lines {
@@ -49,7 +49,7 @@ Bekijk de rapportage met grafieken: {base}/rapportage?{}\n\n{FOOTER}\n",
 
     fn html(&self, base: &str) -> String {
         let mut body = format!(
-            "<p>Beste {},</p><p>Hierbij de kerncijfers van {} over {}. Aantallen onder de 5 staan er als &quot;&lt;5&quot;.</p>\
+            "<p>Beste {},</p><p>Hierbij de kerncijfers van {} over {}. Aantallen onder de 5 staan er als &quot;&lt;5&quot;; de andere zijn naar beneden afgerond op vijftallen (10 staat voor 10 tot en met 14).</p>\
 <table style=\"border-collapse:collapse\"><thead><tr><th scope=\"col\" style=\"text-align:left;padding:4px 8px\">Cijfer</th>\
 <th scope=\"col\" style=\"text-align:right;padding:4px 8px\">{}</th><th scope=\"col\" style=\"text-align:right;padding:4px 8px\">{}</th></tr></thead><tbody>",
             escape(&self.recipient_name),

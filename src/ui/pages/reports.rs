@@ -37,7 +37,7 @@ fn reports_page(_user: CurrentUser) -> AnyView {
     view! {
         <h1 class="utrecht-heading-1">"Rapportage"</h1>
         <p class="utrecht-paragraph">
-            "Aantallen per gemeente en periode. Aantallen onder de 5 staan er als \u{201c}<5\u{201d}; een \u{201c}×\u{201d} is een aantal dat verborgen is zodat een klein aantal niet uit de andere cijfers te berekenen is."
+            "Aantallen per gemeente en periode. Aantallen onder de 5 staan er als \u{201c}<5\u{201d}; een \u{201c}×\u{201d} is een aantal dat verborgen is zodat een klein aantal niet uit de andere cijfers te berekenen is. Alle andere aantallen zijn naar beneden afgerond op vijftallen: 10 staat voor 10 tot en met 14. Zo geven ook twee rapporten samen geen klein aantal prijs; een totaal kan daardoor afwijken van de som van de delen."
         </p>
         <Transition fallback=|| view! { <p class="utrecht-paragraph">"Bezig met laden…"</p> }>
             {move || data.get().map(|r| match r {
@@ -94,7 +94,7 @@ fn filter_form(p: &ReportView) -> impl IntoView {
     let mut periods = p.periods.clone();
     periods.push((
         CUSTOM.to_string(),
-        "Zelf kiezen (van en tot en met hieronder)".to_string(),
+        "Zelf kiezen: hele kwartalen (van en tot en met hieronder)".to_string(),
     ));
     let (from_value, to_value) = (p.from.clone(), p.to.clone());
     view! {
@@ -130,14 +130,14 @@ fn filter_form(p: &ReportView) -> impl IntoView {
             </div>
             <div class="utrecht-form-field zs-field">
                 <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="van">"Van maand"</label></div>
-                <div class="utrecht-form-field-description" id="van-uitleg">"Bij zelf kiezen, als jjjj-mm"</div>
+                <div class="utrecht-form-field-description" id="van-uitleg">"Bij zelf kiezen: de eerste maand van een kwartaal (januari, april, juli of oktober), als jjjj-mm"</div>
                 <input class="utrecht-textbox utrecht-textbox--html-input" id="van" name="van" value=from_value
                     aria-describedby="van-uitleg" inputmode="numeric" size="8"
                     on:change=move |ev| { from.set(event_target_value(&ev)); if period.get_untracked() == CUSTOM { go_from(); } }/>
             </div>
             <div class="utrecht-form-field zs-field">
                 <div class="utrecht-form-field__label"><label class="utrecht-form-label" for="tot">"Tot en met maand"</label></div>
-                <div class="utrecht-form-field-description" id="tot-uitleg">"Bij zelf kiezen, als jjjj-mm"</div>
+                <div class="utrecht-form-field-description" id="tot-uitleg">"Bij zelf kiezen: de laatste maand van een kwartaal (maart, juni, september of december), als jjjj-mm"</div>
                 <input class="utrecht-textbox utrecht-textbox--html-input" id="tot" name="tot" value=to_value
                     aria-describedby="tot-uitleg" inputmode="numeric" size="8"
                     on:change=move |ev| { to.set(event_target_value(&ev)); if period.get_untracked() == CUSTOM { go(); } }/>
