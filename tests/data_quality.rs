@@ -156,9 +156,49 @@ async fn a_mistyped_bsn_mails_the_organisation_that_typed_it_and_never_shows_it_
     assert!(m.text.contains("bij een ander kind hoort"), "{}", m.text);
     assert!(m.text.contains("Pieter Bakker"), "{}", m.text);
     assert!(!m.text.contains("Jan") && !m.text.contains("Vries"), "{}", m.text);
-    // Bram keeps his own version until he ends his registration; Anna hers.
-    assert_eq!(name_seen(&w, &w.bram, &youth).await, "Pieter Bakker");
+    assert!(m.text.contains("beëindigd"), "{}", m.text);
+    // Bram's registration on the other child ended as made in error: his
+    // organisation is out of that child's chain (no match, no mails about
+    // it); Anna's stays. Each keeps its own version of the name.
+    assert_eq!(
+        w.app
+            .count(&format!(
+                "SELECT count(*) FROM registrations WHERE youth_id = '{youth}' AND organisation_id = '{org}'
+                    AND ended_at IS NOT NULL AND end_reason = 'in_error'"
+            ))
+            .await,
+        1
+    );
+    assert_eq!(
+        w.app
+            .count(&format!(
+                "SELECT count(*) FROM registrations WHERE youth_id = '{youth}' AND ended_at IS NULL"
+            ))
+            .await,
+        1
+    );
+    assert_eq!(
+        w.app
+            .count(&format!(
+                "SELECT involved_organisations::bigint FROM youths WHERE id = '{youth}'"
+            ))
+            .await,
+        1
+    );
+    assert_eq!(
+        w.app
+            .count("SELECT count(*) FROM audit_log WHERE action = 'registration_end' AND user_id IS NULL")
+            .await,
+        1,
+        "the ending is audited as the system's act"
+    );
     assert_eq!(name_seen(&w, &w.anna, &youth).await, "Jan Vries");
+    // The other child's page is no longer Bram's to open; the mail leads
+    // to the registration form instead.
+    let res = w.app.call_as(&w.bram, "youth", &[("id", youth.as_str())]).await;
+    assert_eq!(res.status(), 404);
+    assert!(m.text.contains("/jeugdigen/registreren"), "{}", m.text);
+    assert!(!m.text.contains(&format!("/jeugdigen/{youth}")), "{}", m.text);
     assert_eq!(
         w.app
             .count("SELECT count(*) FROM audit_log WHERE action = 'mismatch_resolve' AND result = 'success'")

@@ -40,6 +40,48 @@ async fn family(app: &TestApp, p: &Person, youth: &str) -> (u16, Value) {
     (status, v["family"].clone())
 }
 
+/// Issue 19: each organisation sees a youth as it recorded it — in the
+/// family part of a page and on the board too — and the history line of a
+/// link names no youth (not everyone involved with one knows the other).
+#[tokio::test]
+async fn family_members_show_as_the_viewers_organisation_recorded_them() {
+    let app = TestApp::spawn().await;
+    let anna = person(&app, "Anna", OrganisationKind::Jgz, COORD).await;
+    let carla = person(&app, "Carla", OrganisationKind::School, &[Role::Professional]).await;
+    involve(&app, &anna, A, "Sanne").await;
+    involve(&app, &anna, B, "Daan").await;
+    involve(&app, &carla, A, "Sanne").await;
+    // Carla's school knows Daan as Daniel: recorded, never refused.
+    involve(&app, &carla, B, "Daniel").await;
+    let (a, b) = (id(&app, A).await, id(&app, B).await);
+    let (_, f) = family(&app, &carla, &a).await;
+    let names: Vec<&str> = f["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Daniel Jansen"], "Carla's own youths, in her version");
+    let res = call(&app, &anna, "link_family", &[("youth", &a), ("other", &b)]).await;
+    assert_eq!(res.status(), 200);
+    let (_, f) = family(&app, &carla, &a).await;
+    assert_eq!(f["members"][0]["name"], "Daniel Jansen");
+    let (_, f) = family(&app, &anna, &a).await;
+    assert_eq!(f["members"][0]["name"], "Daan Jansen");
+    let texts: Vec<String> =
+        sqlx::query_scalar("SELECT text FROM coordination_events WHERE youth_id = ANY($1)")
+            .bind([a.parse::<uuid::Uuid>().unwrap(), b.parse::<uuid::Uuid>().unwrap()])
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let linked: Vec<&String> = texts.iter().filter(|t| t.contains("gezin")).collect();
+    assert_eq!(linked.len(), 2, "{texts:?}");
+    for t in linked {
+        assert!(!["Sanne", "Daan", "Daniel"].iter().any(|n| t.contains(n)), "{t}");
+    }
+    app.drop_database().await;
+}
+
 #[tokio::test]
 async fn a_professional_links_two_of_their_youths_and_nobody_links_what_they_cannot_see() {
     let app = TestApp::spawn().await;

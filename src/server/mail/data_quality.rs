@@ -24,6 +24,19 @@ pub struct MismatchResolved {
 }
 
 impl MismatchResolved {
+    /// Where the mail leads: the youth's page; after a mistyped BSN, whose
+    /// page the organisation no longer sees, the registration form.
+    fn link(&self, base: &str) -> (&'static str, String) {
+        if self.same_person {
+            ("Bekijk de jeugdige", youth_link(base, self.youth_id))
+        } else {
+            (
+                "Leg de jeugdige opnieuw vast",
+                format!("{base}/jeugdigen/registreren"),
+            )
+        }
+    }
+
     fn lines(&self) -> Vec<String> {
         if self.same_person {
             vec![
@@ -41,7 +54,8 @@ Iedereen die betrokken is, ziet nu dezelfde naam en geboortedatum; je leest ze b
 bij een ander kind hoort.",
                     self.youth_name
                 ),
-                "Beëindig je registratie of sluit je signaal bij deze jeugdige, en leg haar opnieuw vast met het juiste BSN."
+                "Zorgsignaal heeft de registraties en signalen van je organisatie bij dit BSN daarom beëindigd \
+(reden: \u{2018}ten onrechte vastgelegd\u{2019}). Leg de jeugdige opnieuw vast met het juiste BSN."
                     .into(),
             ]
         }
@@ -60,11 +74,11 @@ impl Template for MismatchResolved {
     }
 
     fn text(&self, base: &str) -> String {
+        let (label, link) = self.link(base);
         format!(
-            "Beste {},\n\n{}\n\nBekijk de jeugdige: {}\n\n{}\n",
+            "Beste {},\n\n{}\n\n{label}: {link}\n\n{}\n",
             self.recipient_name,
             self.lines().join("\n\n"),
-            youth_link(base, self.youth_id),
             FOOTER
         )
     }
@@ -74,12 +88,7 @@ impl Template for MismatchResolved {
         for l in self.lines() {
             body.push_str(&format!("<p>{}</p>", escape(&l)));
         }
-        html_page(
-            &self.subject(),
-            &body,
-            &youth_link(base, self.youth_id),
-            "Bekijk de jeugdige",
-        )
+        html_page(&self.subject(), &body, &self.link(base).1, self.link(base).0)
     }
 }
 

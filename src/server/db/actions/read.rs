@@ -153,9 +153,12 @@ pub async fn board(tx: &mut PgConnection, viewer: &Actor, today: NaiveDate) -> R
                 greatest((c.started_at AT TIME ZONE 'Europe/Amsterdam')::date,
                          (SELECT max(e.at AT TIME ZONE 'Europe/Amsterdam')::date FROM coordination_events e
                            WHERE e.youth_id = y.id)) AS last_acted,
-                coalesce((SELECT array_agg(concat_ws(' ', o.given_names, o.prefix, o.family_name) ORDER BY o.birth_date)
+                coalesce((SELECT array_agg(concat_ws(' ', coalesce(ov.given_names, o.given_names),
+                                                     coalesce(ov.prefix, o.prefix),
+                                                     coalesce(ov.family_name, o.family_name)) ORDER BY o.birth_date)
                             FROM family_members fm JOIN family_members fo ON fo.family_id = fm.family_id AND fo.youth_id <> fm.youth_id
                             JOIN youths o ON o.id = fo.youth_id
+                            LEFT JOIN youth_versions ov ON ov.youth_id = o.id AND ov.organisation_id = $2
                            WHERE fm.youth_id = y.id), '{}') AS "family!"
            FROM coordinations c JOIN youths y ON y.id = c.youth_id
            LEFT JOIN users u ON u.id = c.coordinator_id

@@ -51,11 +51,17 @@ pub async fn info(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<F
     let members = match family {
         None => Vec::new(),
         Some(f) => {
+            // Each name as the actor's organisation recorded it, where it
+            // typed other data than stored (youth_versions).
             let rows = sqlx::query!(
-                "SELECT y.id, y.given_names, y.prefix, y.family_name FROM family_members m JOIN youths y ON y.id = m.youth_id
-                  WHERE m.family_id = $1 AND m.youth_id <> $2 ORDER BY y.birth_date, y.id",
+                r#"SELECT y.id, coalesce(v.given_names, y.given_names) AS "given_names!",
+                          coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!"
+                     FROM family_members m JOIN youths y ON y.id = m.youth_id
+                     LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $3
+                    WHERE m.family_id = $1 AND m.youth_id <> $2 ORDER BY y.birth_date, y.id"#,
                 f,
-                youth
+                youth,
+                actor.organisation_id
             )
             .fetch_all(&mut *tx)
             .await?;
@@ -77,16 +83,19 @@ pub async fn info(tx: &mut PgConnection, youth: Uuid, actor: &Actor) -> Result<F
     // 1–8 s on a growing database when the planner thought one youth would
     // be left after the family check).
     let candidates = sqlx::query!(
-        "WITH mine AS MATERIALIZED (
+        r#"WITH mine AS MATERIALIZED (
              SELECT DISTINCT youth_id FROM involvements WHERE user_id = $1 AND youth_id <> $2
          )
-         SELECT y.id, y.given_names, y.prefix, y.family_name
+         SELECT y.id, coalesce(v.given_names, y.given_names) AS "given_names!",
+                coalesce(v.prefix, y.prefix) AS "prefix!", coalesce(v.family_name, y.family_name) AS "family_name!"
            FROM mine JOIN youths y ON y.id = mine.youth_id
+           LEFT JOIN youth_versions v ON v.youth_id = y.id AND v.organisation_id = $3
           WHERE NOT EXISTS (SELECT 1 FROM family_members m WHERE m.youth_id = mine.youth_id)
-          ORDER BY y.family_name, y.given_names, y.id
-          LIMIT 200",
+          ORDER BY 4, 2, 1
+          LIMIT 200"#,
         actor.user_id,
-        youth
+        youth,
+        actor.organisation_id
     )
     .fetch_all(&mut *tx)
     .await?
@@ -170,16 +179,13 @@ pub async fn link(
         .execute(&mut *tx)
         .await?;
     }
-    let names: Vec<String> = sqlx::query!(
-        "SELECT given_names, prefix, family_name FROM youths WHERE id = ANY($1) ORDER BY birth_date",
-        &[youth, other][..]
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| full_name(&r.given_names, &r.prefix, &r.family_name))
-    .collect();
-    let text = format!("{} brengt {} samen in één gezin.", actor.name, names.join(" en "));
+    // Everyone involved with either youth reads this line, and not all of
+    // them may know the other one (or know it by the same name): it names
+    // no youth.
+    let text = format!(
+        "{} brengt de jeugdige samen met een andere jeugdige in één gezin.",
+        actor.name
+    );
     for y in [youth, other] {
         sqlx::query!(
             "INSERT INTO coordination_events (youth_id, text) VALUES ($1, $2)",

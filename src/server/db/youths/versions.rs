@@ -182,3 +182,27 @@ pub async fn resolve(
         Happened::InvolvementsChanged { youths: vec![youth] },
     ]))
 }
+
+/// The active registrations (`false`) and open signals (`true`) of
+/// `organisation` on `youth`, by id.
+pub async fn active_of(
+    tx: &mut PgConnection,
+    youth: Uuid,
+    organisation: Uuid,
+) -> Result<Vec<(bool, Uuid)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"SELECT false AS "is_signal!", id AS "id!" FROM registrations
+            WHERE youth_id = $1 AND organisation_id = $2 AND ended_at IS NULL
+           UNION ALL
+           SELECT true, id FROM signals
+            WHERE youth_id = $1 AND organisation_id = $2 AND closed_at IS NULL
+           ORDER BY 1, 2"#,
+        youth,
+        organisation
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.is_signal, r.id))
+    .collect())
+}
