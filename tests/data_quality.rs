@@ -272,7 +272,7 @@ async fn a_decision_is_required_and_only_an_open_mismatch_of_the_region_is_resol
         .json()
         .await
         .unwrap();
-    assert_eq!(overview["overdue_mismatches"], 0);
+    assert_eq!(overview["overdue_mismatches"], serde_json::json!([]));
     w.app
         .execute("UPDATE youth_versions SET since = now() - interval '8 days'")
         .await;
@@ -283,12 +283,29 @@ async fn a_decision_is_required_and_only_an_open_mismatch_of_the_region_is_resol
         .json()
         .await
         .unwrap();
-    assert_eq!(overview["overdue_mismatches"], 1);
+    let overdue = overview["overdue_mismatches"].as_array().unwrap();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0]["days"], 8);
     let html = w.app.page(&w.admin.client, "/regio").await.text().await.unwrap();
     assert!(
         html.contains("1 afwijking in persoonsgegevens langer dan een week open"),
         "{html}"
     );
+    // Named by who typed it and since when; nothing of the youth.
+    let typed_by: String = sqlx::query_scalar(
+        "SELECT o.name FROM youth_versions v JOIN organisations o ON o.id = v.organisation_id",
+    )
+    .fetch_one(&w.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(overdue[0]["typed_organisation"], typed_by.as_str());
+    assert!(
+        html.contains(&format!("getypt door {typed_by}, open sinds")),
+        "{html}"
+    );
+    for personal in ["Pieter", "Bakker", "Jan", "Vries"] {
+        assert!(!serde_json::to_string(&overview).unwrap().contains(personal));
+    }
 }
 
 #[tokio::test]

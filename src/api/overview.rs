@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct RegionOverview {
     pub organisations: Vec<OrganisationSummary>,
     pub municipalities: Vec<Municipality>,
-    /// Mismatches of personal data open longer than a week.
-    pub overdue_mismatches: i64,
+    /// Mismatches of personal data open longer than a week, the oldest first.
+    pub overdue_mismatches: Vec<crate::domain::data_quality::Overdue>,
 }
 
 /// The organisations and municipalities of the region admin's own region.

@@ -38,6 +38,15 @@ pub struct Mismatch {
 /// Mismatches open longer than this are named on the region's start page.
 pub const OVERDUE_DAYS: i64 = 7;
 
+/// A mismatch open longer than [`OVERDUE_DAYS`], as the region's start
+/// page names it: who typed it and since when, nothing of the youth.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overdue {
+    pub typed_organisation: String,
+    pub since: NaiveDate,
+    pub days: i64,
+}
+
 /// The region admin's decision on a mismatch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -70,7 +79,7 @@ impl Decision {
         match self {
             Decision::KeepStored => "Dezelfde persoon: de eerst vastgelegde gegevens kloppen",
             Decision::TakeTyped => "Dezelfde persoon: de afwijkende gegevens kloppen",
-            Decision::WrongBsn => "Een ander kind: de organisatie heeft een verkeerd BSN getypt",
+            Decision::WrongBsn => "Een ander kind: de organisatie heeft een verkeerd BSN getypt (haar registraties en signalen bij dit BSN worden beëindigd)",
         }
     }
 }

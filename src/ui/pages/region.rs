@@ -33,17 +33,34 @@ fn region_page(_user: CurrentUser) -> AnyView {
             {move || overview.get().map(|r| match r {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 Ok(o) => view! {
-                    {(o.overdue_mismatches > 0).then(|| view! {
-                        <div class="utrecht-alert utrecht-alert--warning zs-alert" role="status">
-                            <p class="utrecht-paragraph">
-                                {if o.overdue_mismatches == 1 {
-                                    "Er staat 1 afwijking in persoonsgegevens langer dan een week open. ".to_string()
-                                } else {
-                                    format!("Er staan {} afwijkingen in persoonsgegevens langer dan een week open. ", o.overdue_mismatches)
-                                }}
-                                <a class="utrecht-link" href="/regio/gegevenskwaliteit">"Naar gegevenskwaliteit"</a>
-                            </p>
-                        </div>
+                    {(!o.overdue_mismatches.is_empty()).then(|| {
+                        let n = o.overdue_mismatches.len();
+                        view! {
+                            <div class="utrecht-alert utrecht-alert--warning zs-alert" role="status">
+                                <p class="utrecht-paragraph">
+                                    {if n == 1 {
+                                        "Er staat 1 afwijking in persoonsgegevens langer dan een week open:".to_string()
+                                    } else {
+                                        format!("Er staan {n} afwijkingen in persoonsgegevens langer dan een week open:")
+                                    }}
+                                </p>
+                                <ul class="utrecht-unordered-list">
+                                    {o.overdue_mismatches.into_iter().map(|m| view! {
+                                        <li>
+                                            {format!(
+                                                "getypt door {}, open sinds {} ({} dagen)",
+                                                m.typed_organisation,
+                                                crate::domain::records::nl_date(m.since),
+                                                m.days
+                                            )}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                <p class="utrecht-paragraph">
+                                    <a class="utrecht-link" href="/regio/gegevenskwaliteit">"Naar gegevenskwaliteit"</a>
+                                </p>
+                            </div>
+                        }
                     })}
                     <h2 class="utrecht-heading-2">"Organisaties"</h2>
                     <Table caption="Organisaties in de regio en wat ze mogen" columns=&["Organisatie", "Soort", "Registreren", "Signaleren", "Coördineren", "Gebruikers"] numeric=&["Gebruikers"]>

@@ -3,7 +3,7 @@
 //! region admin's resolution of each (see migration youth_versions).
 
 use crate::domain::{
-    data_quality::{Decision, Mismatch, Personalia},
+    data_quality::{Decision, Mismatch, Overdue, Personalia},
     youth::full_name,
 };
 use crate::server::db::happened::Happened;
@@ -69,19 +69,30 @@ pub async fn overdue_in_region(
     db: impl sqlx::PgExecutor<'_>,
     region: Uuid,
     days: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM youth_versions v
+) -> Result<Vec<Overdue>, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"SELECT o.name AS typed_organisation, (v.since AT TIME ZONE 'Europe/Amsterdam')::date AS "since!",
+                  (now()::date - v.since::date) AS "days!"
+             FROM youth_versions v
              JOIN youths y ON y.id = v.youth_id
+             JOIN organisations o ON o.id = v.organisation_id
              JOIN municipalities ym ON ym.code = y.municipality_code
              JOIN municipalities vm ON vm.code = v.municipality_code
             WHERE v.wrong_bsn_at IS NULL AND (ym.region_id = $1 OR vm.region_id = $1)
-              AND v.since < now() - make_interval(days => $2::int)"#,
+              AND v.since < now() - make_interval(days => $2::int)
+            ORDER BY v.since, o.name"#,
         region,
         days as i32
     )
-    .fetch_one(db)
-    .await
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| Overdue {
+        typed_organisation: r.typed_organisation,
+        since: r.since,
+        days: r.days.into(),
+    })
+    .collect())
 }
 
 /// Resolves the open mismatch of `organisation` on `youth` in `region`
