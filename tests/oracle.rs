@@ -54,7 +54,11 @@ struct World {
 
 impl World {
     async fn new() -> World {
-        let app = TestApp::spawn().await;
+        World::with(&[]).await
+    }
+
+    async fn with(vars: &[(&str, &str)]) -> World {
+        let app = TestApp::spawn_with(vars).await;
         app.municipality().await;
         let anna = app.user().organisation_kind(OrganisationKind::Jgz).create().await;
         let bram = app
@@ -356,6 +360,86 @@ async fn a_known_bsn_typed_with_other_data_and_an_unknown_bsn_get_the_same_answe
             .await,
         9
     );
+}
+
+/// The time to answer: a known BSN does more work (the match, its mails),
+/// so every answer waits for a floor from the request's start, per path
+/// and per row (`server::floor`). Checked from below only: each answer,
+/// known or unknown, takes at least the floor (what it takes beyond that
+/// under load is the benchmark's to show, side by side).
+#[tokio::test]
+async fn every_answer_about_a_bsn_waits_for_the_same_floor() {
+    use std::time::{Duration, Instant};
+    let w = World::with(&[
+        ("BSN_ANSWER_FLOOR_MS", "300"),
+        ("BSN_ANSWER_FLOOR_PER_ROW_US", "100000"),
+    ])
+    .await;
+    let single = Duration::from_millis(300 + 100);
+    let csv = |bsns: &[&str]| {
+        let mut out = "bsn;given_names;prefix;family_name;birth_date;municipality_code;professional_email;external_ref\n"
+            .to_string();
+        for b in bsns {
+            out.push_str(&format!(
+                "{b};Pieter;;Bakker;2015-01-01;GM0014;bram@wijkteam.example;F-{b}\n"
+            ));
+        }
+        out
+    };
+    for known in [true, false] {
+        let bsn = || async {
+            if known {
+                w.known().await
+            } else {
+                next_bsn()
+            }
+        };
+        let b = bsn().await;
+        let started = Instant::now();
+        let res = w
+            .app
+            .call(&w.bram_client, "register", &World::form(&b, &[]))
+            .await;
+        assert_eq!(res.status(), 200);
+        assert!(
+            started.elapsed() >= single,
+            "form, known {known}: {:?}",
+            started.elapsed()
+        );
+
+        let b = bsn().await;
+        let started = Instant::now();
+        let res = w
+            .api("/api/v1/registrations", &World::api_body(&b, &format!("F-{b}")))
+            .await;
+        assert_eq!(res.status(), 201);
+        assert!(
+            started.elapsed() >= single,
+            "API, known {known}: {:?}",
+            started.elapsed()
+        );
+
+        // Three rows: 300 ms and 100 ms for each.
+        let (x, y, z) = (bsn().await, bsn().await, bsn().await);
+        let started = Instant::now();
+        let res = w.bulk("text/csv", csv(&[&x, &y, &z])).await;
+        assert_eq!(res.status(), 200);
+        assert!(
+            started.elapsed() >= Duration::from_millis(300 + 3 * 100),
+            "bulk, known {known}: {:?}",
+            started.elapsed()
+        );
+
+        let b = bsn().await;
+        let started = Instant::now();
+        let res = w.upload(&csv(&[&b])).await;
+        assert_eq!(res.status(), 303);
+        assert!(
+            started.elapsed() >= single,
+            "upload, known {known}: {:?}",
+            started.elapsed()
+        );
+    }
 }
 
 #[tokio::test]

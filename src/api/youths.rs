@@ -237,6 +237,7 @@ mod ssr {
             Ok(item) => item,
             Err(fields) => return Err(form_error(fields, &input, is_signal).await),
         };
+        let floor = crate::server::floor::Floor::start(&caller.state.config);
         let mut act = Act::of(caller).await?;
         let actor = Actor {
             roles: act.user.roles.iter().map(|r| r.as_str().to_string()).collect(),
@@ -250,6 +251,7 @@ mod ssr {
             .pop()
             .ok_or_else(|| crate::server::errors::internal("record", "no outcome"))?;
         act.commit().await?;
+        floor.wait(1).await;
         match outcome {
             Ok(r) => {
                 let (_, parts) = auth::request()?;

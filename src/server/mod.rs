@@ -11,6 +11,7 @@ pub mod db;
 pub mod dev_mail;
 pub mod errors;
 pub mod flash;
+pub mod floor;
 pub mod generate;
 pub mod html;
 pub mod import;

@@ -71,6 +71,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         via: audit::Via::Ui,
         extra_ids: vec![],
     };
+    let floor = super::floor::Floor::start(&state.config);
     let result: Result<Option<uuid::Uuid>, crate::error::AppError> = async {
         let report = super::cases::chain::import_file(
             &state.pool,
@@ -90,6 +91,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
             audit::Outcome::Success,
         );
         audit::record(&state.pool, &entry).await?;
+        floor.wait(report.rows).await;
         let summary = ImportSummary {
             file_name: file_name.chars().take(200).collect(),
             rows: report.rows,

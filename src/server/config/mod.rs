@@ -47,6 +47,10 @@ pub struct Config {
     pub login_max_failures_per_ip: i64,
     /// API calls per token per minute; above it the API answers 429.
     pub api_calls_per_minute: i32,
+    /// The shortest time to answer a registration or signal (`server::floor`).
+    pub answer_floor: Duration,
+    /// And per row of a bulk import or upload.
+    pub answer_floor_per_row: Duration,
     /// With `TRUST_PROXY_HEADERS`, the proxies (`TRUSTED_PROXIES`) whose
     /// `X-Forwarded-For` names the client address; `None`: the socket's.
     pub trusted_proxies: Option<TrustedProxies>,
@@ -156,6 +160,10 @@ impl Config {
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: s.number("LOGIN_MAX_FAILURES_PER_IP", 20)? as i64,
             api_calls_per_minute: s.number("API_CALLS_PER_MINUTE", 600)?.min(i32::MAX as u64) as i32,
+            answer_floor: Duration::from_millis(s.number("BSN_ANSWER_FLOOR_MS", 25)?.min(10_000)),
+            answer_floor_per_row: Duration::from_micros(
+                s.number("BSN_ANSWER_FLOOR_PER_ROW_US", 1_000)?.min(100_000),
+            ),
             trusted_proxies: if s.flag("TRUST_PROXY_HEADERS", false)? {
                 let list = s.text("TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES);
                 Some(TrustedProxies::parse(&list).map_err(|message| ConfigError {

@@ -19,6 +19,7 @@ use crate::{
             youths::{Ended, Owner},
         },
         errors::internal,
+        floor::Floor,
         import::Format,
         state::AppState,
     },
@@ -149,12 +150,14 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
             return Err(ApiError::invalid(fields));
         }
     };
+    let floor = Floor::start(&state.config);
     let mut tx = state.pool.begin().await?;
     let outcome = chain::record(&mut tx, &[item], &caller.actor())
         .await?
         .pop()
         .ok_or_else(|| ApiError::from(internal("api record", "no outcome")))?;
     tx.commit().await?;
+    floor.wait(1).await;
     match outcome {
         Ok(r) => {
             let status = if r.created {
@@ -365,6 +368,7 @@ pub(super) async fn bulk(State(state): State<AppState>, req: Request) -> ApiResu
         ));
     };
     let bytes = body_bytes(&parts, body).await?;
+    let floor = Floor::start(&state.config);
     let report = chain::import_file(
         &state.pool,
         &state.config.bsn_keys,
@@ -384,5 +388,6 @@ pub(super) async fn bulk(State(state): State<AppState>, req: Request) -> ApiResu
         ),
     )
     .await?;
+    floor.wait(report.rows).await;
     Ok(Json(report).into_response())
 }
