@@ -153,6 +153,12 @@ async fn main() {
         .await
         .unwrap();
     if have < youths {
+        // Filled as a database from before issue 19 held its youths: with the
+        // BSN in plain, which this release no longer lets anyone write.
+        sqlx::query("ALTER TABLE youths DROP CONSTRAINT IF EXISTS youths_no_plain_bsn")
+            .execute(&pool)
+            .await
+            .unwrap();
         let started = Instant::now();
         sqlx::query(
             "INSERT INTO youths (id, bsn, given_names, family_name, birth_date, municipality_code)
@@ -188,6 +194,13 @@ async fn main() {
     // … then replaced by their lookup keys, as an upgraded instance does at start-up.
     let started = Instant::now();
     let sealed = db::bsn::seal_plain(&pool, &state.config.bsn_keys).await.unwrap();
+    sqlx::query(
+        "ALTER TABLE youths DROP CONSTRAINT IF EXISTS youths_no_plain_bsn,
+                           ADD CONSTRAINT youths_no_plain_bsn CHECK (bsn IS NULL) NOT VALID",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     println!(
         "plain BSNs replaced by their lookup key: {sealed} youths in {:.1} s",

@@ -196,7 +196,18 @@ async fn after_every_path_that_takes_a_bsn_no_table_holds_one() {
     for bsn in bsns {
         assert_eq!(found(&app, bsn).await, Vec::<String>::new(), "BSN {bsn} at rest");
     }
-    // The scan does find a BSN where one is (a row as written before issue 19).
+    // The app can no longer write a plain BSN at all.
+    let refused = sqlx::query(
+        "INSERT INTO youths (id, bsn, given_names, family_name, birth_date, municipality_code)
+         VALUES (gen_random_uuid(), '555555555', 'Oud', 'Rust', '2014-03-31', 'GM0014')",
+    )
+    .execute(&app.pool)
+    .await;
+    assert!(refused.is_err(), "a plain BSN is refused");
+    // The scan does find a BSN where one is (a row as written before issue
+    // 19, in a database from before this release).
+    app.execute_as_owner("ALTER TABLE youths DROP CONSTRAINT youths_no_plain_bsn")
+        .await;
     app.execute(
         "INSERT INTO youths (id, bsn, given_names, family_name, birth_date, municipality_code)
          VALUES (gen_random_uuid(), '555555555', 'Oud', 'Rust', '2014-03-31', 'GM0014')",
@@ -218,9 +229,18 @@ async fn after_every_path_that_takes_a_bsn_no_table_holds_one() {
 async fn a_youth_with_a_plain_bsn_from_before_is_sealed_at_start_up() {
     let app = TestApp::spawn().await;
     app.municipality().await;
+    // A database from before this release: plain BSNs could be written, and
+    // the check comes back (NOT VALID, as its migration adds it) before the
+    // next start seals them.
+    app.execute_as_owner("ALTER TABLE youths DROP CONSTRAINT youths_no_plain_bsn")
+        .await;
     app.execute(
         "INSERT INTO youths (id, bsn, given_names, family_name, birth_date, municipality_code)
          VALUES (gen_random_uuid(), '123456782', 'Oud', 'Rust', '2014-03-31', 'GM0014')",
+    )
+    .await;
+    app.execute_as_owner(
+        "ALTER TABLE youths ADD CONSTRAINT youths_no_plain_bsn CHECK (bsn IS NULL) NOT VALID",
     )
     .await;
     let again = app.second_instance().await;
