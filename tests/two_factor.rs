@@ -510,6 +510,17 @@ async fn an_apps_secret_is_sealed_at_rest_and_one_stored_readable_before_is_seal
     // As an earlier version stored it: readable. The next start seals it,
     // and the app's codes still work.
     let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    // The app may no longer write it readable, not even by mistake.
+    let res = sqlx::query(&format!(
+        "UPDATE users SET totp_secret = decode('{hex}', 'hex') WHERE id = '{}'",
+        rita.id
+    ))
+    .execute(&app.pool)
+    .await;
+    assert!(res.is_err(), "a readable secret is refused");
+    // A database from before this release had no such check.
+    app.execute_as_owner("ALTER TABLE users DROP CONSTRAINT users_totp_secret_sealed_only")
+        .await;
     app.execute(&format!(
         "UPDATE users SET totp_secret = decode('{hex}', 'hex') WHERE id = '{}'",
         rita.id
@@ -529,4 +540,65 @@ async fn an_apps_secret_is_sealed_at_rest_and_one_stored_readable_before_is_seal
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+/// Replacing TOTP_KEY: every instance restarted with the new key and the
+/// old one as TOTP_KEY_PREVIOUS moves the secrets on at start-up, and the
+/// apps go on working; a key that opens none of them is refused.
+#[tokio::test]
+async fn a_new_totp_key_moves_every_secret_on_and_a_wrong_one_is_refused() {
+    const OLD: &str = "the-first-totp-key-0123456789abcdef";
+    const NEW: &str = "the-second-totp-key-0123456789abcdef";
+    let app = TestApp::spawn_with(&[("TOTP_KEY", OLD)]).await;
+    let rita = held_to_rules(&app, Role::RegionAdmin).await;
+    let (first, _) = password_step(&app, &rita).await;
+    let (secret, used_step, _) = enrol(&app, &first).await;
+    let stored = || async {
+        sqlx::query_scalar::<_, Vec<u8>>("SELECT totp_secret FROM users WHERE id = $1")
+            .bind(rita.id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let key = |k: &str| zorgsignaal::server::sealed::derive_key(&[b"zorgsignaal totp", k.as_bytes()]);
+    let opens = |k: &str, s: &[u8]| zorgsignaal::server::sealed::open(&key(k), rita.id.as_bytes(), s);
+    assert_eq!(opens(OLD, &stored().await).as_deref(), Some(secret.as_slice()));
+
+    let again = app
+        .second_instance_with(&[("TOTP_KEY", NEW), ("TOTP_KEY_PREVIOUS", OLD)])
+        .await;
+    let moved = stored().await;
+    assert_eq!(
+        opens(NEW, &moved).as_deref(),
+        Some(secret.as_slice()),
+        "sealed with the new key"
+    );
+    assert_eq!(opens(OLD, &moved), None);
+    let (client, step) = password_step(&again, &rita).await;
+    assert_eq!(step, "Code");
+    let res = again
+        .call(
+            &client,
+            "login_code",
+            &[("code", &code_at(&secret, used_step + 1))],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // Started again with the new key alone: nothing left to move.
+    app.second_instance_with(&[("TOTP_KEY", NEW)]).await;
+    assert_eq!(stored().await, moved);
+
+    // A key that opens none of the stored secrets: the instance refuses to start.
+    let env = std::collections::HashMap::from([
+        ("DATABASE_URL".to_string(), app.database_url()),
+        (
+            "TOTP_KEY".to_string(),
+            "a-wrong-totp-key-0123456789abcdefgh".to_string(),
+        ),
+    ]);
+    let config = zorgsignaal::server::config::Config::from_lookup(|k| env.get(k).cloned()).unwrap();
+    let state = zorgsignaal::server::startup::state(config).unwrap();
+    let refused = zorgsignaal::server::startup::prepare(&state).await.unwrap_err();
+    assert!(refused.contains("TOTP_KEY opent geen"), "{refused}");
+    assert_eq!(stored().await, moved, "nothing touched");
 }

@@ -144,6 +144,31 @@ pub async fn prepare(state: &AppState) -> Result<(), String> {
     if secrets > 0 {
         tracing::info!(users = secrets, "authenticator secrets sealed with TOTP_KEY");
     }
+    // A replaced TOTP_KEY: what only the previous key opens moves on to the
+    // new one. A key that opens none of the stored secrets is a mistake
+    // (every authenticator would stop working): refuse it.
+    let found = super::account::reseal_secrets(&state.pool, &state.config)
+        .await
+        .map_err(|e| e.to_string())?;
+    if found.moved > 0 {
+        tracing::info!(
+            secrets = found.moved,
+            "authenticator secrets moved on to the new TOTP_KEY"
+        );
+    }
+    if found.unopened > 0 && found.unopened == found.secrets {
+        return Err(format!(
+            "TOTP_KEY opent geen van de {} opgeslagen geheimen van authenticator-apps: is het de goede sleutel? \
+             Zet bij een nieuwe sleutel de vorige in TOTP_KEY_PREVIOUS.",
+            found.secrets
+        ));
+    }
+    if found.unopened > 0 {
+        tracing::warn!(
+            secrets = found.unopened,
+            "authenticator secrets that neither TOTP_KEY nor TOTP_KEY_PREVIOUS opens: those users must set up their app again"
+        );
+    }
     Ok(())
 }
 

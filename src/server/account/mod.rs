@@ -19,7 +19,10 @@ use crate::{
 use axum::http::request::Parts;
 use uuid::Uuid;
 
+mod at_rest;
 mod recheck;
+
+pub use at_rest::{reseal_secrets, seal_readable_secrets, Resealed};
 
 use recheck::code_accepted;
 pub use recheck::{recheck, Proof, Who};
@@ -98,7 +101,7 @@ pub async fn finish_with_code(state: &AppState, parts: &Parts, code: &str) -> Re
         fields: vec![e],
         values: vec![],
     })?;
-    let accepted = code_accepted(&mut tx, &state.config.totp_key, who.user_id, input)
+    let accepted = code_accepted(&mut tx, &state.config, who.user_id, input)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     db::login_attempts::record(&mut *tx, &who.email, ip, accepted).await?;
@@ -210,7 +213,7 @@ pub async fn confirm(
     };
     let new_step = |secret: Option<Vec<u8>>| {
         let secret = secret
-            .and_then(|s| sealed::open(&state.config.totp_key, user_id.as_bytes(), &s))
+            .and_then(|s| state.config.open_totp(user_id.as_bytes(), &s))
             .ok_or_else(|| {
                 invalid(
                     AccountField::Code,
@@ -387,25 +390,4 @@ pub async fn new_recovery_codes(
     .await?;
     tx.commit().await?;
     Ok(codes.iter().map(|c| two_factor::recovery_display(c)).collect())
-}
-
-/// Seals authenticator secrets stored readable before `TOTP_KEY` (at
-/// start-up, after migrating); returns how many users.
-pub async fn seal_readable_secrets(pool: &sqlx::PgPool, key: &[u8; 32]) -> Result<usize, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let rows = db::two_factor::readable_secrets(&mut tx).await?;
-    for (user, secret, pending) in &rows {
-        let seal = |s: &Option<Vec<u8>>| {
-            s.clone().map(|s| {
-                if s.len() == 20 {
-                    sealed::seal(key, user.as_bytes(), &s)
-                } else {
-                    s
-                }
-            })
-        };
-        db::two_factor::store_sealed(&mut tx, *user, seal(secret), seal(pending)).await?;
-    }
-    tx.commit().await?;
-    Ok(rows.len())
 }

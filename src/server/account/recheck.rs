@@ -22,7 +22,7 @@ use uuid::Uuid;
 /// unused recovery codes; `None` when the user has no app.
 pub(super) async fn code_accepted(
     tx: &mut sqlx::PgConnection,
-    key: &[u8; 32],
+    config: &crate::server::config::Config,
     user_id: Uuid,
     input: CodeInput,
 ) -> Result<Option<bool>, sqlx::Error> {
@@ -31,7 +31,7 @@ pub(super) async fn code_accepted(
             let Some((sealed, last)) = db::two_factor::secret_for_update(&mut *tx, user_id).await? else {
                 return Ok(None);
             };
-            let Some(secret) = crate::server::sealed::open(key, user_id.as_bytes(), &sealed) else {
+            let Some(secret) = config.open_totp(user_id.as_bytes(), &sealed) else {
                 return Err(sqlx::Error::Protocol(
                     "an app's secret does not open with TOTP_KEY".into(),
                 ));
@@ -136,7 +136,7 @@ pub async fn recheck(
     let wrong = if !password_ok {
         Some(invalid(password_field, "Dit wachtwoord klopt niet."))
     } else if let Some((input, field)) = code {
-        match code_accepted(&mut tx, &state.config.totp_key, who.user_id, input).await? {
+        match code_accepted(&mut tx, &state.config, who.user_id, input).await? {
             Some(true) => None,
             Some(false) => Some(invalid(
                 field,

@@ -69,7 +69,34 @@ pub fn totp_key(
     }
 }
 
+/// The key `TOTP_KEY` replaced, while secrets are moved on (optional).
+pub fn totp_previous_key(get: &impl Fn(&str) -> Option<String>) -> Result<Option<[u8; 32]>, ConfigError> {
+    match secret(get, "TOTP_KEY_PREVIOUS", "TOTP_KEY_PREVIOUS_FILE")? {
+        Some(text) if text.trim().chars().count() >= crate::server::pseudonym::MIN_KEY_CHARS => {
+            Ok(Some(crate::server::sealed::derive_key(&[
+                b"zorgsignaal totp",
+                text.trim().as_bytes(),
+            ])))
+        }
+        Some(_) => Err(ConfigError {
+            var: "TOTP_KEY_PREVIOUS",
+            message: "korter dan 32 tekens".into(),
+        }),
+        None => Ok(None),
+    }
+}
+
 /// The development key of the authenticator apps' secrets: no secret at all.
 pub fn development_totp_key() -> [u8; 32] {
     crate::server::sealed::derive_key(&[b"zorgsignaal totp", b"development, not secret"])
+}
+
+impl super::Config {
+    /// An authenticator secret sealed for `bound`, opened with `TOTP_KEY`
+    /// or, during a rotation, the key it replaced.
+    pub fn open_totp(&self, bound: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+        std::iter::once(&self.totp_key)
+            .chain(self.totp_key_previous.as_ref())
+            .find_map(|key| crate::server::sealed::open(key, bound, sealed))
+    }
 }

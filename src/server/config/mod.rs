@@ -67,6 +67,9 @@ pub struct Config {
     /// Seals the authenticator apps' secrets at rest (`TOTP_KEY`).
     pub totp_key: [u8; 32],
     pub totp_key_derived: bool,
+    /// The key `TOTP_KEY` replaced (`TOTP_KEY_PREVIOUS`): it still opens
+    /// secrets until start-up has moved them on to the new key.
+    pub totp_key_previous: Option<[u8; 32]>,
 }
 
 // The database URL may hold a password: never print it.
@@ -181,6 +184,7 @@ impl Config {
             bsn_key_derived,
             totp_key: totp_key.unwrap_or_else(keys::development_totp_key),
             totp_key_derived,
+            totp_key_previous: keys::totp_previous_key(&s.0)?,
         })
     }
 
