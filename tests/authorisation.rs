@@ -80,7 +80,11 @@ async fn the_matrix_has_a_row_for_every_server_function_and_operation_and_no_oth
     );
     let unknown: Vec<_> = rows
         .iter()
-        .filter(|r| !registered.contains(*r) && !r.starts_with("GET /") && !r.starts_with("POST /jeugdigen"))
+        .filter(|r| {
+            // A row "name (live)" calls `name` as a refetch after a live change.
+            let function = r.strip_suffix(" (live)").unwrap_or(r);
+            !registered.contains(function) && !r.starts_with("GET /") && !r.starts_with("POST /jeugdigen")
+        })
         .collect();
     assert!(
         unknown.is_empty(),

@@ -355,6 +355,59 @@ async fn a_live_stream_ends_with_its_session_and_never_keeps_it_alive() {
     assert_eq!(res.status(), 401);
 }
 
+/// A page's refetch after a live change (`live=true`) only looks at the
+/// session; the same call made by the user keeps it alive. So a board or
+/// a youth page left open lets its session time out.
+#[tokio::test]
+async fn a_refetch_after_a_live_change_does_not_keep_the_session_alive() {
+    let app = TestApp::spawn().await;
+    let anna = app
+        .person(
+            "Anna",
+            OrganisationKind::Jgz,
+            &[
+                zorgsignaal::domain::role::Role::Professional,
+                zorgsignaal::domain::role::Role::Coordinator,
+            ],
+        )
+        .await;
+    common::case::involve(&app, &anna).await;
+    let youth = common::case::youth(&app).await;
+    let idle = || async {
+        app.count("SELECT (extract(epoch FROM now() - last_seen_at))::bigint FROM sessions")
+            .await
+    };
+    let calls: [(&str, Vec<(&str, &str)>); 4] = [
+        ("youth", vec![("id", youth.as_str())]),
+        ("youth_actions", vec![("youth", youth.as_str())]),
+        ("my_actions", vec![]),
+        ("coordination_board", vec![]),
+    ];
+    for (endpoint, args) in &calls {
+        app.execute("UPDATE sessions SET last_seen_at = now() - interval '10 minutes'")
+            .await;
+        let mut looking = args.clone();
+        looking.push(("live", "true"));
+        let res = app.call_as(&anna, endpoint, &looking).await;
+        assert_eq!(res.status(), 200, "{endpoint}");
+        assert!(
+            idle().await >= 600,
+            "{endpoint} with live=true kept the session alive"
+        );
+        let res = app.call_as(&anna, endpoint, args).await;
+        assert_eq!(res.status(), 200, "{endpoint}");
+        assert!(
+            idle().await < 60,
+            "{endpoint} as the user's own request keeps it alive"
+        );
+    }
+    // A session that timed out is refused to both.
+    app.execute("UPDATE sessions SET last_seen_at = now() - interval '31 minutes'")
+        .await;
+    let res = app.call_as(&anna, "my_actions", &[("live", "true")]).await;
+    assert_eq!(res.status(), 401);
+}
+
 #[tokio::test]
 async fn logging_out_a_password_change_or_deactivation_ends_the_stream() {
     let app = TestApp::spawn_with(&[("LIVE_SESSION_CHECK_SECONDS", "1")]).await;

@@ -27,7 +27,7 @@ pub async fn create_action(
 ) -> Result<(), AppError> {
     use crate::{api::respond, server::cases::actions};
     respond(async move {
-        let mut act = ssr::begin().await?;
+        let mut act = ssr::begin(false).await?;
         let actor = act.actor();
         let family = for_family.is_some_and(|v| !v.is_empty() && v != "false");
         let result = match ssr::check(&title, &description, &due_on, &assignee, family) {
@@ -54,7 +54,7 @@ pub async fn change_action(
 ) -> Result<(), AppError> {
     use crate::{api::respond, server::cases::actions};
     respond(async move {
-        let mut act = ssr::begin().await?;
+        let mut act = ssr::begin(false).await?;
         let actor = act.actor();
         let result = match ssr::check(&title, &description, &due_on, &assignee, false) {
             Err(e) => Err(e),
@@ -73,7 +73,7 @@ pub async fn change_action(
 pub async fn cancel_action(id: Uuid) -> Result<(), AppError> {
     use crate::{api::respond, server::cases::actions};
     respond(async move {
-        let mut act = ssr::begin().await?;
+        let mut act = ssr::begin(false).await?;
         let actor = act.actor();
         let ok = actions::cancel(act.tx(), id, &actor).await?;
         let result = if ok { Ok(()) } else { Err(AppError::NotFound) };
@@ -88,7 +88,7 @@ pub async fn cancel_action(id: Uuid) -> Result<(), AppError> {
 pub async fn complete_action(id: Uuid, #[server(default)] note: String) -> Result<(), AppError> {
     use crate::{api::respond, domain::actions::ActionField, error::FieldError, server::cases::actions};
     respond(async move {
-        let mut act = ssr::begin().await?;
+        let mut act = ssr::begin(false).await?;
         let actor = act.actor();
         let note = note.trim();
         let result = if note.chars().count() > 4000 {
@@ -109,14 +109,14 @@ pub async fn complete_action(id: Uuid, #[server(default)] note: String) -> Resul
 
 /// The actions of a youth the caller may see.
 #[server(endpoint = "youth_actions")]
-pub async fn youth_actions(youth: Uuid) -> Result<Vec<ActionView>, AppError> {
+pub async fn youth_actions(youth: Uuid, #[server(default)] live: bool) -> Result<Vec<ActionView>, AppError> {
     use crate::{
         api::respond,
         domain::today,
         server::db::{actions, coordination::read},
     };
     respond(async move {
-        let mut act = ssr::begin().await?;
+        let mut act = ssr::begin(live).await?;
         let actor = act.actor();
         let result = if read::may_view(act.tx(), youth, &actor).await? {
             Ok(actions::list(act.tx(), actions::Scope::Youth(youth), &actor, today()).await?)
@@ -129,12 +129,13 @@ pub async fn youth_actions(youth: Uuid) -> Result<Vec<ActionView>, AppError> {
     .await
 }
 
-/// "Mijn acties": every open action for the caller, by due date.
+/// "Mijn acties": every open action for the caller, by due date (`live`:
+/// a refetch after a live change, see [`super::youths::get_youth`]).
 #[server(endpoint = "my_actions")]
-pub async fn my_actions() -> Result<Vec<ActionView>, AppError> {
+pub async fn my_actions(#[server(default)] live: bool) -> Result<Vec<ActionView>, AppError> {
     use crate::{api::respond, domain::today, server::db::actions};
     respond(async move {
-        let mut act = ssr::begin().await?;
+        let mut act = ssr::begin(live).await?;
         let actor = act.actor();
         let list = actions::list(act.tx(), actions::Scope::Mine, &actor, today()).await?;
         let ids = list.iter().map(|a| a.youth_id.to_string()).collect();
@@ -146,7 +147,9 @@ pub async fn my_actions() -> Result<Vec<ActionView>, AppError> {
 /// The coordinator's board: every youth they coordinate with its actions
 /// (filters are applied where it is shown).
 #[server(endpoint = "coordination_board")]
-pub async fn coordination_board() -> Result<crate::domain::board::Board, AppError> {
+pub async fn coordination_board(
+    #[server(default)] live: bool,
+) -> Result<crate::domain::board::Board, AppError> {
     use crate::{
         api::act::Act,
         api::respond,
@@ -154,7 +157,7 @@ pub async fn coordination_board() -> Result<crate::domain::board::Board, AppErro
         server::db::actions,
     };
     respond(async move {
-        let mut act = Act::begin(&[Role::Coordinator]).await?;
+        let mut act = Act::begin_live(&[Role::Coordinator], live).await?;
         let actor = act.actor();
         let board = actions::board(act.tx(), &actor, today()).await?;
         let ids = board.cases.iter().map(|c| c.youth_id.to_string()).collect();
@@ -177,8 +180,9 @@ mod ssr {
         server::db::actions::{Assignee, Refused},
     };
 
-    pub async fn begin() -> Result<Act, AppError> {
-        Act::begin(&[Role::Professional, Role::Coordinator]).await
+    /// `live`: a refetch after a live change (the session is only looked at).
+    pub async fn begin(live: bool) -> Result<Act, AppError> {
+        Act::begin_live(&[Role::Professional, Role::Coordinator], live).await
     }
 
     /// Checks the form; messages per field.

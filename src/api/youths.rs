@@ -101,16 +101,17 @@ pub async fn list_my_youths(
 }
 
 /// The youth page. Anyone not involved gets the same "not found" as for a
-/// youth that does not exist, and an audit row "denied".
+/// youth that does not exist, and an audit row "denied". `live`: a refetch
+/// after a live change, which does not keep the session alive.
 #[server(endpoint = "youth")]
-pub async fn get_youth(id: Uuid) -> Result<YouthDetail, AppError> {
+pub async fn get_youth(id: Uuid, #[server(default)] live: bool) -> Result<YouthDetail, AppError> {
     use crate::{
         api::{act::Act, respond},
         domain::{role::Role, today},
         server::db,
     };
     respond(async move {
-        let mut act = Act::begin(&[Role::Professional, Role::Coordinator]).await?;
+        let mut act = Act::begin_live(&[Role::Professional, Role::Coordinator], live).await?;
         let actor = act.actor();
         let tx = act.tx();
         let detail = if db::coordination::read::may_view(tx, id, &actor).await? {

@@ -39,6 +39,19 @@ impl Caller {
         Ok(Caller { user, state, parts })
     }
 
+    /// [`Caller::require`] for a refetch after a live change (`live`):
+    /// it only looks at the session, never keeps it alive.
+    pub async fn require_live(roles: &[Role], live: bool) -> Result<Caller, AppError> {
+        let (state, parts) = auth::request()?;
+        let touch = if live {
+            auth::Touch::Look
+        } else {
+            auth::Touch::Keep
+        };
+        let user = auth::require_touching(&state, &parts, roles, touch).await?;
+        Ok(Caller { user, state, parts })
+    }
+
     pub fn client_ip(&self) -> Option<IpAddr> {
         auth::client_ip(&self.parts, &self.state.config)
     }
@@ -54,6 +67,11 @@ impl Act {
     /// Checks that the user holds one of `roles` and opens a transaction.
     pub async fn begin(roles: &[Role]) -> Result<Act, AppError> {
         Act::of(Caller::require(roles).await?).await
+    }
+
+    /// [`Act::begin`] for a refetch after a live change when `live`.
+    pub async fn begin_live(roles: &[Role], live: bool) -> Result<Act, AppError> {
+        Act::of(Caller::require_live(roles, live).await?).await
     }
 
     /// Opens the transaction for a caller already checked.

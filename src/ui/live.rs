@@ -153,6 +153,15 @@ pub fn LiveStatus(live: Live, #[prop(into)] reload: String) -> impl IntoView {
 /// the answer differs from what `current` shows. A change the page itself just made
 /// (and already refetched) then re-renders nothing, so an open form or a
 /// half-typed text stays as it is.
+/// True when a resource's fetch was set off by [`when_changed`] finding
+/// the data changed (its `stale` count moved since the last fetch), not
+/// by the user: such a refetch only looks at the session.
+pub fn after_live_change(seen: StoredValue<usize>, stale: usize) -> bool {
+    let moved = stale != seen.get_value();
+    seen.set_value(stale);
+    moved
+}
+
 pub fn when_changed<T, Fut>(
     live: Live,
     current: Resource<T>,

@@ -187,6 +187,11 @@ pub fn call(w: &World, p: &Prepared, row: &str, column: usize) -> Call {
         "cancel_action" => f("cancel_action", args(&[("id", &action)])),
         "complete_action" => f("complete_action", args(&[("id", &action), ("note", "Gebeld.")])),
         "youth_actions" => f("youth_actions", args(&[("youth", &youth)])),
+        // The same functions called as a page's refetch after a live change.
+        "youth (live)" => f("youth", args(&[("id", &youth), ("live", "true")])),
+        "youth_actions (live)" => f("youth_actions", args(&[("youth", &youth), ("live", "true")])),
+        "my_actions (live)" => f("my_actions", args(&[("live", "true")])),
+        "coordination_board (live)" => f("coordination_board", args(&[("live", "true")])),
         "take_coordination" => f("take_coordination", args(&[("youth", &youth)])),
         "propose_handover" => f(
             "propose_handover",

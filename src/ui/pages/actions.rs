@@ -16,7 +16,7 @@ use crate::{
     error::AppError,
     ui::{
         components::{form::ErrorNotice, guard::RequireRole},
-        live::{use_live, when_changed, Live, LiveStatus},
+        live::{after_live_change, use_live, when_changed, Live, LiveStatus},
     },
 };
 use leptos::prelude::*;
@@ -187,11 +187,12 @@ pub fn actions_section(
     live: Live,
 ) -> impl IntoView {
     let (stale, set_stale) = signal(0usize);
+    let seen = StoredValue::new(0usize);
     let list = Resource::new(
         move || (forms.version(), stale.get()),
-        move |_| youth_actions(youth),
+        move |(_, s)| youth_actions(youth, after_live_change(seen, s)),
     );
-    when_changed(live, list, set_stale, move || youth_actions(youth));
+    when_changed(live, list, set_stale, move || youth_actions(youth, true));
     let create_error = Signal::derive(move || forms.create.value().get().and_then(Result::err));
     let (involved2, family2) = (involved.clone(), family.clone());
     let create = coordinates.then(move || {
@@ -261,8 +262,12 @@ fn my_actions_page(_user: CurrentUser) -> AnyView {
     let live = use_live(Some(Topic::Mine), false);
     let forms = ActionForms::new();
     let (stale, set_stale) = signal(0usize);
-    let list = Resource::new(move || (forms.version(), stale.get()), |_| my_actions());
-    when_changed(live, list, set_stale, my_actions);
+    let seen = StoredValue::new(0usize);
+    let list = Resource::new(
+        move || (forms.version(), stale.get()),
+        move |(_, s)| my_actions(after_live_change(seen, s)),
+    );
+    when_changed(live, list, set_stale, || my_actions(true));
     view! {
         <h1 class="utrecht-heading-1">"Mijn acties"</h1>
         <p class="utrecht-paragraph">"De acties die coördinatoren bij jou of je organisatie hebben uitgezet, de eerstvolgende bovenaan."</p>

@@ -45,7 +45,9 @@ fn board_page(_user: CurrentUser) -> AnyView {
             overdue_only: q.get("te_laat").is_some_and(|v| !v.is_empty()),
         })
     });
-    let board = Resource::new(move || live.changes.get(), |_| coordination_board());
+    // After the first load, every fetch follows a live change: it looks at
+    // the session without keeping it alive.
+    let board = Resource::new(move || live.changes.get(), |n| coordination_board(n > 0));
     let reload = move || {
         let search = location.search.get();
         match search.trim_start_matches('?') {

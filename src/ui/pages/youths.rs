@@ -17,7 +17,7 @@ use crate::{
             guard::{set_status, RequireRole},
             table::Table,
         },
-        live::{use_live, when_changed, Live, Presence},
+        live::{after_live_change, use_live, when_changed, Live, Presence},
         pages::{
             actions::{actions_section, ActionForms},
             coordination::{coordination_section, CoordinationActions},
@@ -189,6 +189,7 @@ fn youth_page(_user: CurrentUser) -> AnyView {
     let id = move || params.with(|p| p.get("id").and_then(|s| uuid::Uuid::parse_str(&s).ok()));
     let live = use_live(Signal::derive(move || id().map(Topic::Youth)), false);
     let (stale, set_stale) = signal(0usize);
+    let seen = StoredValue::new(0usize);
     let youth = Resource::new(
         move || {
             (
@@ -201,16 +202,19 @@ fn youth_page(_user: CurrentUser) -> AnyView {
                 stale.get(),
             )
         },
-        |(id, ..)| async move {
-            match id {
-                Some(id) => get_youth(id).await,
-                None => Err(AppError::NotFound),
+        move |(id, .., s)| {
+            let live = after_live_change(seen, s);
+            async move {
+                match id {
+                    Some(id) => get_youth(id, live).await,
+                    None => Err(AppError::NotFound),
+                }
             }
         },
     );
     when_changed(live, youth, set_stale, move || async move {
         match id() {
-            Some(id) => get_youth(id).await,
+            Some(id) => get_youth(id, true).await,
             None => Err(AppError::NotFound),
         }
     });
