@@ -44,14 +44,22 @@ pub async fn by_session(
     touch: bool,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     // `touch`: the user's own request keeps the session alive; a live
-    // stream (`touch` false) only looks, so it never does.
+    // stream or a refetch after a live change (`touch` false) only looks,
+    // so it never does, and writes nothing.
     let row = sqlx::query!(
-        r#"WITH s AS (
-             UPDATE sessions SET last_seen_at = CASE WHEN $4 THEN now() ELSE last_seen_at END
-             WHERE token_hash = $1 AND stage = 'full'
+        r#"WITH touched AS (
+             UPDATE sessions SET last_seen_at = now()
+             WHERE $4 AND token_hash = $1 AND stage = 'full'
                AND last_seen_at > now() - make_interval(secs => $2)
                AND created_at > now() - make_interval(secs => $3)
-             RETURNING user_id)
+             RETURNING user_id),
+           s AS (
+             SELECT user_id FROM touched
+             UNION ALL
+             SELECT user_id FROM sessions
+             WHERE NOT $4 AND token_hash = $1 AND stage = 'full'
+               AND last_seen_at > now() - make_interval(secs => $2)
+               AND created_at > now() - make_interval(secs => $3))
          SELECT u.id, u.name, u.email, o.id AS organisation_id, o.name AS organisation_name,
                 o.region_id, o.may_register, o.may_signal, o.may_coordinate,
                 array(SELECT role FROM user_roles r WHERE r.user_id = u.id ORDER BY role) AS "roles!"
