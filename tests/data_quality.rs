@@ -144,6 +144,10 @@ async fn a_mistyped_bsn_mails_the_organisation_that_typed_it_and_never_shows_it_
     let w = world().await;
     let youth = mismatch(&w, BSN).await;
     let org = w.bram.user.organisation_id.to_string();
+    // Bram gave a signal on the same (mistyped) BSN as well.
+    let mut signal = form(BSN, "Pieter", "Bakker", "2015-01-01");
+    signal.push(("kind", "veiligheid"));
+    assert_eq!(w.app.call_as(&w.bram, "signal", &signal).await.status(), 200);
     let before = w.app.wait_for_mails(2).await.len();
 
     assert_eq!(resolve(&w, &youth, &org, "wrong_bsn").await.status(), 200);
@@ -180,6 +184,16 @@ async fn a_mistyped_bsn_mails_the_organisation_that_typed_it_and_never_shows_it_
     assert_eq!(
         w.app
             .count(&format!(
+                "SELECT count(*) FROM signals WHERE youth_id = '{youth}' AND organisation_id = '{org}'
+                    AND closed_at IS NOT NULL AND close_reason = 'in_error'"
+            ))
+            .await,
+        1,
+        "the signal too"
+    );
+    assert_eq!(
+        w.app
+            .count(&format!(
                 "SELECT involved_organisations::bigint FROM youths WHERE id = '{youth}'"
             ))
             .await,
@@ -187,10 +201,10 @@ async fn a_mistyped_bsn_mails_the_organisation_that_typed_it_and_never_shows_it_
     );
     assert_eq!(
         w.app
-            .count("SELECT count(*) FROM audit_log WHERE action = 'registration_end' AND user_id IS NULL")
+            .count("SELECT count(*) FROM audit_log WHERE action IN ('registration_end', 'signal_close') AND user_id IS NULL")
             .await,
-        1,
-        "the ending is audited as the system's act"
+        2,
+        "each ending is audited as the system's act"
     );
     assert_eq!(name_seen(&w, &w.anna, &youth).await, "Jan Vries");
     // The other child's page is no longer Bram's to open; the mail leads
@@ -207,6 +221,14 @@ async fn a_mistyped_bsn_mails_the_organisation_that_typed_it_and_never_shows_it_
     );
     // Resolved once: a second decision finds nothing.
     assert_eq!(resolve(&w, &youth, &org, "keep_stored").await.status(), 404);
+    // Typing the same wrong BSN again brings the mismatch back on the list.
+    let res = w
+        .app
+        .call_as(&w.bram, "register", &form(BSN, "Pieter", "Bakker", "2015-01-01"))
+        .await;
+    assert_eq!(res.status(), 200);
+    let again = list(&w).await;
+    assert_eq!(again.len(), 1, "{again:?}");
 }
 
 #[tokio::test]

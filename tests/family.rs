@@ -40,9 +40,10 @@ async fn family(app: &TestApp, p: &Person, youth: &str) -> (u16, Value) {
     (status, v["family"].clone())
 }
 
-/// Issue 19: each organisation sees a youth as it recorded it — in the
-/// family part of a page and on the board too — and the history line of a
-/// link names no youth (not everyone involved with one knows the other).
+/// Issue 19: each organisation sees a youth as it recorded it in the
+/// family part of a page (members and the youths it may link), and the
+/// history line of a link names no youth (not everyone involved with one
+/// knows the other).
 #[tokio::test]
 async fn family_members_show_as_the_viewers_organisation_recorded_them() {
     let app = TestApp::spawn().await;

@@ -517,7 +517,11 @@ async fn an_apps_secret_is_sealed_at_rest_and_one_stored_readable_before_is_seal
     ))
     .execute(&app.pool)
     .await;
-    assert!(res.is_err(), "a readable secret is refused");
+    let refused = res.unwrap_err().to_string();
+    assert!(
+        refused.contains("users_totp_secret_sealed_only"),
+        "a readable secret is refused: {refused}"
+    );
     // A database from before this release had no such check.
     app.execute_as_owner("ALTER TABLE users DROP CONSTRAINT users_totp_secret_sealed_only")
         .await;
@@ -542,9 +546,10 @@ async fn an_apps_secret_is_sealed_at_rest_and_one_stored_readable_before_is_seal
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 }
 
-/// Replacing TOTP_KEY: every instance restarted with the new key and the
-/// old one as TOTP_KEY_PREVIOUS moves the secrets on at start-up, and the
-/// apps go on working; a key that opens none of them is refused.
+/// Replacing TOTP_KEY without downtime: every instance learns the new key
+/// (TOTP_KEY_OTHER), then runs with it as TOTP_KEY and the old one beside
+/// it; the first such start moves the secrets on, and the apps go on
+/// working on every instance; a key that opens none of them is refused.
 #[tokio::test]
 async fn a_new_totp_key_moves_every_secret_on_and_a_wrong_one_is_refused() {
     const OLD: &str = "the-first-totp-key-0123456789abcdef";
@@ -564,8 +569,15 @@ async fn a_new_totp_key_moves_every_secret_on_and_a_wrong_one_is_refused() {
     let opens = |k: &str, s: &[u8]| zorgsignaal::server::sealed::open(&key(k), rita.id.as_bytes(), s);
     assert_eq!(opens(OLD, &stored().await).as_deref(), Some(secret.as_slice()));
 
+    // First every instance learns the new key beside the old one: nothing moves.
+    let learning = app
+        .second_instance_with(&[("TOTP_KEY", OLD), ("TOTP_KEY_OTHER", NEW)])
+        .await;
+    assert_eq!(opens(OLD, &stored().await).as_deref(), Some(secret.as_slice()));
+    // Then the new key becomes TOTP_KEY: the first such instance moves the
+    // secrets, and an instance of the first step still opens them.
     let again = app
-        .second_instance_with(&[("TOTP_KEY", NEW), ("TOTP_KEY_PREVIOUS", OLD)])
+        .second_instance_with(&[("TOTP_KEY", NEW), ("TOTP_KEY_OTHER", OLD)])
         .await;
     let moved = stored().await;
     assert_eq!(
@@ -584,6 +596,17 @@ async fn a_new_totp_key_moves_every_secret_on_and_a_wrong_one_is_refused() {
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    // (The step's code is used up: a wrong one shows the instance opens
+    // the moved secret — "wrong code", 422 — where one that could not
+    // would fail with 500.)
+    let (client, _) = password_step(&learning, &rita).await;
+    let wrong = if code_at(&secret, used_step + 1) == "999999" {
+        "999998"
+    } else {
+        "999999"
+    };
+    let res = learning.call(&client, "login_code", &[("code", wrong)]).await;
+    assert_eq!(res.status(), 422, "{}", res.text().await.unwrap());
     // Started again with the new key alone: nothing left to move.
     app.second_instance_with(&[("TOTP_KEY", NEW)]).await;
     assert_eq!(stored().await, moved);

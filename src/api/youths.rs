@@ -246,13 +246,19 @@ mod ssr {
             via: Via::Ui,
             extra_ids: vec![],
         };
-        // The use case writes one audit row per item itself.
-        let outcome = chain::record(act.tx(), &[item], &actor)
-            .await?
-            .pop()
-            .ok_or_else(|| crate::server::errors::internal("record", "no outcome"))?;
-        act.commit().await?;
+        // The use case writes one audit row per item itself. Even a failure
+        // waits for the floor: it answers after the index was looked at.
+        let recorded = async {
+            let outcome = chain::record(act.tx(), &[item], &actor)
+                .await?
+                .pop()
+                .ok_or_else(|| crate::server::errors::internal("record", "no outcome"))?;
+            act.commit().await?;
+            Ok::<_, AppError>(outcome)
+        }
+        .await;
         floor.wait(1).await;
+        let outcome = recorded?;
         match outcome {
             Ok(r) => {
                 let (_, parts) = auth::request()?;

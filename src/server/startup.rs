@@ -159,14 +159,14 @@ pub async fn prepare(state: &AppState) -> Result<(), String> {
     if found.unopened > 0 && found.unopened == found.secrets {
         return Err(format!(
             "TOTP_KEY opent geen van de {} opgeslagen geheimen van authenticator-apps: is het de goede sleutel? \
-             Zet bij een nieuwe sleutel de vorige in TOTP_KEY_PREVIOUS.",
+             Zet bij een nieuwe sleutel de vorige in TOTP_KEY_OTHER.",
             found.secrets
         ));
     }
     if found.unopened > 0 {
         tracing::warn!(
             secrets = found.unopened,
-            "authenticator secrets that neither TOTP_KEY nor TOTP_KEY_PREVIOUS opens: those users must set up their app again"
+            "authenticator secrets that neither TOTP_KEY nor TOTP_KEY_OTHER opens (a key missing from this instance?)"
         );
     }
     Ok(())

@@ -102,6 +102,10 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         super::flash::put(&state.pool, &parts, &summary).await
     }
     .await;
+    // A failure too waits for the floor (it answers after the index was looked at).
+    if result.is_err() {
+        floor.wait(0).await;
+    }
     match result {
         Ok(Some(flash)) => back(&format!("verslag={flash}")),
         Ok(None) => Redirect::to("/inloggen").into_response(),

@@ -122,7 +122,7 @@ impl Period {
         })
     }
 
-    /// The period of `kind` that holds `day` (a range: that day alone).
+    /// The period of `kind` that holds `day` (a range: the day's quarter).
     pub fn containing(kind: PeriodKind, day: NaiveDate) -> Period {
         let p = match kind {
             PeriodKind::Month => Self::month(day.year(), day.month()),
@@ -199,7 +199,8 @@ impl Period {
                 )
             }
             "jaar" => Self::year(value.parse().ok()?),
-            // The figures are kept per month: a range is whole months.
+            // The figures are kept per month; a range is whole quarters
+            // (`range` refuses anything else).
             "periode" => {
                 let from = super::youth::parse_iso_date(from.trim())?;
                 let to = super::youth::parse_iso_date(to.trim())?;

@@ -101,9 +101,9 @@ pub fn change(now: Cell, before: Cell) -> Option<i64> {
 
 /// A percentage (0–100, rounded) of `part` out of `whole`, shown only when
 /// both `part` and the rest reach the threshold: beside a shown whole, a
-/// percentage gives the part away. It is the share of the two rounded
-/// counts, so it tells no more than they do (7 of 12 exactly would name
-/// both numbers).
+/// percentage gives the part away. Its value is the share of the two
+/// rounded counts (7 of 12 exactly would name both numbers); whether it is
+/// shown says, as the "<5" beside it would, only that both parts reach five.
 pub fn percentage(part: u64, whole: u64) -> Option<u32> {
     let rest = whole.checked_sub(part)?;
     let (part, whole) = (rounded(part), rounded(whole));

@@ -1,5 +1,5 @@
 //! The authenticator apps' secrets at rest: sealed with `TOTP_KEY`, and
-//! moved on to a new key when it is replaced (`TOTP_KEY_PREVIOUS`).
+//! moved on to a new key when it is replaced (`TOTP_KEY_OTHER`).
 
 use crate::server::{config::Config, db, sealed};
 
@@ -29,19 +29,20 @@ pub async fn seal_readable_secrets(pool: &sqlx::PgPool, key: &[u8; 32]) -> Resul
 pub struct Resealed {
     /// Sealed secrets in all.
     pub secrets: usize,
-    /// Opened only with `TOTP_KEY_PREVIOUS`, and now sealed with `TOTP_KEY`.
+    /// Opened only with `TOTP_KEY_OTHER`, and now sealed with `TOTP_KEY`.
     pub moved: usize,
     /// Opened with neither key.
     pub unopened: usize,
 }
 
-/// Moves every sealed secret that only the previous key opens on to the
-/// current one, in one transaction (at start-up, so every instance
-/// started with the new key finishes the move; a second one finds
-/// nothing left to do).
+/// Moves every sealed secret that only `TOTP_KEY_OTHER` opens on to
+/// `TOTP_KEY`, in one transaction (at start-up: the first instance started
+/// with the new key makes the move, the next find nothing left to do).
+/// Without a second key it only counts what does not open (nothing is
+/// locked or written).
 pub async fn reseal_secrets(pool: &sqlx::PgPool, config: &Config) -> Result<Resealed, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let rows = db::two_factor::sealed_secrets(&mut tx).await?;
+    let rows = db::two_factor::sealed_secrets(&mut tx, config.totp_key_other.is_some()).await?;
     let mut found = Resealed::default();
     for (user, secret, pending) in rows {
         let bound = user.as_bytes();

@@ -69,9 +69,10 @@ pub fn totp_key(
     }
 }
 
-/// The key `TOTP_KEY` replaced, while secrets are moved on (optional).
-pub fn totp_previous_key(get: &impl Fn(&str) -> Option<String>) -> Result<Option<[u8; 32]>, ConfigError> {
-    match secret(get, "TOTP_KEY_PREVIOUS", "TOTP_KEY_PREVIOUS_FILE")? {
+/// A second key that also opens the secrets while `TOTP_KEY` is replaced
+/// (optional).
+pub fn totp_other_key(get: &impl Fn(&str) -> Option<String>) -> Result<Option<[u8; 32]>, ConfigError> {
+    match secret(get, "TOTP_KEY_OTHER", "TOTP_KEY_OTHER_FILE")? {
         Some(text) if text.trim().chars().count() >= crate::server::pseudonym::MIN_KEY_CHARS => {
             Ok(Some(crate::server::sealed::derive_key(&[
                 b"zorgsignaal totp",
@@ -79,7 +80,7 @@ pub fn totp_previous_key(get: &impl Fn(&str) -> Option<String>) -> Result<Option
             ])))
         }
         Some(_) => Err(ConfigError {
-            var: "TOTP_KEY_PREVIOUS",
+            var: "TOTP_KEY_OTHER",
             message: "korter dan 32 tekens".into(),
         }),
         None => Ok(None),
@@ -93,10 +94,10 @@ pub fn development_totp_key() -> [u8; 32] {
 
 impl super::Config {
     /// An authenticator secret sealed for `bound`, opened with `TOTP_KEY`
-    /// or, during a rotation, the key it replaced.
+    /// or, during a rotation, `TOTP_KEY_OTHER`.
     pub fn open_totp(&self, bound: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
         std::iter::once(&self.totp_key)
-            .chain(self.totp_key_previous.as_ref())
+            .chain(self.totp_key_other.as_ref())
             .find_map(|key| crate::server::sealed::open(key, bound, sealed))
     }
 }

@@ -67,9 +67,10 @@ pub struct Config {
     /// Seals the authenticator apps' secrets at rest (`TOTP_KEY`).
     pub totp_key: [u8; 32],
     pub totp_key_derived: bool,
-    /// The key `TOTP_KEY` replaced (`TOTP_KEY_PREVIOUS`): it still opens
-    /// secrets until start-up has moved them on to the new key.
-    pub totp_key_previous: Option<[u8; 32]>,
+    /// A second key that also opens the secrets while `TOTP_KEY` is
+    /// replaced (`TOTP_KEY_OTHER`); start-up moves what only it opens on
+    /// to `TOTP_KEY`.
+    pub totp_key_other: Option<[u8; 32]>,
 }
 
 // The database URL may hold a password: never print it.
@@ -184,7 +185,7 @@ impl Config {
             bsn_key_derived,
             totp_key: totp_key.unwrap_or_else(keys::development_totp_key),
             totp_key_derived,
-            totp_key_previous: keys::totp_previous_key(&s.0)?,
+            totp_key_other: keys::totp_other_key(&s.0)?,
         })
     }
 

@@ -288,19 +288,32 @@ pub async fn store_sealed(
     Ok(())
 }
 
-/// Every user's sealed secrets (48 bytes), locked for moving them on to a
-/// new key.
+/// Every user's sealed secrets (48 bytes); `lock`: locked, to move them on
+/// to a new key.
 pub async fn sealed_secrets(
     tx: &mut sqlx::PgConnection,
+    lock: bool,
 ) -> Result<Vec<(Uuid, Option<Vec<u8>>, Option<Vec<u8>>)>, sqlx::Error> {
-    Ok(sqlx::query!(
-        "SELECT id, totp_secret, totp_pending_secret FROM users
-          WHERE length(totp_secret) = 48 OR length(totp_pending_secret) = 48
-          ORDER BY id FOR UPDATE"
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.totp_secret, r.totp_pending_secret))
-    .collect())
+    Ok(if lock {
+        sqlx::query!(
+            "SELECT id, totp_secret, totp_pending_secret FROM users
+              WHERE length(totp_secret) = 48 OR length(totp_pending_secret) = 48
+              ORDER BY id FOR UPDATE"
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.totp_secret, r.totp_pending_secret))
+        .collect()
+    } else {
+        sqlx::query!(
+            "SELECT id, totp_secret, totp_pending_secret FROM users
+              WHERE length(totp_secret) = 48 OR length(totp_pending_secret) = 48"
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.totp_secret, r.totp_pending_secret))
+        .collect()
+    })
 }

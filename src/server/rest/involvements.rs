@@ -151,13 +151,19 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
         }
     };
     let floor = Floor::start(&state.config);
-    let mut tx = state.pool.begin().await?;
-    let outcome = chain::record(&mut tx, &[item], &caller.actor())
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::from(internal("api record", "no outcome")))?;
-    tx.commit().await?;
+    // Even a failure waits for the floor: it answers after the index was looked at.
+    let recorded = async {
+        let mut tx = state.pool.begin().await?;
+        let outcome = chain::record(&mut tx, &[item], &caller.actor())
+            .await?
+            .pop()
+            .ok_or_else(|| ApiError::from(internal("api record", "no outcome")))?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(outcome)
+    }
+    .await;
     floor.wait(1).await;
+    let outcome = recorded?;
     match outcome {
         Ok(r) => {
             let status = if r.created {
@@ -369,7 +375,7 @@ pub(super) async fn bulk(State(state): State<AppState>, req: Request) -> ApiResu
     };
     let bytes = body_bytes(&parts, body).await?;
     let floor = Floor::start(&state.config);
-    let report = chain::import_file(
+    let imported = chain::import_file(
         &state.pool,
         &state.config.bsn_keys,
         caller.owner.organisation_id,
@@ -377,7 +383,12 @@ pub(super) async fn bulk(State(state): State<AppState>, req: Request) -> ApiResu
         &bytes,
         &caller.actor(),
     )
-    .await?;
+    .await;
+    // A failure too waits for the floor (of the rows it could count).
+    if imported.is_err() {
+        floor.wait(0).await;
+    }
+    let report = imported?;
     audit::record(
         &state.pool,
         &caller.entry(

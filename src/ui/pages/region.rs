@@ -45,7 +45,7 @@ fn region_page(_user: CurrentUser) -> AnyView {
                                     }}
                                 </p>
                                 <ul class="utrecht-unordered-list">
-                                    {o.overdue_mismatches.into_iter().map(|m| view! {
+                                    {o.overdue_mismatches.into_iter().take(10).map(|m| view! {
                                         <li>
                                             {format!(
                                                 "getypt door {}, open sinds {} ({} dagen)",
@@ -55,6 +55,7 @@ fn region_page(_user: CurrentUser) -> AnyView {
                                             )}
                                         </li>
                                     }).collect_view()}
+                                    {(n > 10).then(|| view! { <li>{format!("en nog {}", n - 10)}</li> })}
                                 </ul>
                                 <p class="utrecht-paragraph">
                                     <a class="utrecht-link" href="/regio/gegevenskwaliteit">"Naar gegevenskwaliteit"</a>

@@ -226,19 +226,31 @@ pub(super) async fn insert(
 /// Keeps the personal data of `items` as their organisations typed them,
 /// where it differs from what is stored at the BSN. An organisation keeps
 /// the first version it typed (a mismatch stays one until the region
-/// admin resolves it).
+/// admin resolves it); one whose BSN the admin found mistyped and that
+/// types it again is a mismatch anew, back on the admin's list.
 pub(super) async fn insert_versions(
     tx: &mut PgConnection,
     items: &[&NewInvolvement],
     stored: &Stored,
 ) -> Result<(), sqlx::Error> {
+    // One row per youth and organisation (a bulk import may name a youth
+    // twice): the first, as before, and no row updated twice.
+    let mut seen = std::collections::HashSet::new();
+    let items: Vec<&&NewInvolvement> = items
+        .iter()
+        .filter(|i| seen.insert((stored[&i.pseudonym.hmac].0, i.organisation_id)))
+        .collect();
     let ys = || items.iter().map(|i| &i.youth);
     let ids = items.iter().map(|i| stored[&i.pseudonym.hmac].0);
     sqlx::query!(
         "INSERT INTO youth_versions (youth_id, organisation_id, given_names, prefix, family_name, birth_date,
                                      municipality_code, typed_by)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::uuid[])
-         ON CONFLICT (youth_id, organisation_id) DO NOTHING",
+         ON CONFLICT (youth_id, organisation_id) DO UPDATE
+            SET given_names = EXCLUDED.given_names, prefix = EXCLUDED.prefix, family_name = EXCLUDED.family_name,
+                birth_date = EXCLUDED.birth_date, municipality_code = EXCLUDED.municipality_code,
+                typed_by = EXCLUDED.typed_by, since = now(), wrong_bsn_at = NULL, wrong_bsn_by = NULL
+          WHERE youth_versions.wrong_bsn_at IS NOT NULL",
         &ids.collect::<Vec<_>>(),
         &items.iter().map(|i| i.organisation_id).collect::<Vec<_>>(),
         &ys().map(|y| y.given_names.as_str()).collect::<Vec<_>>() as &[&str],

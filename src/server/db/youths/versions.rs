@@ -72,7 +72,8 @@ pub async fn overdue_in_region(
 ) -> Result<Vec<Overdue>, sqlx::Error> {
     Ok(sqlx::query!(
         r#"SELECT o.name AS typed_organisation, (v.since AT TIME ZONE 'Europe/Amsterdam')::date AS "since!",
-                  (now()::date - v.since::date) AS "days!"
+                  ((now() AT TIME ZONE 'Europe/Amsterdam')::date
+                   - (v.since AT TIME ZONE 'Europe/Amsterdam')::date) AS "days!"
              FROM youth_versions v
              JOIN youths y ON y.id = v.youth_id
              JOIN organisations o ON o.id = v.organisation_id
@@ -195,18 +196,21 @@ pub async fn resolve(
 }
 
 /// The active registrations (`false`) and open signals (`true`) of
-/// `organisation` on `youth`, by id.
+/// `organisation` on `youth` made since it typed its other version: a
+/// colleague's record from before, made with the stored data, stays.
 pub async fn active_of(
     tx: &mut PgConnection,
     youth: Uuid,
     organisation: Uuid,
 ) -> Result<Vec<(bool, Uuid)>, sqlx::Error> {
     Ok(sqlx::query!(
-        r#"SELECT false AS "is_signal!", id AS "id!" FROM registrations
-            WHERE youth_id = $1 AND organisation_id = $2 AND ended_at IS NULL
+        r#"SELECT false AS "is_signal!", r.id AS "id!" FROM registrations r
+             JOIN youth_versions v ON v.youth_id = r.youth_id AND v.organisation_id = r.organisation_id
+            WHERE r.youth_id = $1 AND r.organisation_id = $2 AND r.ended_at IS NULL AND r.started_at >= v.since
            UNION ALL
-           SELECT true, id FROM signals
-            WHERE youth_id = $1 AND organisation_id = $2 AND closed_at IS NULL
+           SELECT true, s.id FROM signals s
+             JOIN youth_versions v ON v.youth_id = s.youth_id AND v.organisation_id = s.organisation_id
+            WHERE s.youth_id = $1 AND s.organisation_id = $2 AND s.closed_at IS NULL AND s.given_at >= v.since
            ORDER BY 1, 2"#,
         youth,
         organisation
