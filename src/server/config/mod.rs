@@ -67,9 +67,8 @@ pub struct Config {
     /// Seals the authenticator apps' secrets at rest (`TOTP_KEY`).
     pub totp_key: [u8; 32],
     pub totp_key_derived: bool,
-    /// A second key that also opens the secrets while `TOTP_KEY` is
-    /// replaced (`TOTP_KEY_OTHER`); start-up moves what only it opens on
-    /// to `TOTP_KEY`.
+    /// A second key that also opens the secrets (`TOTP_KEY_OTHER`), while
+    /// `TOTP_KEY` is replaced.
     pub totp_key_other: Option<[u8; 32]>,
 }
 

@@ -151,7 +151,7 @@ async fn create(state: AppState, req: Request, is_signal: bool) -> ApiResult {
         }
     };
     let floor = Floor::start(&state.config);
-    // Even a failure waits for the floor: it answers after the index was looked at.
+    // Even a failure waits for the floor (it answers after the index was looked at).
     let recorded = async {
         let mut tx = state.pool.begin().await?;
         let outcome = chain::record(&mut tx, &[item], &caller.actor())
@@ -384,10 +384,7 @@ pub(super) async fn bulk(State(state): State<AppState>, req: Request) -> ApiResu
         &caller.actor(),
     )
     .await;
-    // A failure too waits for the floor (of the rows it could count).
-    if imported.is_err() {
-        floor.wait(0).await;
-    }
+    floor.wait(imported.as_ref().map_or(0, |r| r.rows)).await;
     let report = imported?;
     audit::record(
         &state.pool,
@@ -399,6 +396,5 @@ pub(super) async fn bulk(State(state): State<AppState>, req: Request) -> ApiResu
         ),
     )
     .await?;
-    floor.wait(report.rows).await;
     Ok(Json(report).into_response())
 }
