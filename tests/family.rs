@@ -44,6 +44,16 @@ async fn family(app: &TestApp, p: &Person, youth: &str) -> (u16, Value) {
 /// family part of a page (members and the youths it may link), and the
 /// history line of a link names no youth (not everyone involved with one
 /// knows the other).
+/// The names of the youths the family part offers to link.
+fn candidate_names(f: &Value) -> Vec<&str> {
+    f["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn family_members_show_as_the_viewers_organisation_recorded_them() {
     let app = TestApp::spawn().await;
@@ -56,12 +66,7 @@ async fn family_members_show_as_the_viewers_organisation_recorded_them() {
     involve(&app, &carla, B, "Daniel").await;
     let (a, b) = (id(&app, A).await, id(&app, B).await);
     let (_, f) = family(&app, &carla, &a).await;
-    let names: Vec<&str> = f["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = candidate_names(&f);
     assert_eq!(names, ["Daniel Jansen"], "Carla's own youths, in her version");
     let res = call(&app, &anna, "link_family", &[("youth", &a), ("other", &b)]).await;
     assert_eq!(res.status(), 200);
@@ -98,12 +103,7 @@ async fn a_professional_links_two_of_their_youths_and_nobody_links_what_they_can
     let res = call(&app, &carla, "link_family", &[("youth", &a), ("other", &b)]).await;
     assert_eq!(res.status(), 404);
     let (_, f) = family(&app, &anna, &a).await;
-    let names: Vec<&str> = f["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = candidate_names(&f);
     assert_eq!(names, ["Daan Jansen", "Mila Jansen"]);
     let res = call(&app, &anna, "link_family", &[("youth", &a), ("other", &b)]).await;
     assert_eq!(res.status(), 200);

@@ -534,16 +534,7 @@ async fn an_apps_secret_is_sealed_at_rest_and_one_stored_readable_before_is_seal
     let resealed = stored().await;
     assert_eq!(resealed.len(), 48);
     assert_ne!(resealed, sealed, "a fresh nonce");
-    let (client, step) = password_step(&again, &rita).await;
-    assert_eq!(step, "Code");
-    let res = again
-        .call(
-            &client,
-            "login_code",
-            &[("code", &code_at(&secret, used_step + 1))],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    logs_in_with_code(&again, &rita, &code_at(&secret, used_step + 1)).await;
 }
 
 /// Replacing TOTP_KEY without downtime: every instance learns the new key
@@ -586,16 +577,7 @@ async fn a_new_totp_key_moves_every_secret_on_and_a_wrong_one_is_refused() {
         "sealed with the new key"
     );
     assert_eq!(opens(OLD, &moved), None);
-    let (client, step) = password_step(&again, &rita).await;
-    assert_eq!(step, "Code");
-    let res = again
-        .call(
-            &client,
-            "login_code",
-            &[("code", &code_at(&secret, used_step + 1))],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    logs_in_with_code(&again, &rita, &code_at(&secret, used_step + 1)).await;
     // (The step's code is used up: a wrong one shows the instance opens
     // the moved secret — "wrong code", 422 — where one that could not
     // would fail with 500.)
@@ -624,4 +606,12 @@ async fn a_new_totp_key_moves_every_secret_on_and_a_wrong_one_is_refused() {
     let refused = zorgsignaal::server::startup::prepare(&state).await.unwrap_err();
     assert!(refused.contains("TOTP_KEY opent geen"), "{refused}");
     assert_eq!(stored().await, moved, "nothing touched");
+}
+
+/// `who` logs in on `app` with the password and then `code`.
+async fn logs_in_with_code(app: &TestApp, who: &TestUser, code: &str) {
+    let (client, step) = password_step(app, who).await;
+    assert_eq!(step, "Code");
+    let res = app.call(&client, "login_code", &[("code", code)]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 }

@@ -43,12 +43,7 @@ impl Caller {
     /// it only looks at the session, never keeps it alive.
     pub async fn require_live(roles: &[Role], live: bool) -> Result<Caller, AppError> {
         let (state, parts) = auth::request()?;
-        let touch = if live {
-            auth::Touch::Look
-        } else {
-            auth::Touch::Keep
-        };
-        let user = auth::require_touching(&state, &parts, roles, touch).await?;
+        let user = auth::require_touching(&state, &parts, roles, !live).await?;
         Ok(Caller { user, state, parts })
     }
 

@@ -104,15 +104,6 @@ pub async fn current_user(state: &AppState, parts: &Parts) -> Result<Option<Curr
     session_user_of(state, parts, true).await
 }
 
-/// Whether a request keeps its session alive: a user's own request does;
-/// a page's refetch after a live change ([`Touch::Look`]) only looks, so
-/// an open board never keeps a session from timing out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Touch {
-    Keep,
-    Look,
-}
-
 /// The user of the request's session; `touch`: the request keeps the
 /// session alive (a user's own request), else it only looks (live streams).
 pub async fn session_user_of(
@@ -146,19 +137,22 @@ pub async fn require(roles: &[Role]) -> Result<CurrentUser, AppError> {
 
 /// [`require`] for the request `parts` of an HTTP handler outside Leptos.
 pub async fn require_in(state: &AppState, parts: &Parts, roles: &[Role]) -> Result<CurrentUser, AppError> {
-    require_touching(state, parts, roles, Touch::Keep).await
+    require_touching(state, parts, roles, true).await
 }
 
-/// [`require_in`], keeping the session alive or only looking at it.
+/// [`require_in`]; `touch` as in [`session_user_of`]: false for a page's
+/// refetch after a live change, so an open board never keeps a session
+/// from timing out.
 pub async fn require_touching(
     state: &AppState,
     parts: &Parts,
     roles: &[Role],
-    touch: Touch,
+    touch: bool,
 ) -> Result<CurrentUser, AppError> {
-    let user = match touch {
-        Touch::Keep => current_user(state, parts).await?,
-        Touch::Look => session_user_of(state, parts, false).await?,
+    let user = if touch {
+        current_user(state, parts).await?
+    } else {
+        session_user_of(state, parts, false).await?
     }
     .ok_or(AppError::Unauthenticated)?;
     if user.has_any(roles) {

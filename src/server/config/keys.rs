@@ -53,13 +53,7 @@ pub fn totp_key(
     app_env: AppEnv,
 ) -> Result<Option<[u8; 32]>, ConfigError> {
     match secret(get, "TOTP_KEY", "TOTP_KEY_FILE")? {
-        Some(text) if text.trim().chars().count() >= crate::server::pseudonym::MIN_KEY_CHARS => Ok(Some(
-            crate::server::sealed::derive_key(&[b"zorgsignaal totp", text.trim().as_bytes()]),
-        )),
-        Some(_) => Err(ConfigError {
-            var: "TOTP_KEY",
-            message: "korter dan 32 tekens (maak er een met: openssl rand -hex 32)".into(),
-        }),
+        Some(text) => totp_from("TOTP_KEY", &text).map(Some),
         None if app_env == AppEnv::Production => Err(ConfigError {
             var: "TOTP_KEY",
             message: "verplicht met APP_ENV=production (TOTP_KEY of TOTP_KEY_FILE; maak er een met: openssl rand -hex 32)"
@@ -72,19 +66,23 @@ pub fn totp_key(
 /// A second key that also opens the secrets while `TOTP_KEY` is replaced
 /// (optional).
 pub fn totp_other_key(get: &impl Fn(&str) -> Option<String>) -> Result<Option<[u8; 32]>, ConfigError> {
-    match secret(get, "TOTP_KEY_OTHER", "TOTP_KEY_OTHER_FILE")? {
-        Some(text) if text.trim().chars().count() >= crate::server::pseudonym::MIN_KEY_CHARS => {
-            Ok(Some(crate::server::sealed::derive_key(&[
-                b"zorgsignaal totp",
-                text.trim().as_bytes(),
-            ])))
-        }
-        Some(_) => Err(ConfigError {
-            var: "TOTP_KEY_OTHER",
-            message: "korter dan 32 tekens".into(),
-        }),
-        None => Ok(None),
+    secret(get, "TOTP_KEY_OTHER", "TOTP_KEY_OTHER_FILE")?
+        .map(|text| totp_from("TOTP_KEY_OTHER", &text))
+        .transpose()
+}
+
+/// The sealing key derived from the text of `var`, at least 32 characters.
+fn totp_from(var: &'static str, text: &str) -> Result<[u8; 32], ConfigError> {
+    if text.trim().chars().count() < crate::server::pseudonym::MIN_KEY_CHARS {
+        return Err(ConfigError {
+            var,
+            message: "korter dan 32 tekens (maak er een met: openssl rand -hex 32)".into(),
+        });
     }
+    Ok(crate::server::sealed::derive_key(&[
+        b"zorgsignaal totp",
+        text.trim().as_bytes(),
+    ]))
 }
 
 /// The development key of the authenticator apps' secrets: no secret at all.
